@@ -1,0 +1,1 @@
+CREATE INDEX "risk_decisions_order_idx" ON "risk_decisions" USING btree ("order_id");

@@ -1,0 +1,101 @@
+import { hostname } from "node:os";
+import { z } from "zod";
+import { parseTrustedProxies } from "../ingest/source-address.js";
+import { parseWebhookSecrets } from "../ingest/standard-webhooks.js";
+
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export const NODE_ENVS = ["development", "production", "test"] as const;
+
+const integer = (min: number, max: number) =>
+  z.coerce
+    .number({ error: `must be an integer from ${min} to ${max}` })
+    .int({ error: `must be an integer from ${min} to ${max}` })
+    .min(min, { error: `must be an integer from ${min} to ${max}` })
+    .max(max, { error: `must be an integer from ${min} to ${max}` });
+
+/** Empty strings in a .env file mean "unset", as they do for most twelve-factor tools. */
+const optionalString = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (v === "" ? undefined : v), schema.optional());
+
+const flag = z
+  .enum(["true", "false", "1", "0", "yes", "no", "on", "off"], { error: "must be true or false" })
+  .transform((v) => ["true", "1", "yes", "on"].includes(v));
+
+const decimalText = z.string().regex(/^(?:0|[1-9]\d*)(?:\.\d+)?$/, { error: "must be a non-negative decimal number" });
+
+const databaseUrl = z
+  .string()
+  .refine((v) => /^postgres(ql)?:\/\//.test(v) && URL.canParse(v), {
+    error: "must be a postgres:// or postgresql:// URL",
+  });
+
+/**
+ * The whole process environment, parsed once in main.ts. Nothing below main.ts reads process.env;
+ * each later capability adds its variables here and to .env.example.
+ */
+export const envSchema = z.object({
+  NODE_ENV: z.enum(NODE_ENVS, { error: `must be one of ${NODE_ENVS.join(", ")}` }).default("development"),
+  HOST: z.string().min(1, { error: "must not be empty" }).default("0.0.0.0"),
+  PORT: integer(1, 65535).default(3000),
+  DATABASE_URL: optionalString(databaseUrl),
+  DATABASE_POOL_MAX: integer(1, 1000).default(10),
+  DATA_DIR: z.string().min(1, { error: "must not be empty" }).default("./data"),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
+  API_KEY: optionalString(
+    z.string().min(32, { error: "must be at least 32 characters (generate one with: openssl rand -hex 32)" }),
+  ),
+  BODY_LIMIT_BYTES: integer(1024, 64 * 1024 * 1024).default(64 * 1024),
+  SHUTDOWN_TIMEOUT_MS: integer(0, 600_000).default(10_000),
+  PUBLIC_URL: optionalString(
+    z.string().refine((v) => /^https?:\/\//.test(v) && URL.canParse(v), { error: "must be an http:// or https:// URL" }),
+  ),
+  REDIS_URL: optionalString(
+    z.string().refine((v) => /^rediss?:\/\//.test(v) && URL.canParse(v), { error: "must be a redis:// or rediss:// URL" }),
+  ),
+  SIGNAL_WEBHOOK_SECRETS: optionalString(
+    z.string().superRefine((v, ctx) => {
+      const parsed = parseWebhookSecrets(v);
+      if (!parsed.ok) ctx.addIssue({ code: "custom", message: parsed.error });
+    }),
+  ),
+  DEDUPE_WINDOW_SECONDS: integer(60, 7 * 24 * 3600).default(60),
+  TRADINGVIEW_IP_ALLOWLIST: flag.default(false),
+  TRUSTED_PROXIES: optionalString(
+    z.string().superRefine((v, ctx) => {
+      const parsed = parseTrustedProxies(v);
+      // The entries are addresses, not secrets, so naming them helps the operator.
+      if (!parsed.ok) ctx.addIssue({ code: "custom", message: `not an IP address or CIDR: ${parsed.bad.join(", ")}` });
+    }),
+  ),
+  WEBHOOK_RATE_LIMIT_PER_ADDRESS: integer(0, 1_000_000).default(600),
+  WEBHOOK_RATE_LIMIT_PER_TOKEN: integer(0, 1_000_000).default(120),
+  AUTH_FAILURE_LOCKOUT_THRESHOLD: integer(0, 10_000).default(20),
+  AUTH_FAILURE_WINDOW_SECONDS: integer(1, 86_400).default(600),
+  AUTH_LOCKOUT_SECONDS: integer(1, 86_400).default(900),
+  INSTANCE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/, { error: "1–64 characters: letters, digits, '.', '_' and '-'" })
+    .default(hostname().replace(/[^A-Za-z0-9._-]/g, "-").slice(0, 64) || "gateway"),
+  SIGNAL_WORKERS: integer(1, 64).default(4),
+  SIGNAL_CLAIM_TIMEOUT_MS: integer(1000, 3_600_000).default(60_000),
+  PAPER_STARTING_CASH: decimalText.default("10000"),
+  PAPER_SLIPPAGE_BPS: decimalText.default("5"),
+  PAPER_MAKER_FEE_BPS: decimalText.default("10"),
+  PAPER_TAKER_FEE_BPS: decimalText.default("10"),
+  PAPER_PARTIAL_FILL_RATIO: optionalString(
+    z.string().refine((v) => /^(0?\.\d*[1-9]\d*|1(\.0*)?)$/.test(v), { error: "must be a decimal in (0, 1]" }),
+  ),
+});
+
+export type Config = z.infer<typeof envSchema>;
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
+
+/** Parses an environment. Errors are one line per bad variable and never repeat its value. */
+export function parseConfig(env: Record<string, string | undefined>): ConfigResult {
+  const known = Object.fromEntries(Object.keys(envSchema.shape).map((k) => [k, env[k]]));
+  const result = envSchema.safeParse(known);
+  if (result.success) return { ok: true, config: result.data };
+  const errors = result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+  return { ok: false, errors: [...new Set(errors)] };
+}

@@ -1,0 +1,121 @@
+import { mkdirSync } from "node:fs";
+import { resolve } from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { sql } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import postgres from "postgres";
+import { lockDataDir } from "./data-dir-lock.js";
+import * as schema from "./schema/index.js";
+
+export type Schema = typeof schema;
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+
+export type Database = {
+  readonly kind: "pglite" | "postgres";
+  readonly db: Db;
+  /** Where the data lives, safe to log: never carries a user or password. */
+  readonly target: string;
+  /**
+   * Runs one SQL statement with positional parameters, as a prepared statement on PostgreSQL.
+   * For the few hot-path statements where drizzle's per-call SQL building and unprepared
+   * execution cost more than the work itself; everything else goes through `db`.
+   */
+  query<T extends Record<string, unknown>>(text: string, params: readonly unknown[]): Promise<T[]>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+};
+
+export class DatabaseUnreachableError extends Error {
+  constructor(readonly target: string, reason: string) {
+    super(`database unreachable at ${target}: ${reason}`);
+    this.name = "DatabaseUnreachableError";
+  }
+}
+
+export type DatabaseOptions = {
+  url?: string | undefined;
+  dataDir: string;
+  poolMax?: number;
+  connectTimeoutSeconds?: number;
+};
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  return options.url ? openPostgres(options.url, options) : openPglite(resolve(options.dataDir, "pglite"));
+}
+
+/** Wraps an already-created PGlite (tests load one from a migrated snapshot). */
+export function fromPglite(client: PGlite, target: string, onClose: () => void = () => {}): Database {
+  const db = drizzlePglite({ client, schema }) as unknown as Db;
+  return {
+    kind: "pglite",
+    db,
+    target,
+    query: async <T extends Record<string, unknown>>(text: string, params: readonly unknown[]) =>
+      (await client.query<T>(text, [...params])).rows,
+    ping: async () => {
+      await db.execute(sql`select 1`);
+    },
+    close: async () => {
+      if (!client.closed) await client.close();
+      onClose();
+    },
+  };
+}
+
+async function openPglite(dir: string): Promise<Database> {
+  mkdirSync(dir, { recursive: true });
+  const unlock = lockDataDir(`${dir}.lock`);
+  try {
+    const client = await PGlite.create(dir);
+    return fromPglite(client, `pglite:${dir}`, unlock);
+  } catch (err) {
+    unlock();
+    throw err;
+  }
+}
+
+export function describePostgresUrl(url: string): string {
+  const u = new URL(url);
+  const db = decodeURIComponent(u.pathname.replace(/^\//, "")) || "(default)";
+  return `postgres://${u.hostname}:${u.port || "5432"}/${db}`;
+}
+
+async function openPostgres(url: string, options: DatabaseOptions): Promise<Database> {
+  const target = describePostgresUrl(url);
+  const password = decodeURIComponent(new URL(url).password);
+  const client = postgres(url, {
+    max: options.poolMax ?? 10,
+    connect_timeout: options.connectTimeoutSeconds ?? 10,
+    onnotice: () => {},
+  });
+  const db = drizzlePostgres({ client, schema }) as unknown as Db;
+  const database: Database = {
+    kind: "postgres",
+    db,
+    target,
+    // postgres.js caches a prepared statement per connection for each distinct text.
+    query: async <T extends Record<string, unknown>>(text: string, params: readonly unknown[]) =>
+      (await client.unsafe(text, params as never[], { prepare: true })) as unknown as T[],
+    ping: async () => {
+      await db.execute(sql`select 1`);
+    },
+    close: () => client.end({ timeout: 5 }),
+  };
+  try {
+    await database.ping();
+  } catch (err) {
+    await client.end({ timeout: 0 }).catch(() => {});
+    throw new DatabaseUnreachableError(target, reasonOf(err, password));
+  }
+  return database;
+}
+
+function reasonOf(err: unknown, password: string): string {
+  const e = err as { code?: string; message?: string };
+  const message = String(e?.message ?? err);
+  // Drivers quote what they were given; a password must not ride along into the boot error.
+  const safe = password ? message.split(password).join("***") : message;
+  return e?.code && !safe.includes(e.code) ? `${e.code} ${safe}` : safe;
+}

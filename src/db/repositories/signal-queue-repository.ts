@@ -1,0 +1,120 @@
+import { and, eq, lt, sql } from "drizzle-orm";
+import type { CanonicalSignal } from "../../domain/signal.js";
+import type { Database, Db } from "../client.js";
+import { signals } from "../schema/signals.js";
+
+/** What a worker gets when it claims a signal. */
+export type ClaimedSignal = {
+  id: string;
+  deliveryId: string;
+  strategyId: string;
+  source: string;
+  symbol: string;
+  lane: string;
+  signal: CanonicalSignal;
+  attempts: number;
+  receivedAt: Date;
+};
+
+/**
+ * Claims the oldest signal that heads a free lane. The lane heads (the oldest open signal of each
+ * strategy+symbol) are found by skipping through the partial (lane, seq) index, one probe per lane,
+ * so the cost does not grow with the backlog. A head that is `processing` means its lane is busy;
+ * a `queued` head is free. SKIP LOCKED lets several workers and instances claim different lanes at
+ * once, and `s.status = 'queued'` is re-checked on the locked row, so a lane is never claimed twice.
+ */
+const CLAIM = `with recursive heads as (
+  (select lane, seq from signals where status in ('queued', 'processing') order by lane, seq limit 1)
+  union all
+  select n.lane, n.seq from heads h cross join lateral (
+    select lane, seq from signals
+    where status in ('queued', 'processing') and lane > h.lane
+    order by lane, seq limit 1
+  ) as n
+),
+candidate as (
+  select s.id from signals s join heads h on s.lane = h.lane and s.seq = h.seq
+  where s.status = 'queued'
+  order by s.seq
+  limit 1
+  for update of s skip locked
+)
+update signals set status = 'processing', claimed_by = $1, claim_expires_at = $2::timestamptz, attempts = attempts + 1
+where id = (select id from candidate)
+returning id, delivery_id, strategy_id, source, symbol, lane, signal, attempts, received_at`;
+
+const FINISH = `update signals
+set status = $3, result = $4::text::jsonb, claimed_by = null, claim_expires_at = null, processed_at = $5::timestamptz
+where id = $1 and claimed_by = $2 and status = 'processing'
+returning id`;
+
+type ClaimRow = {
+  id: string;
+  delivery_id: string;
+  strategy_id: string;
+  source: string;
+  symbol: string;
+  lane: string;
+  signal: CanonicalSignal | string;
+  attempts: number;
+  received_at: Date | string;
+};
+
+export async function claimNextSignal(
+  database: Database,
+  claim: { workerId: string; now: Date; leaseMs: number },
+): Promise<ClaimedSignal | undefined> {
+  const expires = new Date(claim.now.getTime() + claim.leaseMs).toISOString();
+  const [row] = await database.query<ClaimRow>(CLAIM, [claim.workerId, expires]);
+  if (!row) return undefined;
+  return {
+    id: row.id,
+    deliveryId: row.delivery_id,
+    strategyId: row.strategy_id,
+    source: row.source,
+    symbol: row.symbol,
+    lane: row.lane,
+    signal: typeof row.signal === "string" ? (JSON.parse(row.signal) as CanonicalSignal) : row.signal,
+    attempts: Number(row.attempts),
+    receivedAt: new Date(row.received_at),
+  };
+}
+
+/** Finishes a claim. False when the claim was lost (its lease expired and another worker took it). */
+export async function finishSignal(
+  database: Database,
+  done: { id: string; workerId: string; status: "processed" | "failed" | "queued"; result: unknown; now: Date },
+): Promise<boolean> {
+  const processedAt = done.status === "queued" ? null : done.now.toISOString();
+  const rows = await database.query(FINISH, [done.id, done.workerId, done.status, JSON.stringify(done.result ?? null), processedAt]);
+  return rows.length === 1;
+}
+
+/** Claims whose worker died (lease over) go back to the queue, keeping their place in the lane. */
+export async function requeueExpiredClaims(db: Db, now: Date): Promise<number> {
+  const rows = await db
+    .update(signals)
+    .set({ status: "queued", claimedBy: null, claimExpiresAt: null })
+    .where(and(eq(signals.status, "processing"), lt(signals.claimExpiresAt, now)))
+    .returning({ id: signals.id });
+  return rows.length;
+}
+
+/**
+ * At start, claims held by an earlier run of this same instance are certainly dead: release them at
+ * once rather than after their lease. `instancePrefix` names the instance; `bootPrefix` this run.
+ */
+export async function requeueClaimsOfEarlierRuns(db: Db, instancePrefix: string, bootPrefix: string): Promise<number> {
+  const rows = await db
+    .update(signals)
+    .set({ status: "queued", claimedBy: null, claimExpiresAt: null })
+    .where(
+      and(
+        eq(signals.status, "processing"),
+        sql`starts_with(${signals.claimedBy}, ${instancePrefix})`,
+        sql`not starts_with(${signals.claimedBy}, ${bootPrefix})`,
+      ),
+    )
+    .returning({ id: signals.id });
+  return rows.length;
+}
