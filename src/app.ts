@@ -1,0 +1,76 @@
+import { randomUUID } from "node:crypto";
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { requestId } from "hono/request-id";
+import type { Services } from "./container.js";
+import { buildOpenApiDocument, registerDocumentComponents } from "./http/document.js";
+import { authenticate } from "./http/middleware/authenticate.js";
+import { limitBody } from "./http/middleware/body-limit.js";
+import { requireJsonBody } from "./http/middleware/json-body.js";
+import { requestLog } from "./http/middleware/request-log.js";
+import { securityHeaders } from "./http/middleware/security-headers.js";
+import { notFound, onError, validationHook } from "./http/on-error.js";
+import { registerAccountRoutes } from "./http/routes/accounts/index.js";
+import { registerApiKeyRoutes } from "./http/routes/api-keys/index.js";
+import { registerDocsRoutes } from "./http/routes/docs/index.js";
+import { registerHealthRoutes } from "./http/routes/health/index.js";
+import { registerOrderRoutes } from "./http/routes/orders/index.js";
+import { registerPositionRoutes } from "./http/routes/positions/index.js";
+import { isSignedSignalRequest } from "./http/routes/signals/create-signal.js";
+import { registerSignalRoutes } from "./http/routes/signals/index.js";
+import { registerStrategyRoutes } from "./http/routes/strategies/index.js";
+import { registerTradingStateRoutes } from "./http/routes/trading-state/index.js";
+import { registerTradingViewWebhook } from "./http/routes/webhooks/tradingview-webhook.js";
+import "./http/context.js";
+
+function newApp(): OpenAPIHono {
+  return new OpenAPIHono({ defaultHook: validationHook });
+}
+
+/** Mounts every route. Shared by createApp and by the document writer, so the two cannot drift. */
+function registerRoutes(app: OpenAPIHono) {
+  registerDocumentComponents(app);
+  let document: Record<string, unknown> | undefined;
+  registerHealthRoutes(app);
+  registerDocsRoutes(app, () => (document ??= buildOpenApiDocument(app) as unknown as Record<string, unknown>));
+  registerApiKeyRoutes(app);
+  registerStrategyRoutes(app);
+  registerTradingViewWebhook(app);
+  registerSignalRoutes(app);
+  registerTradingStateRoutes(app);
+  registerOrderRoutes(app);
+  registerPositionRoutes(app);
+  registerAccountRoutes(app);
+}
+
+/** Builds the HTTP application over already-built services. Never listens. */
+export function createApp(services: Services): OpenAPIHono {
+  const app = newApp();
+  // A client's id is kept when it is at most 128 of [A-Za-z0-9_=-]; anything else is replaced.
+  app.use(
+    requestId({
+      headerName: "x-request-id",
+      limitLength: 128,
+      // randomUUID draws from a cached entropy pool: a fresh randomBytes call per request costs more.
+      generator: () => `req_${randomUUID().replaceAll("-", "")}`,
+    }),
+  );
+  app.use(async (c, next) => {
+    c.set("services", services);
+    await next();
+  });
+  app.use(requestLog({ logger: services.logger }));
+  app.use(securityHeaders());
+  app.use(limitBody(services.config.BODY_LIMIT_BYTES));
+  app.use("/v1/*", requireJsonBody(), authenticate({ skip: isSignedSignalRequest }));
+  registerRoutes(app);
+  app.onError(onError(services.logger));
+  app.notFound(notFound);
+  return app;
+}
+
+/** The OpenAPI document of the routes, without any service: used by `npm run openapi`. */
+export function describeApi() {
+  const app = newApp();
+  registerRoutes(app);
+  return buildOpenApiDocument(app);
+}

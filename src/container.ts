@@ -1,0 +1,143 @@
+import type { MigrationMeta } from "drizzle-orm/migrator";
+import type { AuthContext } from "./auth/api-keys.js";
+import type { Config } from "./config/env.js";
+import { openDatabase, type Database } from "./db/client.js";
+import { loadMigrations } from "./db/migrate.js";
+import type { ReadinessContext } from "./health/readiness.js";
+import { systemClock, type Clock } from "./lib/clock.js";
+import { randomIds, type IdSource } from "./lib/ids.js";
+import { createLogger, type Logger } from "./lib/logger.js";
+import { sha256Hex } from "./lib/secrets.js";
+import { Redis } from "ioredis";
+import { createAbuseGuard } from "./ingest/abuse-guard.js";
+import type { IntakeContext } from "./ingest/intake-context.js";
+import { createSignalProcessing, type SignalProcessing } from "./ingest/signal-processing.js";
+import { parseTrustedProxies } from "./ingest/source-address.js";
+import { parseWebhookSecrets } from "./ingest/standard-webhooks.js";
+import type { TradingStateContext } from "./risk/trading-state-store.js";
+import type { TradingContext } from "./trading/context.js";
+import type { StrategyContext } from "./strategy/strategy-service.js";
+import { ensurePaperAccount } from "./execution/paper/paper-account.js";
+import { handleSignal, PAPER_ACCOUNT_ID } from "./strategy/signal-handler.js";
+
+/** Everything a request handler may use, built once at boot and handed to createApp. */
+export type Services = {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly database: Database;
+  readonly clock: Clock;
+  readonly ids: IdSource;
+  readonly migrations: MigrationMeta[];
+  readonly auth: AuthContext;
+  readonly readiness: ReadinessContext;
+  readonly strategies: StrategyContext;
+  readonly intake: IntakeContext;
+  readonly processing: SignalProcessing;
+  readonly tradingStates: TradingStateContext;
+  readonly trading: TradingContext;
+  /** Releases what the container opened besides the database (Redis). */
+  readonly closeExtras: () => Promise<void>;
+};
+
+export type ContainerOverrides = Partial<Pick<Services, "logger" | "database" | "clock" | "ids">>;
+
+/** The composition root. Tests pass overrides (a captured logger, a cloned database, a fake clock). */
+export async function buildContainer(config: Config, overrides: ContainerOverrides = {}): Promise<Services> {
+  const logger = overrides.logger ?? createLogger(config.LOG_LEVEL);
+  const clock = overrides.clock ?? systemClock;
+  const ids = overrides.ids ?? randomIds;
+  const migrations = loadMigrations();
+  const database =
+    overrides.database ??
+    (await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, poolMax: config.DATABASE_POOL_MAX }));
+  const redis = config.REDIS_URL ? await connectRedis(config.REDIS_URL) : undefined;
+  const guard = createAbuseGuard({
+    limits: {
+      perAddressPerMinute: config.WEBHOOK_RATE_LIMIT_PER_ADDRESS,
+      perTokenPerMinute: config.WEBHOOK_RATE_LIMIT_PER_TOKEN,
+      authFailuresBeforeLockout: config.AUTH_FAILURE_LOCKOUT_THRESHOLD,
+      lockoutWindowSeconds: config.AUTH_FAILURE_WINDOW_SECONDS,
+      lockoutSeconds: config.AUTH_LOCKOUT_SECONDS,
+    },
+    ...(redis ? { redis } : {}),
+    onError: (err, operation) => logger.warn({ err, operation }, "rate limiter store failed; admitting requests"),
+  });
+  const venue = {
+    db: database.db,
+    clock,
+    ids,
+    matching: {
+      slippageBps: config.PAPER_SLIPPAGE_BPS,
+      makerFeeBps: config.PAPER_MAKER_FEE_BPS,
+      takerFeeBps: config.PAPER_TAKER_FEE_BPS,
+      ...(config.PAPER_PARTIAL_FILL_RATIO ? { partialFillRatio: config.PAPER_PARTIAL_FILL_RATIO } : {}),
+    },
+  };
+  const processing = createSignalProcessing({
+    handler: (claimed) => handleSignal(venue, claimed),
+    beforeStart: () => ensurePaperAccount(database.db, { id: PAPER_ACCOUNT_ID, startingCash: config.PAPER_STARTING_CASH, clock }),
+    database,
+    clock,
+    logger,
+    instanceId: config.INSTANCE_ID,
+    concurrency: config.SIGNAL_WORKERS,
+    leaseMs: config.SIGNAL_CLAIM_TIMEOUT_MS,
+  });
+  return {
+    config,
+    logger,
+    database,
+    clock,
+    ids,
+    migrations,
+    auth: {
+      db: database.db,
+      clock,
+      ids,
+      envAdminKeyHash: config.API_KEY ? sha256Hex(config.API_KEY) : undefined,
+    },
+    readiness: { database, migrations },
+    strategies: { db: database.db, clock, ids, publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT}` },
+    intake: {
+      db: database.db,
+      database,
+      clock,
+      ids,
+      logger,
+      guard,
+      trustedProxies: trustedProxiesOf(config.TRUSTED_PROXIES),
+      tradingViewAllowlist: config.TRADINGVIEW_IP_ALLOWLIST,
+      dedupeWindowSeconds: config.DEDUPE_WINDOW_SECONDS,
+      webhookSecrets: webhookSecretsOf(config.SIGNAL_WEBHOOK_SECRETS),
+      wakeWorkers: () => processing.wake(),
+    },
+    processing,
+    tradingStates: { db: database.db, clock },
+    trading: { ...venue, logger },
+    closeExtras: async () => {
+      await redis?.quit().catch(() => {});
+    },
+  };
+}
+
+// Config validation already checked these; a failure here is a bug, not an operator error.
+function trustedProxiesOf(raw: string | undefined) {
+  const parsed = parseTrustedProxies(raw);
+  if (!parsed.ok) throw new Error("TRUSTED_PROXIES passed validation but did not parse");
+  return parsed.proxies;
+}
+
+function webhookSecretsOf(raw: string | undefined) {
+  if (!raw) return [];
+  const parsed = parseWebhookSecrets(raw);
+  if (!parsed.ok) throw new Error("SIGNAL_WEBHOOK_SECRETS passed validation but did not parse");
+  return parsed.secrets;
+}
+
+/** Connects before serving, with a command timeout, so a hung Redis cannot stall webhooks. */
+async function connectRedis(url: string): Promise<Redis> {
+  const redis = new Redis(url, { lazyConnect: true, commandTimeout: 500, maxRetriesPerRequest: 1, enableOfflineQueue: false });
+  redis.on("error", () => {}); // reported through the guard's onError; ioredis would otherwise print
+  await redis.connect();
+  return redis;
+}

@@ -1,0 +1,21 @@
+import { z } from "@hono/zod-openapi";
+import { VENUE_HEALTH } from "../../../trading/account-queries.js";
+import { decimal } from "../orders/schemas.js";
+
+export const AccountSchema = z
+  .object({
+    id: z.string().openapi({ example: "acc_paper" }),
+    name: z.string().openapi({ example: "paper (shared)" }),
+    venue: z.string().openapi({ description: "paper, or the exchange of a live account.", example: "paper" }),
+    currency: z.string().openapi({ description: "The quote currency cash and PnL are kept in.", example: "USDT" }),
+    startingCash: decimal("Cash the account started with.", "10000"),
+    cash: decimal("Cash now: the notional of every fill and every fee has moved it.", "9899.9"),
+    fees: decimal("Σ fees paid.", "0.1"),
+    equity: decimal("cash + Σ open position values at their marks; null while a mark is missing (see `missingMarks`).", "9999.9").nullable(),
+    missingMarks: z.array(z.string()).openapi({ description: "Symbols of open positions without a known price." }),
+    realizedPnl: decimal("Σ realized PnL over the account's positions, open and closed, gross of fees.", "0"),
+    unrealizedPnl: decimal("Σ unrealized PnL of the open positions at their marks; null when one cannot be valued.", "0").nullable(),
+    openPositions: z.number().int().openapi({ description: "Positions open now." }),
+    venueHealth: z.enum(VENUE_HEALTH).openapi({ description: "Always ok for the paper venue; unknown for a venue this gateway cannot check yet." }),
+  })
+  .openapi("Account");

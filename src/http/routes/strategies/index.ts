@@ -1,0 +1,16 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import { registerCreateStrategy } from "./create-strategy.js";
+import { registerGetStrategy } from "./get-strategy.js";
+import { registerListStrategies } from "./list-strategies.js";
+import { registerPassphraseRoutes } from "./rotate-passphrase.js";
+import { registerRotateWebhookToken } from "./rotate-webhook-token.js";
+import { registerUpdateStrategy } from "./update-strategy.js";
+
+export function registerStrategyRoutes(app: OpenAPIHono) {
+  registerCreateStrategy(app);
+  registerListStrategies(app);
+  registerGetStrategy(app);
+  registerUpdateStrategy(app);
+  registerRotateWebhookToken(app);
+  registerPassphraseRoutes(app);
+}
