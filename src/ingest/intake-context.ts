@@ -1,0 +1,17 @@
+import type { Logger } from "../lib/logger.js";
+import type { AbuseGuard } from "./abuse-guard.js";
+import type { LedgerContext } from "./ledger.js";
+import type { TrustedProxies } from "./source-address.js";
+import type { WebhookSecret } from "./standard-webhooks.js";
+
+/** Everything the two intake routes need, built once in the container. */
+export type IntakeContext = LedgerContext & {
+  logger: Logger;
+  guard: AbuseGuard;
+  trustedProxies: TrustedProxies;
+  tradingViewAllowlist: boolean;
+  dedupeWindowSeconds: number;
+  webhookSecrets: WebhookSecret[];
+  /** Starts processing right after a commit instead of at the next poll. */
+  wakeWorkers: () => void;
+};

@@ -1,0 +1,136 @@
+import { randomUUID } from "node:crypto";
+import type { Database } from "../../db/client.js";
+import {
+  claimNextSignal,
+  finishSignal,
+  requeueClaimsOfEarlierRuns,
+  requeueExpiredClaims,
+  type ClaimedSignal,
+} from "../../db/repositories/signal-queue-repository.js";
+import { deleteExpiredDedupeKeys } from "../../db/repositories/signals-repository.js";
+import type { Clock } from "../../lib/clock.js";
+import type { Logger } from "../../lib/logger.js";
+
+/** What processing a signal produced; stored on the row as its result. */
+export type SignalHandler = (signal: ClaimedSignal) => Promise<Record<string, unknown>>;
+
+export type SignalWorkerOptions = {
+  database: Database;
+  clock: Clock;
+  logger: Logger;
+  handler: SignalHandler;
+  instanceId: string;
+  concurrency: number;
+  leaseMs: number;
+  /** How often an idle worker looks for work it was not woken for (other instances' signals, expired claims). */
+  pollMs?: number;
+  maxAttempts?: number;
+  /** How often expired claims are released (and, every 12th time, expired dedupe keys deleted). */
+  maintenanceMs?: number;
+};
+
+export type SignalWorkers = {
+  /** Called after a commit so queued work starts now rather than at the next poll. */
+  wake(): void;
+  /** Stops claiming; resolves when in-flight signals are finished. */
+  stop(): Promise<void>;
+};
+
+/**
+ * Processes queued signals: each worker claims the head of a free lane, runs the handler and
+ * finishes the claim. A crash leaves the claim to expire (or, for this instance, to be released at
+ * the next start), and the signal is processed again from the start of its lane.
+ */
+export async function startSignalWorkers(options: SignalWorkerOptions): Promise<SignalWorkers> {
+  const { database, clock, logger } = options;
+  const db = database.db;
+  const bootPrefix = `${options.instanceId}/${randomUUID().slice(0, 8)}/`;
+  const released = await requeueClaimsOfEarlierRuns(db, `${options.instanceId}/`, bootPrefix);
+  if (released > 0) logger.warn({ released }, "released signals claimed by an earlier run of this instance");
+
+  const pollMs = options.pollMs ?? 500;
+  const maxAttempts = options.maxAttempts ?? 3;
+  let stopping = false;
+  let waiters: Array<() => void> = [];
+  // One commit is one signal: waking a single idle worker is enough, and waking all of them would
+  // send a burst of claim queries per webhook. A busy worker claims again before it idles.
+  const wake = () => waiters.shift()?.();
+  const wakeAll = () => {
+    const pending = waiters;
+    waiters = [];
+    for (const resolve of pending) resolve();
+  };
+  const idle = () =>
+    new Promise<void>((resolve) => {
+      const waiter = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        waiters = waiters.filter((w) => w !== waiter);
+        resolve();
+      }, pollMs);
+      waiters.push(waiter);
+    });
+
+  const processOne = async (workerId: string): Promise<boolean> => {
+    const now = clock.now();
+    const claimed = await claimNextSignal(database, { workerId, now, leaseMs: options.leaseMs });
+    if (!claimed) return false;
+    try {
+      const result = await options.handler(claimed);
+      const finished = await finishSignal(database, { id: claimed.id, workerId, status: "processed", result, now: clock.now() });
+      if (!finished) logger.warn({ signalId: claimed.id }, "signal claim expired before processing finished");
+    } catch (err) {
+      const exhausted = claimed.attempts >= maxAttempts;
+      logger.error({ err, signalId: claimed.id, attempts: claimed.attempts }, "signal processing failed");
+      const result = { error: "PROCESSING_FAILED", attempts: claimed.attempts };
+      await finishSignal(database, { id: claimed.id, workerId, status: exhausted ? "failed" : "queued", result, now: clock.now() });
+    }
+    return true;
+  };
+
+  const loop = async (n: number) => {
+    const workerId = `${bootPrefix}${n}`;
+    while (!stopping) {
+      try {
+        if (await processOne(workerId)) continue;
+      } catch (err) {
+        // The database may be briefly unreachable; the signals are safe in it, so wait and retry.
+        logger.error({ err }, "signal worker could not reach the queue");
+      }
+      if (!stopping) await idle();
+    }
+  };
+
+  const loops = Array.from({ length: options.concurrency }, (_, n) => loop(n));
+  const maintenance = startMaintenance(options);
+  return {
+    wake,
+    stop: async () => {
+      stopping = true;
+      clearInterval(maintenance);
+      wakeAll();
+      await Promise.all(loops);
+    },
+  };
+}
+
+/**
+ * Off the claim path, on a timer: expired claims go back to the queue, and content dedupe keys past
+ * their window are deleted so the table holds only what can still match.
+ */
+function startMaintenance(options: SignalWorkerOptions): NodeJS.Timeout {
+  const { database, clock, logger } = options;
+  let ticks = 0;
+  const timer = setInterval(() => {
+    const now = clock.now();
+    const sweepDedupe = ticks++ % 12 === 0;
+    void (async () => {
+      await requeueExpiredClaims(database.db, now);
+      if (sweepDedupe) await deleteExpiredDedupeKeys(database.db, now);
+    })().catch((err: unknown) => logger.warn({ err }, "queue maintenance failed; will retry"));
+  }, options.maintenanceMs ?? 5000);
+  timer.unref();
+  return timer;
+}

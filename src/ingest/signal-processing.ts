@@ -1,0 +1,40 @@
+import type { Database } from "../db/client.js";
+import type { Clock } from "../lib/clock.js";
+import type { Logger } from "../lib/logger.js";
+import { startSignalWorkers, type SignalHandler, type SignalWorkers } from "./queue/signal-worker.js";
+
+/**
+ * The hand-off point between ingestion and processing. Built with the container, started by main
+ * (and the test harness) once migrations are applied; ingestion calls `wake` after each commit.
+ */
+export type SignalProcessing = {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  wake(): void;
+};
+
+export function createSignalProcessing(options: {
+  database: Database;
+  clock: Clock;
+  logger: Logger;
+  instanceId: string;
+  concurrency: number;
+  leaseMs: number;
+  handler: SignalHandler;
+  /** Runs once before the first worker starts (for example, creating the paper account). */
+  beforeStart?: () => Promise<void>;
+}): SignalProcessing {
+  let workers: SignalWorkers | undefined;
+  return {
+    start: async () => {
+      if (workers) return;
+      await options.beforeStart?.();
+      workers = await startSignalWorkers(options);
+    },
+    stop: async () => {
+      await workers?.stop();
+      workers = undefined;
+    },
+    wake: () => workers?.wake(),
+  };
+}
