@@ -1,0 +1,68 @@
+import { Decimal } from "decimal.js";
+
+/**
+ * Exact decimal arithmetic for prices, quantities and money. A private Decimal constructor with
+ * enough significant digits that no realistic product of price and quantity is ever rounded; only
+ * the explicit helpers below round, and each says which way.
+ */
+export const Dec = Decimal.clone({ precision: 60, rounding: Decimal.ROUND_HALF_EVEN, toExpNeg: -60, toExpPos: 60 });
+export type Dec = InstanceType<typeof Dec>;
+
+export type DecimalLike = Dec | string | number;
+
+export const ZERO = new Dec(0);
+
+export function dec(value: DecimalLike): Dec {
+  return value instanceof Dec ? value : new Dec(value);
+}
+
+/** Plain decimal text without exponent or trailing zeros: "0.015", "114679.56", "-3". */
+export function plain(value: DecimalLike): string {
+  const d = dec(value);
+  return d.isZero() ? "0" : d.toFixed();
+}
+
+/** The largest multiple of `step` not above |value|, with value's sign: quantities are never rounded up. */
+export function truncateToStep(value: DecimalLike, step: DecimalLike): Dec {
+  const v = dec(value);
+  const s = dec(step);
+  if (s.lte(0)) return v;
+  return v.abs().div(s).floor().mul(s).mul(v.isNeg() ? -1 : 1);
+}
+
+/** Rounds a price to its tick, half-even: prices have no "safe" direction, quantities do. */
+export function roundToStep(value: DecimalLike, step: DecimalLike): Dec {
+  const s = dec(step);
+  if (s.lte(0)) return dec(value);
+  return dec(value).div(s).toDecimalPlaces(0, Dec.ROUND_HALF_EVEN).mul(s);
+}
+
+export function isMultipleOf(value: DecimalLike, step: DecimalLike): boolean {
+  const s = dec(step);
+  return s.lte(0) || dec(value).mod(s).isZero();
+}
+
+/** Basis points: 1 bp = 0.01% = 0.0001. */
+export function bps(value: DecimalLike): Dec {
+  return dec(value).div(10_000);
+}
+
+export function min(a: DecimalLike, b: DecimalLike): Dec {
+  return Dec.min(dec(a), dec(b));
+}
+
+export function max(a: DecimalLike, b: DecimalLike): Dec {
+  return Dec.max(dec(a), dec(b));
+}
+
+/** Decimal places an average price is stored with when the exact quotient does not terminate. */
+export const AVERAGE_PRICE_PLACES = 18;
+
+/**
+ * Σ(q×p) / Σq for average entry and fill prices. The quotient is often non-terminating (1@100 and
+ * 2@101 average 100.666…), so it is rounded half-even to AVERAGE_PRICE_PLACES for storage; callers
+ * that need exact money keep the numerator (Σ q×p) and use that, not the rounded average.
+ */
+export function averagePrice(totalValue: DecimalLike, totalQuantity: DecimalLike): Dec {
+  return dec(totalValue).div(totalQuantity).toDecimalPlaces(AVERAGE_PRICE_PLACES, Dec.ROUND_HALF_EVEN);
+}

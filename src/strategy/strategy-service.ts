@@ -1,0 +1,163 @@
+import type { Db } from "../db/client.js";
+import {
+  findStrategyById,
+  insertStrategy,
+  listStrategyRows,
+  updateStrategyRow,
+} from "../db/repositories/strategies-repository.js";
+import type { StrategyRow } from "../db/schema/strategies.js";
+import { ApiError } from "../http/errors.js";
+import type { Clock } from "../lib/clock.js";
+import type { IdSource } from "../lib/ids.js";
+import { randomSecret, sha256Hex } from "../lib/secrets.js";
+import { StrategyConfigSchema, type StrategyConfig, type StrategyConfigInput, type StrategyConfigPatch } from "../domain/strategy-config.js";
+import { fieldErrors } from "../http/on-error.js";
+
+export type StrategyContext = { db: Db; clock: Clock; ids: IdSource; publicUrl: string };
+
+export type StrategyView = StrategyConfig & {
+  id: string;
+  key: string;
+  name: string;
+  enabled: boolean;
+  allowedSymbols: string[];
+  passphraseRequired: boolean;
+  createdAt: string;
+  updatedAt: string;
+};
+
+/** A stored configuration, with defaults for anything added since it was written. */
+export function configOf(row: StrategyRow): StrategyConfig {
+  return StrategyConfigSchema.parse(row.config ?? {});
+}
+
+/**
+ * Validates a configuration as a whole, so every violation is reported at once; `riskLimits` merges
+ * into the current limits, every other field replaces.
+ */
+function mergeConfig(current: StrategyConfigInput, change: StrategyConfigPatch): StrategyConfig {
+  const merged = { ...current, ...change, riskLimits: { ...current.riskLimits, ...change.riskLimits } };
+  const parsed = StrategyConfigSchema.safeParse(merged);
+  if (!parsed.success) {
+    throw new ApiError("VALIDATION_FAILED", "the strategy configuration is invalid", { errors: fieldErrors(parsed.error) });
+  }
+  return parsed.data;
+}
+
+/** Secrets that exist only in the response that created them. */
+export type StrategySecrets = { webhookUrl: string; passphrase?: string };
+
+// 256-bit tokens and 160-bit passphrases: far beyond guessing, so a SHA-256 digest is a safe store.
+const newWebhookToken = () => randomSecret(32);
+const newPassphrase = () => randomSecret(20);
+
+export function webhookUrl(publicUrl: string, token: string): string {
+  return `${publicUrl.replace(/\/+$/, "")}/webhooks/tradingview/${token}`;
+}
+
+export function toStrategyView(row: StrategyRow): StrategyView {
+  return {
+    id: row.id,
+    key: row.key,
+    name: row.name,
+    enabled: row.enabled,
+    allowedSymbols: row.allowedSymbols,
+    ...configOf(row),
+    passphraseRequired: row.passphraseHash !== null,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+export async function createStrategy({
+  ctx,
+  input,
+}: {
+  ctx: StrategyContext;
+  input: { key: string; name: string; enabled: boolean; allowedSymbols: string[]; passphrase: boolean; config?: StrategyConfigPatch };
+}): Promise<{ strategy: StrategyView } & StrategySecrets> {
+  const config = mergeConfig({}, input.config ?? {});
+  const token = newWebhookToken();
+  const passphrase = input.passphrase ? newPassphrase() : undefined;
+  const now = ctx.clock.now();
+  const row: StrategyRow = {
+    id: ctx.ids.next("stg"),
+    key: input.key,
+    name: input.name,
+    enabled: input.enabled,
+    allowedSymbols: [...new Set(input.allowedSymbols)],
+    webhookTokenHash: sha256Hex(token),
+    passphraseHash: passphrase ? sha256Hex(passphrase) : null,
+    config,
+    createdAt: now,
+    updatedAt: now,
+  };
+  if (!(await insertStrategy(ctx.db, row))) {
+    throw new ApiError("CONFLICT", `a strategy with key '${input.key}' already exists`);
+  }
+  return { strategy: toStrategyView(row), webhookUrl: webhookUrl(ctx.publicUrl, token), ...(passphrase ? { passphrase } : {}) };
+}
+
+export async function listStrategies({ ctx }: { ctx: StrategyContext }): Promise<StrategyView[]> {
+  return (await listStrategyRows(ctx.db)).map(toStrategyView);
+}
+
+export async function getStrategy({ ctx, input }: { ctx: StrategyContext; input: { id: string } }): Promise<StrategyView> {
+  return toStrategyView(await requireStrategy(ctx, input.id));
+}
+
+export async function updateStrategy({
+  ctx,
+  input,
+}: {
+  ctx: StrategyContext;
+  input: { id: string; name?: string; enabled?: boolean; allowedSymbols?: string[]; config?: StrategyConfigPatch };
+}): Promise<StrategyView> {
+  const current = await requireStrategy(ctx, input.id);
+  const config = input.config ? mergeConfig(configOf(current), input.config) : undefined;
+  const row = await updateStrategyRow(ctx.db, input.id, {
+    ...(config ? { config } : {}),
+    ...(input.name !== undefined ? { name: input.name } : {}),
+    ...(input.enabled !== undefined ? { enabled: input.enabled } : {}),
+    ...(input.allowedSymbols !== undefined ? { allowedSymbols: [...new Set(input.allowedSymbols)] } : {}),
+    updatedAt: ctx.clock.now(),
+  });
+  return toStrategyView(row ?? (await requireStrategy(ctx, input.id)));
+}
+
+/** A new webhook URL; the old token stops working at once. */
+export async function rotateWebhookToken({
+  ctx,
+  input,
+}: {
+  ctx: StrategyContext;
+  input: { id: string };
+}): Promise<{ strategy: StrategyView; webhookUrl: string }> {
+  await requireStrategy(ctx, input.id);
+  const token = newWebhookToken();
+  const row = await updateStrategyRow(ctx.db, input.id, { webhookTokenHash: sha256Hex(token), updatedAt: ctx.clock.now() });
+  return { strategy: toStrategyView(row as StrategyRow), webhookUrl: webhookUrl(ctx.publicUrl, token) };
+}
+
+/** A new passphrase (or none, with `remove`); the old one stops working at once. */
+export async function rotatePassphrase({
+  ctx,
+  input,
+}: {
+  ctx: StrategyContext;
+  input: { id: string; remove: boolean };
+}): Promise<{ strategy: StrategyView; passphrase?: string }> {
+  await requireStrategy(ctx, input.id);
+  const passphrase = input.remove ? undefined : newPassphrase();
+  const row = await updateStrategyRow(ctx.db, input.id, {
+    passphraseHash: passphrase ? sha256Hex(passphrase) : null,
+    updatedAt: ctx.clock.now(),
+  });
+  return { strategy: toStrategyView(row as StrategyRow), ...(passphrase ? { passphrase } : {}) };
+}
+
+async function requireStrategy(ctx: StrategyContext, id: string): Promise<StrategyRow> {
+  const row = await findStrategyById(ctx.db, id);
+  if (!row) throw new ApiError("NOT_FOUND", `no strategy with id ${id}`);
+  return row;
+}

@@ -1,0 +1,8 @@
+import type { PaperVenueContext } from "../execution/paper/paper-venue.js";
+import type { Logger } from "../lib/logger.js";
+
+/**
+ * What the trading services need: the reads use the database only; manual orders, cancels, closes
+ * and the kill switch's flatten place orders through risk onto the venue.
+ */
+export type TradingContext = PaperVenueContext & { logger: Logger };
