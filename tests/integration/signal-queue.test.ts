@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ClaimedSignal } from "../../src/db/repositories/signal-queue-repository.js";
+import { strategies } from "../../src/db/schema/strategies.js";
+import { commitDelivery, type LedgerContext } from "../../src/ingest/ledger.js";
+import { startSignalWorkers } from "../../src/ingest/queue/signal-worker.js";
+import { systemClock } from "../../src/lib/clock.js";
+import { randomIds } from "../../src/lib/ids.js";
+import { LogCapture } from "../helpers/log-capture.js";
+import { openTestDatabase, type TestDatabase } from "../helpers/test-database.js";
+
+let db: TestDatabase;
+let ctx: LedgerContext;
+beforeAll(async () => {
+  db = await openTestDatabase();
+  ctx = { db: db.database.db, database: db.database, clock: systemClock, ids: randomIds };
+  const now = new Date();
+  await db.database.db.insert(strategies).values(
+    ["a", "b"].map((k) => ({ id: `stg_${k}`, key: k, name: k, enabled: true, allowedSymbols: [], webhookTokenHash: k, passphraseHash: null, createdAt: now, updatedAt: now })),
+  );
+});
+afterAll(() => db.dispose());
+
+async function enqueue(strategyId: string, symbol: string, n: number) {
+  await commitDelivery({
+    ctx,
+    input: {
+      strategyId,
+      source: "internal",
+      rawBody: String(n),
+      contentType: undefined,
+      sourceAddress: undefined,
+      format: "json",
+      notes: [],
+      alertId: undefined,
+      outcome: { ok: true, signals: [{ symbol, intent: { action: "close" }, orderType: "market", comment: String(n) }] },
+    },
+  });
+}
+
+describe("the signal queue", () => {
+  it("processes each lane one at a time in arrival order, lanes in parallel, across two instances", async () => {
+    const lanes = [["stg_a", "BTC/USDT"], ["stg_a", "ETH/USDT"], ["stg_b", "BTC/USDT"]] as const;
+    for (let i = 0; i < 30; i++) {
+      const [strategyId, symbol] = lanes[i % lanes.length] as (typeof lanes)[number];
+      await enqueue(strategyId, symbol, i);
+    }
+    const order = new Map<string, number[]>();
+    const active = new Map<string, number>();
+    let maxParallelLanes = 0;
+    let overlapWithinLane = false;
+    const handler = async (row: ClaimedSignal) => {
+      const lane = row.lane;
+      if ((active.get(lane) ?? 0) > 0) overlapWithinLane = true;
+      active.set(lane, (active.get(lane) ?? 0) + 1);
+      maxParallelLanes = Math.max(maxParallelLanes, [...active.values()].filter((v) => v > 0).length);
+      await new Promise((r) => setTimeout(r, 5));
+      order.set(lane, [...(order.get(lane) ?? []), Number(row.signal.comment)]);
+      active.set(lane, (active.get(lane) ?? 1) - 1);
+      return { ok: true };
+    };
+    // Two worker groups with different instance ids stand for two gateway processes on one database.
+    const instances = await Promise.all(
+      ["instance-a", "instance-b"].map((instanceId) =>
+        startSignalWorkers({
+          database: db.database, clock: systemClock, logger: new LogCapture().logger, handler,
+          instanceId, concurrency: 3, leaseMs: 30_000, pollMs: 20,
+        }),
+      ),
+    );
+    const deadline = Date.now() + 20_000;
+    while ([...order.values()].flat().length < 30 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await Promise.all(instances.map((w) => w.stop()));
+
+    expect(overlapWithinLane).toBe(false);
+    for (const [lane, seen] of order) {
+      expect(seen, lane).toEqual([...seen].sort((x, y) => x - y));
+      expect(seen).toHaveLength(10);
+    }
+    if (db.kind === "postgres") expect(maxParallelLanes).toBeGreaterThan(1);
+  });
+
+  it("retries a failing signal, then marks it failed, without blocking its lane for good", async () => {
+    await enqueue("stg_b", "SOL/USDT", 100);
+    await enqueue("stg_b", "SOL/USDT", 101);
+    const seen: number[] = [];
+    const handler = async (row: ClaimedSignal) => {
+      seen.push(Number(row.signal.comment));
+      if (row.signal.comment === "100") throw new Error("boom");
+      return { ok: true };
+    };
+    const workers = await startSignalWorkers({
+      database: db.database, clock: systemClock, logger: new LogCapture().logger, handler,
+      instanceId: "queue-test-2", concurrency: 2, leaseMs: 30_000, pollMs: 20, maxAttempts: 3,
+    });
+    const deadline = Date.now() + 10_000;
+    while (!seen.includes(101) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await workers.stop();
+    expect(seen).toEqual([100, 100, 100, 101]);
+  });
+});

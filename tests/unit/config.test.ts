@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import { envSchema, parseConfig } from "../../src/config/env.js";
+
+describe("parseConfig", () => {
+  it("applies the documented defaults to an empty environment", () => {
+    const result = parseConfig({});
+    expect(result).toEqual({
+      ok: true,
+      config: expect.objectContaining({
+        PORT: 3000,
+        HOST: "0.0.0.0",
+        DATA_DIR: "./data",
+        LOG_LEVEL: "info",
+        NODE_ENV: "development",
+        BODY_LIMIT_BYTES: 65536,
+        SHUTDOWN_TIMEOUT_MS: 10000,
+        DATABASE_URL: undefined,
+        API_KEY: undefined,
+      }),
+    });
+  });
+
+  it("treats empty strings as unset, as .env files write them", () => {
+    const result = parseConfig({ DATABASE_URL: "", API_KEY: "" });
+    expect(result.ok && result.config.DATABASE_URL).toBeUndefined();
+    expect(result.ok && result.config.API_KEY).toBeUndefined();
+  });
+
+  it("coerces numbers and accepts a postgres URL", () => {
+    const result = parseConfig({ PORT: "8080", DATABASE_URL: "postgresql://u:p@db.internal:6543/gw" });
+    expect(result.ok && result.config.PORT).toBe(8080);
+    expect(result.ok && result.config.DATABASE_URL).toBe("postgresql://u:p@db.internal:6543/gw");
+  });
+
+  it("reports one line per bad variable, each naming it", () => {
+    const result = parseConfig({
+      PORT: "70000",
+      LOG_LEVEL: "verbose",
+      DATABASE_URL: "mysql://localhost/x",
+      API_KEY: "short",
+      BODY_LIMIT_BYTES: "1.5",
+      NODE_ENV: "staging",
+    });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    const names = result.errors.map((line) => line.split(":")[0]).sort();
+    expect(names).toEqual(["API_KEY", "BODY_LIMIT_BYTES", "DATABASE_URL", "LOG_LEVEL", "NODE_ENV", "PORT"]);
+  });
+
+  it("never repeats a value in an error, so a mistyped secret is not printed", () => {
+    const result = parseConfig({ API_KEY: "hunter2-short", DATABASE_URL: "not a url with pw-s3cret" });
+    expect(result.ok).toBe(false);
+    const text = result.ok ? "" : result.errors.join("\n");
+    expect(text).not.toContain("hunter2-short");
+    expect(text).not.toContain("pw-s3cret");
+  });
+
+  it("ignores variables it does not know", () => {
+    expect(parseConfig({ UNRELATED: "x", PATH: "/bin" }).ok).toBe(true);
+  });
+
+  it("lists every variable in .env.example", async () => {
+    const { readFileSync } = await import("node:fs");
+    const example = readFileSync(new URL("../../.env.example", import.meta.url), "utf8");
+    for (const name of Object.keys(envSchema.shape)) {
+      expect(example, name).toMatch(new RegExp(`^#?\\s*${name}=`, "m"));
+    }
+  });
+});
