@@ -18,7 +18,12 @@ export const fills = pgTable(
     realizedPnl: money("realized_pnl").notNull(),
     filledAt: timestamp("filled_at", { withTimezone: true, mode: "date" }).notNull(),
   },
-  (t) => [index("fills_order_idx").on(t.orderId), index("fills_position_idx").on(t.positionId)],
+  (t) => [
+    index("fills_order_idx").on(t.orderId),
+    index("fills_position_idx").on(t.positionId),
+    // The risk engine sums today's realized PnL of an account before every order.
+    index("fills_account_time_idx").on(t.accountId, t.filledAt),
+  ],
 );
 
 export type FillRow = typeof fills.$inferSelect;

@@ -36,6 +36,8 @@ export const orders = pgTable(
   (t) => [
     index("orders_signal_idx").on(t.signalId),
     index("orders_strategy_seq_idx").on(t.strategyId, t.seq),
+    // The order-rate check reads a strategy's orders of the last minute before every order.
+    index("orders_strategy_time_idx").on(t.strategyId, t.createdAt),
     index("orders_open_idx")
       .on(t.accountId, t.symbol)
       .where(sql`${t.status} in ('new', 'submitted', 'partially_filled')`),

@@ -1,0 +1,2 @@
+CREATE INDEX "fills_account_time_idx" ON "fills" USING btree ("account_id","filled_at");--> statement-breakpoint
+CREATE INDEX "orders_strategy_time_idx" ON "orders" USING btree ("strategy_id","created_at");
