@@ -17,6 +17,8 @@ export const ERROR_CODES = [
   "MALFORMED_SIGNAL",
   "UNRENDERED_PLACEHOLDER",
   "SIGNAL_REJECTED",
+  // Strategy configuration: well-formed, but names an account that does not exist.
+  "ACCOUNT_UNKNOWN",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -34,6 +36,7 @@ export const ERROR_STATUS = {
   MALFORMED_SIGNAL: 400,
   UNRENDERED_PLACEHOLDER: 422,
   SIGNAL_REJECTED: 422,
+  ACCOUNT_UNKNOWN: 422,
 } as const satisfies Record<ErrorCode, ContentfulStatusCode>;
 
 const TITLES: Record<ErrorCode, string> = {
@@ -50,6 +53,7 @@ const TITLES: Record<ErrorCode, string> = {
   MALFORMED_SIGNAL: "Malformed signal",
   UNRENDERED_PLACEHOLDER: "Unrendered placeholder",
   SIGNAL_REJECTED: "Signal rejected",
+  ACCOUNT_UNKNOWN: "Unknown account",
 };
 
 export type FieldError = { path: string; message: string };

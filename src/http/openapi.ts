@@ -30,6 +30,7 @@ const DESCRIPTIONS: Record<ErrorCode, string> = {
   MALFORMED_SIGNAL: "The body could not be read as any known alert format; stored as rejected, with `reason`.",
   UNRENDERED_PLACEHOLDER: "The body still holds a TradingView placeholder such as {{ticker}}; stored as rejected.",
   SIGNAL_REJECTED: "The alert was read but cannot become a signal; stored as rejected, `reason` says why.",
+  ACCOUNT_UNKNOWN: "The configuration's `accountId` names no account; create it with POST /v1/accounts first.",
 };
 
 /** The error responses a route declares, keyed by status; codes sharing a status share an entry. */

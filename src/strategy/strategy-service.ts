@@ -6,7 +6,8 @@ import {
   updateStrategyRow,
 } from "../db/repositories/strategies-repository.js";
 import type { StrategyRow } from "../db/schema/strategies.js";
-import { ApiError } from "../http/errors.js";
+import { accountExists } from "../db/repositories/accounts-repository.js";
+import { ApiError, type FieldError } from "../http/errors.js";
 import type { Clock } from "../lib/clock.js";
 import type { IdSource } from "../lib/ids.js";
 import { randomSecret, sha256Hex } from "../lib/secrets.js";
@@ -33,15 +34,34 @@ export function configOf(row: StrategyRow): StrategyConfig {
 
 /**
  * Validates a configuration as a whole, so every violation is reported at once; `riskLimits` merges
- * into the current limits, every other field replaces.
+ * into the current limits, every other field replaces. An `accountId` the change names must exist:
+ * a signal on a missing account would only ever be denied, so the mistake is refused here instead.
  */
-function mergeConfig(current: StrategyConfigInput, change: StrategyConfigPatch): StrategyConfig {
+async function mergeConfig(ctx: StrategyContext, current: StrategyConfigInput, change: StrategyConfigPatch): Promise<StrategyConfig> {
   const merged = { ...current, ...change, riskLimits: { ...current.riskLimits, ...change.riskLimits } };
   const parsed = StrategyConfigSchema.safeParse(merged);
+  const accountError = await unknownAccountError(ctx, change.accountId);
   if (!parsed.success) {
-    throw new ApiError("VALIDATION_FAILED", "the strategy configuration is invalid", { errors: fieldErrors(parsed.error) });
+    // A malformed configuration is a 400; the unknown account rides along so one round trip fixes both.
+    const errors = [...fieldErrors(parsed.error), ...(accountError ? [accountError] : [])];
+    throw new ApiError("VALIDATION_FAILED", "the strategy configuration is invalid", { errors });
+  }
+  if (accountError) {
+    throw new ApiError("ACCOUNT_UNKNOWN", `no account with id '${change.accountId}': create it with POST /v1/accounts first`, {
+      errors: [accountError],
+    });
   }
   return parsed.data;
+}
+
+/**
+ * Only an account the request itself names is checked, so an unrelated PATCH never fails on it.
+ * Accounts are never deleted, so one that exists now still exists when the strategy trades.
+ */
+async function unknownAccountError(ctx: StrategyContext, accountId: unknown): Promise<FieldError | undefined> {
+  if (typeof accountId !== "string" || accountId.length === 0 || accountId.length > 64) return undefined;
+  if (await accountExists(ctx.db, accountId)) return undefined;
+  return { path: "accountId", message: `no account with id '${accountId}'` };
 }
 
 /** Secrets that exist only in the response that created them. */
@@ -76,7 +96,7 @@ export async function createStrategy({
   ctx: StrategyContext;
   input: { key: string; name: string; enabled: boolean; allowedSymbols: string[]; passphrase: boolean; config?: StrategyConfigPatch };
 }): Promise<{ strategy: StrategyView } & StrategySecrets> {
-  const config = mergeConfig({}, input.config ?? {});
+  const config = await mergeConfig(ctx, {}, input.config ?? {});
   const token = newWebhookToken();
   const passphrase = input.passphrase ? newPassphrase() : undefined;
   const now = ctx.clock.now();
@@ -114,7 +134,7 @@ export async function updateStrategy({
   input: { id: string; name?: string; enabled?: boolean; allowedSymbols?: string[]; config?: StrategyConfigPatch };
 }): Promise<StrategyView> {
   const current = await requireStrategy(ctx, input.id);
-  const config = input.config ? mergeConfig(configOf(current), input.config) : undefined;
+  const config = input.config ? await mergeConfig(ctx, configOf(current), input.config) : undefined;
   const row = await updateStrategyRow(ctx.db, input.id, {
     ...(config ? { config } : {}),
     ...(input.name !== undefined ? { name: input.name } : {}),

@@ -1,8 +1,9 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
-import { listAccounts, type AccountSummary } from "../../../trading/account-queries.js";
+import { listAccounts } from "../../../trading/account-queries.js";
 import { requireScope } from "../../middleware/authenticate.js";
 import { AUTHENTICATED_ERRORS, bearerSecurity, errorResponses } from "../../openapi.js";
 import { AccountSchema } from "./schemas.js";
+import { accountView } from "./views.js";
 
 const AccountListSchema = z.object({ data: z.array(AccountSchema) }).openapi("AccountList");
 
@@ -19,17 +20,6 @@ const route = createRoute({
     200: { description: "All accounts.", content: { "application/json": { schema: AccountListSchema } } },
     ...errorResponses(...AUTHENTICATED_ERRORS),
   },
-});
-
-const accountView = ({ account, ...summary }: AccountSummary) => ({
-  id: account.id,
-  name: account.name,
-  venue: account.venue,
-  currency: account.currency,
-  startingCash: account.startingCash,
-  cash: account.cash,
-  fees: account.fees,
-  ...summary,
 });
 
 export function registerListAccounts(app: OpenAPIHono) {

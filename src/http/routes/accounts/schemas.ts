@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { VENUE_HEALTH } from "../../../trading/account-queries.js";
-import { decimal } from "../orders/schemas.js";
+import { PAPER_ACCOUNT_CURRENCIES } from "../../../trading/create-account.js";
+import { decimal, idParamSchema, positiveDecimal } from "../orders/schemas.js";
 
 export const AccountSchema = z
   .object({
@@ -19,3 +20,22 @@ export const AccountSchema = z
     venueHealth: z.enum(VENUE_HEALTH).openapi({ description: "Always ok for the paper venue; unknown for a venue this gateway cannot check yet." }),
   })
   .openapi("Account");
+
+export const CreateAccountBodySchema = z
+  .object({
+    id: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, { error: "1–63 characters: lowercase letters, digits, '-' and '_', starting with a letter or digit" })
+      .optional()
+      .openapi({ description: "The account's id, for strategies' `accountId`. Absent: `acc_` and 16 random characters.", example: "btc-trend-paper" }),
+    name: z.string().trim().min(1).max(200).openapi({ example: "BTC trend (paper)" }),
+    currency: z
+      .enum(PAPER_ACCOUNT_CURRENCIES, { error: "the paper venue settles in USDT only" })
+      .default("USDT")
+      .openapi({ description: "Every paper market is quoted in USDT, so it is the only currency." }),
+    startingCash: positiveDecimal("Cash the account starts with, in `currency`.", "2500"),
+  })
+  .strict()
+  .openapi("CreateAccountRequest");
+
+export const AccountIdParamSchema = idParamSchema("acc_paper");

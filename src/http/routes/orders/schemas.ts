@@ -75,7 +75,8 @@ export const OrderDetailSchema = OrderSchema.extend({
   fills: z.array(FillSchema).openapi({ description: "The order's fills, oldest first." }),
 }).openapi("OrderDetail");
 
-const positiveDecimal = (description: string, example?: string) =>
+/** A money or quantity input: an exact decimal above 0, as a string, never through a JavaScript number. */
+export const positiveDecimal = (description: string, example?: string) =>
   z
     .string()
     .max(40)

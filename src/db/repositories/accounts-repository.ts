@@ -1,0 +1,38 @@
+import { and, eq, sql } from "drizzle-orm";
+import type { Db } from "../client.js";
+import { accounts, type AccountRow } from "../schema/accounts.js";
+import { positions, type PositionRow } from "../schema/positions.js";
+
+/** Account administration and one-account reads; the hot path books cash through trading-repository. */
+
+/** False when an account with this id already exists: the caller answers 409, nothing is changed. */
+export async function insertAccount(db: Db, row: AccountRow): Promise<boolean> {
+  const inserted = await db.insert(accounts).values(row).onConflictDoNothing({ target: accounts.id }).returning({ id: accounts.id });
+  return inserted.length === 1;
+}
+
+export async function findAccountRow(db: Db, id: string): Promise<AccountRow | undefined> {
+  const [row] = await db.select().from(accounts).where(eq(accounts.id, id)).limit(1);
+  return row;
+}
+
+export async function accountExists(db: Db, id: string): Promise<boolean> {
+  const [row] = await db.select({ id: accounts.id }).from(accounts).where(eq(accounts.id, id)).limit(1);
+  return row !== undefined;
+}
+
+export async function openPositionRowsOfAccount(db: Db, accountId: string): Promise<PositionRow[]> {
+  return db
+    .select()
+    .from(positions)
+    .where(and(eq(positions.accountId, accountId), eq(positions.status, "open")));
+}
+
+/** Σ realized PnL (gross of fees) over the account's positions, open and closed. */
+export async function realizedPnlOfAccount(db: Db, accountId: string): Promise<string> {
+  const [row] = await db
+    .select({ total: sql<string>`coalesce(sum(${positions.realizedPnl}), 0)::text` })
+    .from(positions)
+    .where(eq(positions.accountId, accountId));
+  return row?.total ?? "0";
+}
