@@ -17,6 +17,7 @@ import { parseWebhookSecrets } from "./ingest/standard-webhooks.js";
 import type { TradingStateContext } from "./risk/trading-state-store.js";
 import type { TradingContext } from "./trading/context.js";
 import type { StrategyContext } from "./strategy/strategy-service.js";
+import { createLimitFallbackSweeper, type LimitFallbackSweeper } from "./execution/limit-fallback/sweeper.js";
 import { ensurePaperAccount } from "./execution/paper/paper-account.js";
 import { handleSignal, PAPER_ACCOUNT_ID } from "./strategy/signal-handler.js";
 
@@ -35,6 +36,8 @@ export type Services = {
   readonly processing: SignalProcessing;
   readonly tradingStates: TradingStateContext;
   readonly trading: TradingContext;
+  /** Expires signal limits past their strategy's timeout; its timer runs with processing. */
+  readonly limitFallback: LimitFallbackSweeper;
   /** Releases what the container opened besides the database (Redis). */
   readonly closeExtras: () => Promise<void>;
 };
@@ -73,6 +76,7 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
       ...(config.PAPER_PARTIAL_FILL_RATIO ? { partialFillRatio: config.PAPER_PARTIAL_FILL_RATIO } : {}),
     },
   };
+  const limitFallback = createLimitFallbackSweeper({ ctx: { ...venue, logger }, intervalMs: config.LIMIT_FALLBACK_SWEEP_MS });
   const processing = createSignalProcessing({
     handler: (claimed) => handleSignal(venue, claimed),
     beforeStart: () => ensurePaperAccount(database.db, { id: PAPER_ACCOUNT_ID, startingCash: config.PAPER_STARTING_CASH, clock }),
@@ -82,6 +86,7 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     instanceId: config.INSTANCE_ID,
     concurrency: config.SIGNAL_WORKERS,
     leaseMs: config.SIGNAL_CLAIM_TIMEOUT_MS,
+    background: [limitFallback],
   });
   return {
     config,
@@ -114,6 +119,7 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     processing,
     tradingStates: { db: database.db, clock },
     trading: { ...venue, logger },
+    limitFallback,
     closeExtras: async () => {
       await redis?.quit().catch(() => {});
     },

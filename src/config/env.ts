@@ -78,6 +78,8 @@ export const envSchema = z.object({
     .default(hostname().replace(/[^A-Za-z0-9._-]/g, "-").slice(0, 64) || "gateway"),
   SIGNAL_WORKERS: integer(1, 64).default(4),
   SIGNAL_CLAIM_TIMEOUT_MS: integer(1000, 3_600_000).default(60_000),
+  /** How often resting signal limits are checked against their strategy's limitFallback; 0: never on this instance. */
+  LIMIT_FALLBACK_SWEEP_MS: integer(0, 3_600_000).default(1000),
   PAPER_STARTING_CASH: decimalText.default("10000"),
   PAPER_SLIPPAGE_BPS: decimalText.default("5"),
   PAPER_MAKER_FEE_BPS: decimalText.default("10"),

@@ -7,6 +7,22 @@ const positiveDecimal = z
   .transform((v) => String(v).trim())
   .refine((v) => /^(?:0|[1-9]\d*)(?:\.\d+)?$/.test(v) && Number(v) > 0, { error: "must be a positive decimal number" });
 
+const SECONDS_ERROR = "must be a whole number of seconds from 1 to 86400";
+
+/**
+ * What becomes of a signal's limit entry or exit still working `afterSeconds` after it was placed:
+ * it expires (reason LIMIT_TIMEOUT) and, with `to: "market"`, its unfilled remainder goes out as a
+ * market order through the risk engine; `to: "cancel"` only expires it.
+ */
+export const LimitFallbackSchema = z.strictObject({
+  afterSeconds: z
+    .number({ error: SECONDS_ERROR })
+    .int({ error: SECONDS_ERROR })
+    .min(1, { error: SECONDS_ERROR })
+    .max(86_400, { error: SECONDS_ERROR }),
+  to: z.enum(["market", "cancel"]).default("market"),
+});
+
 /**
  * How a strategy trades, beyond what ingestion needs. Every field has a safe default, so a strategy
  * created with only a key trades small, market orders, on the paper venue.
@@ -24,6 +40,8 @@ export const StrategyConfigSchema = z.object({
       z.object({ type: z.literal("limit"), offsetBps: positiveDecimal.or(z.literal("0")).default("0") }),
     ])
     .default({ type: "market" }),
+  /** Off (null) by default: a limit rests until it fills or is cancelled. Applies to working orders at each sweep. */
+  limitFallback: LimitFallbackSchema.nullable().default(null),
   /** Attached to every entry unless the signal gives its own; percent distance from the entry price. */
   defaultStopLossPercent: positiveDecimal.nullable().default(null),
   defaultTakeProfitPercent: positiveDecimal.nullable().default(null),
@@ -40,6 +58,7 @@ export const StrategyConfigSchema = z.object({
 });
 
 export type StrategyConfig = z.infer<typeof StrategyConfigSchema>;
+export type LimitFallback = z.infer<typeof LimitFallbackSchema>;
 export type StrategyConfigInput = z.input<typeof StrategyConfigSchema>;
 
 export const DEFAULT_STRATEGY_CONFIG: StrategyConfig = StrategyConfigSchema.parse({});

@@ -23,6 +23,8 @@ export function createSignalProcessing(options: {
   handler: SignalHandler;
   /** Runs once before the first worker starts (for example, creating the paper account). */
   beforeStart?: () => Promise<void>;
+  /** Timers that run beside the workers (the limit fallback sweep): started after them, stopped before them. */
+  background?: ReadonlyArray<{ start(): void; stop(): Promise<void> }>;
 }): SignalProcessing {
   let workers: SignalWorkers | undefined;
   return {
@@ -30,8 +32,10 @@ export function createSignalProcessing(options: {
       if (workers) return;
       await options.beforeStart?.();
       workers = await startSignalWorkers(options);
+      for (const task of options.background ?? []) task.start();
     },
     stop: async () => {
+      await Promise.all((options.background ?? []).map((task) => task.stop()));
       await workers?.stop();
       workers = undefined;
     },

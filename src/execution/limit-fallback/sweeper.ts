@@ -1,0 +1,56 @@
+import type { TradingContext } from "../../trading/context.js";
+import { sweepTimedOutLimits, type FallbackResult } from "./sweep.js";
+
+export type LimitFallbackSweeper = {
+  /** Starts the timer (not when intervalMs is 0); idempotent. */
+  start(): void;
+  /** Stops the timer and waits for a sweep in progress, so the database can close after it. */
+  stop(): Promise<void>;
+  /**
+   * One sweep now, after any sweep in progress: tests drive it with an injected clock instead of
+   * waiting for the timer.
+   */
+  sweepOnce(): Promise<FallbackResult[]>;
+};
+
+/**
+ * Runs the limit fallback sweep on its own unref'd timer, off the signal path. Sweeps in one process
+ * never overlap (a tick finding one in progress is skipped); across instances the sweep's symbol
+ * lock and deterministic client order ids keep each order's fallback to one.
+ */
+export function createLimitFallbackSweeper(options: { ctx: TradingContext; intervalMs: number }): LimitFallbackSweeper {
+  const { ctx, intervalMs } = options;
+  let timer: NodeJS.Timeout | undefined;
+  let busy = false;
+  let tail: Promise<unknown> = Promise.resolve();
+
+  const sweepOnce = (): Promise<FallbackResult[]> => {
+    const run = tail.then(async () => {
+      busy = true;
+      try {
+        return await sweepTimedOutLimits(ctx);
+      } finally {
+        busy = false;
+      }
+    });
+    tail = run.catch(() => undefined);
+    return run;
+  };
+
+  return {
+    start: () => {
+      if (timer || intervalMs === 0) return;
+      timer = setInterval(() => {
+        if (busy) return;
+        sweepOnce().catch((err: unknown) => ctx.logger.warn({ err }, "limit fallback sweep failed; will retry"));
+      }, intervalMs);
+      timer.unref();
+    },
+    stop: async () => {
+      clearInterval(timer);
+      timer = undefined;
+      await tail;
+    },
+    sweepOnce,
+  };
+}
