@@ -4,7 +4,10 @@ import { parseArgs } from "node:util";
 import type { LoadSettings } from "./webhooks.js";
 
 /** The closed-loop scenarios' settings, and the open-loop signal → fill scenario's rate and length. */
-export type BenchSettings = LoadSettings & { signalRate: number; signalDurationMs: number };
+export const SECTIONS = ["webhooks", "signal", "pretrade"] as const;
+export type Section = (typeof SECTIONS)[number];
+
+export type BenchSettings = LoadSettings & { signalRate: number; signalDurationMs: number; sections: Set<Section> };
 
 export function readSettings(): BenchSettings {
   const { values } = parseArgs({
@@ -15,6 +18,7 @@ export function readSettings(): BenchSettings {
       "max-requests": { type: "string", default: "2000000" },
       "signal-rate": { type: "string", default: "200" },
       "signal-duration": { type: "string", default: "10" },
+      only: { type: "string", default: SECTIONS.join(",") },
     },
   });
   const number = (flag: string, raw: string, min: number, max: number) => {
@@ -29,7 +33,16 @@ export function readSettings(): BenchSettings {
     maxRequests: Math.floor(number("max-requests", values["max-requests"], 1, 50_000_000)),
     signalRate: number("signal-rate", values["signal-rate"], 1, 5000),
     signalDurationMs: number("signal-duration", values["signal-duration"], 1, 120) * 1000,
+    sections: sectionsOf(values.only),
   };
+}
+
+/** `--only signal,pretrade`: the sections to run, for a quick look at one of them while working on it. */
+function sectionsOf(raw: string): Set<Section> {
+  const names = raw.split(",").map((name) => name.trim()).filter(Boolean);
+  const unknown = names.filter((name) => !(SECTIONS as readonly string[]).includes(name));
+  if (unknown.length > 0 || names.length === 0) throw new Error(`--only takes a comma-separated list of ${SECTIONS.join(", ")}`);
+  return new Set(names as Section[]);
 }
 
 export function printEnvironment(settings: BenchSettings): void {

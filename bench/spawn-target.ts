@@ -29,7 +29,10 @@ export function targetScript(file: string): string {
  * `env` is added to the parent's environment (the PostgreSQL gateway gets its database this way).
  */
 export function spawnTarget(name: string, script: string, env: Record<string, string> = {}): Promise<Target> {
-  const child = spawn(process.execPath, ["--import", TSX_LOADER, script], {
+  // BENCH_CPU_PROFILE_DIR=dir writes a V8 CPU profile of each target there when it exits (for perf work).
+  const profileDir = process.env.BENCH_CPU_PROFILE_DIR;
+  const profile = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
+  const child = spawn(process.execPath, [...profile, "--import", TSX_LOADER, script], {
     env: { ...process.env, ...env },
     // stdout ignored: the handshake is on IPC. stderr inherited so a boot failure is visible.
     stdio: ["ignore", "ignore", "inherit", "ipc"],
