@@ -78,7 +78,7 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
   };
   const limitFallback = createLimitFallbackSweeper({ ctx: { ...venue, logger }, intervalMs: config.LIMIT_FALLBACK_SWEEP_MS });
   const processing = createSignalProcessing({
-    handler: (claimed) => handleSignal(venue, claimed),
+    handler: (claimed, tx) => handleSignal(venue, claimed, tx),
     beforeStart: () => ensurePaperAccount(database.db, { id: PAPER_ACCOUNT_ID, startingCash: config.PAPER_STARTING_CASH, clock }),
     database,
     clock,

@@ -4,3 +4,6 @@ export interface Clock {
 }
 
 export const systemClock: Clock = { now: () => new Date() };
+
+/** The UTC calendar day of an instant, YYYY-MM-DD: the day the daily-loss limit counts in. */
+export const utcDay = (at: Date): string => at.toISOString().slice(0, 10);

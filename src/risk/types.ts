@@ -62,7 +62,10 @@ export type RiskContext = {
   };
   /** Equity at 00:00 UTC; defaults to equity − daily PnL, which holds when nothing was deposited or withdrawn. */
   readonly startOfDayEquity?: Dec | string;
-  /** When this strategy's recent orders were submitted (at least the last minute's). */
+  /**
+   * When this strategy's recent orders were submitted: the last minute's, or at least the latest
+   * maxOrdersPerMinute of them (enough to tell whether the limit is reached).
+   */
   readonly recentOrderTimes: readonly (Date | string | number)[];
   readonly limits: RiskLimits;
 };

@@ -1,16 +1,21 @@
 import type { ClaimedSignal } from "../db/repositories/signal-queue-repository.js";
-import { findStrategyById } from "../db/repositories/strategies-repository.js";
-import { findOpenPosition, lastPrices, recordPrice } from "../db/repositories/trading-repository.js";
+import { lockForOrder } from "../db/repositories/order-snapshot-repository.js";
+import { loadSignalContext } from "../db/repositories/signal-context-repository.js";
+import type { Db } from "../db/client.js";
+import { rawQuery } from "../db/raw-query.js";
 import { plain } from "../domain/decimal.js";
 import { applyPriceEvent, type PaperVenueContext } from "../execution/paper/paper-venue.js";
 import { paperMarket } from "../execution/paper/paper-markets.js";
-import { placeOrder, type QuantityDenial } from "../execution/place-order.js";
+import { placeOrderWithin, type QuantityDenial } from "../execution/place-order.js";
 import type { IdSource } from "../lib/ids.js";
 import { sizeOrder } from "../risk/sizing.js";
 import { planOrders, type PlannedOrder } from "./manager/index.js";
-import { configOf } from "./strategy-service.js";
+import { StrategyConfigSchema } from "../domain/strategy-config.js";
 
 export const PAPER_ACCOUNT_ID = "acc_paper";
+
+/** The mode of a strategy whose stored configuration has none, from the schema's own default. */
+const DEFAULT_MODE = StrategyConfigSchema.parse({}).mode;
 
 export type HandlerContext = PaperVenueContext & { ids: IdSource };
 
@@ -21,40 +26,46 @@ type LegResult = { leg: number; role: string; outcome: string; reason: string | 
  * risk engine → paper execution. Every decision is stored, denials included (invariant 5); the
  * returned summary goes on the signal as its result. A denied leg stops the plan, so a reversal
  * whose exit is refused never opens the other side.
+ *
+ * It runs inside the worker's transaction (`tx`), which also finishes the signal: the signal's
+ * orders, fills and decisions commit together with its "processed", or not at all.
  */
-export async function handleSignal(ctx: HandlerContext, claimed: ClaimedSignal): Promise<Record<string, unknown>> {
-  const strategy = await findStrategyById(ctx.db, claimed.strategyId);
-  if (!strategy) return { outcome: "SKIPPED", reason: "STRATEGY_UNKNOWN" };
-  const config = configOf(strategy);
+export async function handleSignal(ctx: HandlerContext, claimed: ClaimedSignal, tx: Db): Promise<Record<string, unknown>> {
+  const query = rawQuery(tx);
+  const { signal, symbol } = claimed;
+  // A signal's price is market data: recorded with the context read (for a strategy on paper), and
+  // matched against resting orders before the strategy decides, since it may trigger their stops.
+  const load = (price: { value: string; observedAt: Date } | undefined) =>
+    loadSignalContext(query, { strategyId: claimed.strategyId, symbol, price, defaultAccountId: PAPER_ACCOUNT_ID, defaultMode: DEFAULT_MODE });
+  let loaded = await load(signal.referencePrice ? { value: signal.referencePrice, observedAt: claimed.receivedAt } : undefined);
+  if (!loaded) return { outcome: "SKIPPED", reason: "STRATEGY_UNKNOWN" };
+  const config = StrategyConfigSchema.parse(loaded.config);
   if (config.mode === "disabled") return { outcome: "SKIPPED", reason: "STRATEGY_MODE_DISABLED" };
   if (config.mode === "live") return { outcome: "SKIPPED", reason: "LIVE_VENUE_NOT_CONFIGURED" };
-  const accountId = config.accountId ?? PAPER_ACCOUNT_ID;
-  const { signal, symbol } = claimed;
-
-  // A signal's price is market data: it updates the mark and may trigger resting stops and targets first.
-  if (signal.referencePrice) {
-    await recordPrice(ctx.db, symbol, signal.referencePrice, "signal", claimed.receivedAt);
-    await applyPriceEvent(ctx, symbol, signal.referencePrice);
+  if (signal.referencePrice && loaded.resting) {
+    // Only then can the position read above have moved. The kill switch's lock first, as every
+    // order does: the locks live until the transaction ends, and the other order could deadlock.
+    await lockForOrder(query, symbol);
+    await applyPriceEvent({ ...ctx, db: tx }, symbol, signal.referencePrice);
+    loaded = (await load(undefined)) ?? loaded;
   }
-  const known = (await lastPrices(ctx.db, [symbol])).get(symbol);
-  const referencePrice = signal.referencePrice ?? known?.price;
+  const accountId = config.accountId ?? PAPER_ACCOUNT_ID;
+  const referencePrice = signal.referencePrice ?? loaded.lastPrice;
   const rules = paperMarket(symbol);
-  const position = await findOpenPosition(ctx.db, accountId, strategy.id, symbol);
+  const position = loaded.positionQuantity !== undefined ? { quantity: loaded.positionQuantity } : undefined;
 
-  const plan = rules
-    ? planOrders({ signal, config, position: position ? { quantity: position.quantity } : undefined, rules, referencePrice })
-    : undefined;
+  const plan = rules ? planOrders({ signal, config, position, rules, referencePrice }) : undefined;
   if (plan?.noop) return { outcome: "NO_ACTION", reason: plan.noop.code, detail: plan.noop.detail, notes: plan.notes };
 
   const legs: LegResult[] = [];
   const planned: PlannedOrder[] = plan?.orders ?? [unknownMarketLeg(signal.intent.action === "close")];
   const reference = signal.referencePrice ? { price: signal.referencePrice, observedAt: claimed.receivedAt } : undefined;
   for (const leg of planned) {
-    const { decision, order } = await placeOrder({
+    const { decision, order } = await placeOrderWithin(tx, {
       ctx,
       input: {
         accountId,
-        strategyId: strategy.id,
+        strategyId: claimed.strategyId,
         symbol,
         side: leg.side,
         kind: leg.kind,

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dec, plain, truncateToStep } from "../../src/domain/decimal.js";
 import { paperMarket } from "../../src/execution/paper/paper-markets.js";
@@ -112,14 +113,22 @@ describe("risk rules that deny or resize an order, on one shared paper account",
     await expectDenied(t, s, { ticker: "AVAXUSDT", action: "buy", quantity: "1", price: "30" }, "UNKNOWN_MARKET", null);
   });
 
-  it("ACCOUNT_UNKNOWN: a strategy that names an account the gateway does not have", async () => {
-    const s = await strategy({ accountId: "acc_missing", ...limits() });
+  // The API refuses a strategy naming a missing account (422); the risk layer still fails closed when
+  // a stored configuration names one anyway (written by hand, or restored from another database).
+  const strategyOnMissingAccount = async () => {
+    const s = await strategy();
+    await t.services.database.db.execute(sql`update strategies set config = config || '{"accountId":"acc_missing"}'::jsonb where id = ${s.id}`);
+    return s;
+  };
+
+  it("ACCOUNT_UNKNOWN: a strategy whose stored configuration names an account the gateway does not have", async () => {
+    const s = await strategyOnMissingAccount();
     await expectDenied(t, s, { ticker: "ETHUSDT", action: "buy", quantity: "0.01", price: "4000" }, "ACCOUNT_UNKNOWN", null);
   });
 
   // REASON_CODES is the closed list of every reason the risk layer gives, context failures included.
   it("every stored denial reason is one of REASON_CODES, ACCOUNT_UNKNOWN included", async () => {
-    const s = await strategy({ accountId: "acc_missing", ...limits() });
+    const s = await strategyOnMissingAccount();
     const done = await sendAlert(t, s, { ticker: "ETHUSDT", action: "buy", quantity: "0.01", price: "4000" });
     for (const d of done.trace.decisions) expect(isReasonCode(d.reason), `${d.reason} is not in REASON_CODES`).toBe(true);
   });

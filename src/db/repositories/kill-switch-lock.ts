@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import type { Db } from "../client.js";
 
 // One advisory lock key for the kill switch, shared by every instance on the database.
-const KILL_SWITCH_LOCK = 7_302_114_552;
+export const KILL_SWITCH_LOCK = 7_302_114_552;
 
 /**
  * Changing a trading state takes the lock exclusively; placing an order takes it shared and reads

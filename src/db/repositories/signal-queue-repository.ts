@@ -1,6 +1,7 @@
 import { and, eq, lt, sql } from "drizzle-orm";
 import type { CanonicalSignal } from "../../domain/signal.js";
 import type { Database, Db } from "../client.js";
+import type { RawQuery } from "../raw-query.js";
 import { signals } from "../schema/signals.js";
 
 /** What a worker gets when it claims a signal. */
@@ -80,13 +81,16 @@ export async function claimNextSignal(
   };
 }
 
-/** Finishes a claim. False when the claim was lost (its lease expired and another worker took it). */
+/**
+ * Finishes a claim, on the pool or inside the transaction that did the signal's work. False when
+ * the claim was lost (its lease expired and another worker took it).
+ */
 export async function finishSignal(
-  database: Database,
+  query: RawQuery,
   done: { id: string; workerId: string; status: "processed" | "failed" | "queued"; result: unknown; now: Date },
 ): Promise<boolean> {
   const processedAt = done.status === "queued" ? null : done.now.toISOString();
-  const rows = await database.query(FINISH, [done.id, done.workerId, done.status, JSON.stringify(done.result ?? null), processedAt]);
+  const rows = await query(FINISH, [done.id, done.workerId, done.status, JSON.stringify(done.result ?? null), processedAt]);
   return rows.length === 1;
 }
 

@@ -3,7 +3,7 @@ import type { Db } from "../client.js";
 
 // The two-key form of the advisory lock lives in its own key space, apart from the kill switch's
 // one-key lock; the first key names the family, the second is the symbol's hash.
-const SYMBOL_LOCK_FAMILY = 5_230_117;
+export const SYMBOL_LOCK_FAMILY = 5_230_117;
 
 /**
  * Serializes everything that reads and then changes one symbol's orders and positions on the

@@ -1,9 +1,8 @@
-import { and, asc, eq, gte, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, inArray } from "drizzle-orm";
 import type { Position } from "../../domain/position.js";
-import type { Fill, Order, OrderStatus } from "../../domain/order.js";
+import type { Order, OrderStatus } from "../../domain/order.js";
 import type { Db } from "../client.js";
 import { accounts, type AccountRow } from "../schema/accounts.js";
-import { fills } from "../schema/fills.js";
 import { marketPrices } from "../schema/market-prices.js";
 import { orders, type OrderRow } from "../schema/orders.js";
 import { positions, type PositionRow } from "../schema/positions.js";
@@ -45,21 +44,8 @@ export function toPosition(row: PositionRow): StoredPosition {
   return { ...row, status: row.status as Position["status"] };
 }
 
-export async function findAccount(db: Db, id: string): Promise<AccountRow | undefined> {
-  const [row] = await db.select().from(accounts).where(eq(accounts.id, id)).limit(1);
-  return row;
-}
-
 export async function insertAccountIfMissing(db: Db, row: AccountRow): Promise<void> {
   await db.insert(accounts).values(row).onConflictDoNothing();
-}
-
-/** Cash and fees move by exact deltas computed in SQL, so concurrent lanes on one account add up. */
-export async function addToAccount(db: Db, id: string, cashDelta: string, feeDelta: string, at: Date): Promise<void> {
-  await db
-    .update(accounts)
-    .set({ cash: sql`${accounts.cash} + ${cashDelta}::numeric`, fees: sql`${accounts.fees} + ${feeDelta}::numeric`, updatedAt: at })
-    .where(eq(accounts.id, id));
 }
 
 export async function findOpenPosition(db: Db, accountId: string, strategyId: string, symbol: string): Promise<StoredPosition | undefined> {
@@ -85,26 +71,6 @@ export async function openPositionsInScope(db: Db, strategyId: string | undefine
 export async function findPositionById(db: Db, id: string): Promise<StoredPosition | undefined> {
   const [row] = await db.select().from(positions).where(eq(positions.id, id)).limit(1);
   return row ? toPosition(row) : undefined;
-}
-
-export async function openPositionsOfAccount(db: Db, accountId: string): Promise<StoredPosition[]> {
-  const rows = await db.select().from(positions).where(and(eq(positions.accountId, accountId), eq(positions.status, "open")));
-  return rows.map(toPosition);
-}
-
-export async function savePosition(db: Db, position: StoredPosition): Promise<void> {
-  const { id, ...rest } = position;
-  await db.insert(positions).values({ id, ...rest }).onConflictDoUpdate({ target: positions.id, set: rest });
-}
-
-export async function insertOrder(db: Db, order: StoredOrder): Promise<boolean> {
-  const inserted = await db.insert(orders).values(order).onConflictDoNothing({ target: orders.clientOrderId }).returning({ id: orders.id });
-  return inserted.length === 1;
-}
-
-export async function findOrderByClientId(db: Db, clientOrderId: string): Promise<StoredOrder | undefined> {
-  const [row] = await db.select().from(orders).where(eq(orders.clientOrderId, clientOrderId)).limit(1);
-  return row ? toOrder(row) : undefined;
 }
 
 export async function findOrderById(db: Db, id: string): Promise<StoredOrder | undefined> {
@@ -139,16 +105,6 @@ export async function updateOrder(db: Db, order: Order): Promise<void> {
     .where(eq(orders.id, order.id));
 }
 
-/** Open orders resting at the venue in one symbol, oldest first. */
-export async function restingOrders(db: Db, accountId: string, symbol: string): Promise<StoredOrder[]> {
-  const rows = await db
-    .select()
-    .from(orders)
-    .where(and(eq(orders.accountId, accountId), eq(orders.symbol, symbol), inArray(orders.status, ["submitted", "partially_filled"])))
-    .orderBy(asc(orders.seq));
-  return rows.map(toOrder);
-}
-
 /** Working orders of one strategy, or of everyone when strategyId is undefined. */
 export async function workingOrders(db: Db, strategyId: string | undefined): Promise<StoredOrder[]> {
   const working = inArray(orders.status, ["new", "submitted", "partially_filled"]);
@@ -170,43 +126,10 @@ export async function restingOrdersOfSymbol(db: Db, symbol: string): Promise<Sto
   return rows.map(toOrder);
 }
 
-export async function insertFill(db: Db, fill: Fill, positionId: string, realizedPnl: string): Promise<void> {
-  await db.insert(fills).values({ ...fill, positionId, realizedPnl });
-}
-
-export async function recentOrderTimes(db: Db, strategyId: string, since: Date): Promise<Date[]> {
-  const rows = await db
-    .select({ createdAt: orders.createdAt })
-    .from(orders)
-    .where(and(eq(orders.strategyId, strategyId), gte(orders.createdAt, since)));
-  return rows.map((r) => r.createdAt);
-}
-
-/** Realized PnL minus fees of the account's fills since `since`. */
-export async function realizedSince(db: Db, accountId: string, since: Date): Promise<string> {
-  const [row] = await db
-    .select({ total: sql<string>`coalesce(sum(${fills.realizedPnl} - ${fills.fee}), 0)::text` })
-    .from(fills)
-    .where(and(eq(fills.accountId, accountId), gte(fills.filledAt, since)));
-  return row?.total ?? "0";
-}
-
-export async function recordPrice(db: Db, symbol: string, price: string, source: string, at: Date): Promise<void> {
-  await db
-    .insert(marketPrices)
-    .values({ symbol, price, source, observedAt: at })
-    .onConflictDoUpdate({ target: marketPrices.symbol, set: { price, source, observedAt: at } });
-}
-
 export async function lastPrices(db: Db, symbols: string[]): Promise<Map<string, { price: string; observedAt: Date }>> {
   if (symbols.length === 0) return new Map();
   const rows = await db.select().from(marketPrices).where(inArray(marketPrices.symbol, symbols));
   return new Map(rows.map((r) => [r.symbol, { price: r.price, observedAt: r.observedAt }]));
-}
-
-export async function insertRiskDecision(db: Db, row: typeof riskDecisions.$inferInsert): Promise<RiskDecisionRow> {
-  const [saved] = await db.insert(riskDecisions).values(row).returning();
-  return saved as RiskDecisionRow;
 }
 
 /** The decision that let an order through; undefined for protection orders, which no decision placed. */

@@ -21,8 +21,6 @@ export const fills = pgTable(
   (t) => [
     index("fills_order_idx").on(t.orderId),
     index("fills_position_idx").on(t.positionId),
-    // The risk engine sums today's realized PnL of an account before every order.
-    index("fills_account_time_idx").on(t.accountId, t.filledAt),
   ],
 );
 

@@ -9,3 +9,4 @@ export * from "./market-prices.js";
 export * from "./orders.js";
 export * from "./positions.js";
 export * from "./risk-decisions.js";
+export * from "./account-daily-pnl.js";

@@ -1,131 +1,105 @@
-import { cashDelta } from "../../domain/account.js";
 import type { MarketRules } from "../../domain/market.js";
-import { opposite, type Fill, type Order, type OrderRole } from "../../domain/order.js";
-import { applyFill } from "../../domain/position.js";
+import type { Fill } from "../../domain/order.js";
 import type { Db } from "../../db/client.js";
+import { insertOrderRow } from "../../db/repositories/booking-repository.js";
 import {
-  addToAccount,
   cancelWorkingOrder,
   findOpenPosition,
-  findOrderByClientId,
   findOrderById,
-  insertFill,
-  insertOrder,
-  restingOrders,
   restingOrdersOfSymbol,
-  savePosition,
   updateOrder,
   type StoredOrder,
   type StoredPosition,
 } from "../../db/repositories/trading-repository.js";
+import { lockSymbol, lockSymbols } from "../../db/repositories/symbol-lock.js";
+import { rawQuery, type RawQuery } from "../../db/raw-query.js";
 import type { ApprovedOrder } from "../../risk/types.js";
 import type { Clock } from "../../lib/clock.js";
 import type { IdSource } from "../../lib/ids.js";
-import { clientOrderId } from "../client-order-id.js";
-import { lockKillSwitchShared } from "../../db/repositories/kill-switch-lock.js";
-import { lockSymbol, lockSymbols } from "../../db/repositories/symbol-lock.js";
-import { findTradingState } from "../../db/repositories/trading-states-repository.js";
-import { mostRestrictive, type TradingState } from "../../domain/trading-state.js";
 import { fillMarketOrder, onPrice, type PaperMatchingConfig } from "./index.js";
+import { issue, planFillBooking, protectionOrders, type Write } from "./paper-booking.js";
 import { paperMarket } from "./paper-markets.js";
 
 export type PaperVenueContext = { db: Db; clock: Clock; ids: IdSource; matching: PaperMatchingConfig };
 
-export type Execution = { order: StoredOrder; fills: Fill[]; protection: StoredOrder[]; duplicate: boolean };
+export type Execution = { order: StoredOrder; fills: Fill[]; protection: StoredOrder[] };
 
 /**
  * Places an approved order on the paper venue and books its consequences (order, fills, position,
- * cash, protective orders) in one transaction: either all of it happened or none of it did. A
- * second call with the same client order id returns the order the first one placed. Inside a
- * caller's transaction it runs as a savepoint, so the caller can commit its own rows with it.
+ * cash, protective orders), inside the caller's transaction: placeOrder's, which holds the kill
+ * switch's shared lock and the symbol's lock, has read the trading states and the position under
+ * them, and found the client order id unused. A market order fills at once; a limit or stop rests.
+ * Every write is issued together, one round trip; an order id that turns out taken after all
+ * throws, and the caller's transaction rolls back with everything it booked.
  */
 export async function executePaperOrder(
-  ctx: PaperVenueContext,
+  ctx: Pick<PaperVenueContext, "ids" | "matching">,
+  query: RawQuery,
   input: {
+    orderId: string;
     approved: ApprovedOrder;
     clientOrderId: string;
     /** null for manual orders. */
     signalId: string | null;
     leg: number;
-    role: OrderRole;
+    role: StoredOrder["role"];
     rules: MarketRules;
     referencePrice: string;
     stopLoss?: string | undefined;
     takeProfit?: string | undefined;
+    /** The strategy's open position in the symbol, as read under the locks. */
+    position: StoredPosition | undefined;
+    now: Date;
   },
 ): Promise<Execution> {
-  const now = ctx.clock.now();
-  const id = input.clientOrderId;
-  return ctx.db.transaction(async (tx) => {
-    await lockKillSwitchShared(tx);
-    await lockSymbol(tx, input.approved.symbol);
-    const existing = await findOrderByClientId(tx, id);
-    if (existing) return { order: existing, fills: [], protection: [], duplicate: true };
-    const { approved } = input;
-    const halted = await haltedFor(tx, approved);
-    const order: StoredOrder = {
-      id: ctx.ids.next("ord"),
-      clientOrderId: id,
-      accountId: approved.accountId,
-      strategyId: approved.strategyId,
-      signalId: input.signalId,
-      leg: input.leg,
-      symbol: approved.symbol,
-      side: approved.side,
-      kind: approved.kind,
-      role: input.role,
-      quantity: approved.quantity,
-      limitPrice: approved.limitPrice ?? null,
-      stopPrice: approved.stopPrice ?? null,
-      reduceOnly: approved.reduceOnly,
-      parentOrderId: null,
-      stopLossPrice: input.role === "entry" ? (input.stopLoss ?? null) : null,
-      takeProfitPrice: input.role === "entry" ? (input.takeProfit ?? null) : null,
-      status: "new",
-      filledQuantity: "0",
-      averageFillPrice: null,
-      venueOrderId: null,
-      rejectReason: null,
-      createdAt: now,
-      updatedAt: now,
-    };
-    // A twin committed since the lookup (the same id from another instance): answer with it.
-    if (!(await insertOrder(tx, order))) {
-      const twin = await findOrderByClientId(tx, id);
-      if (twin) return { order: twin, fills: [], protection: [], duplicate: true };
-      throw new Error(`order ${id} neither inserted nor found`);
-    }
-    if (halted) {
-      // The risk engine approved it, but the kill switch moved since: it never reaches the venue.
-      const rejected: StoredOrder = { ...order, status: "rejected", rejectReason: halted };
-      await updateOrder(tx, rejected);
-      return { order: rejected, fills: [], protection: [], duplicate: false };
-    }
-    const submitted: StoredOrder = { ...order, status: "submitted", venueOrderId: order.id };
-    if (order.kind !== "market") {
-      await updateOrder(tx, submitted);
-      return { order: submitted, fills: [], protection: [], duplicate: false };
-    }
+  const { approved, now } = input;
+  const submitted: StoredOrder = {
+    id: input.orderId,
+    clientOrderId: input.clientOrderId,
+    accountId: approved.accountId,
+    strategyId: approved.strategyId,
+    signalId: input.signalId,
+    leg: input.leg,
+    symbol: approved.symbol,
+    side: approved.side,
+    kind: approved.kind,
+    role: input.role,
+    quantity: approved.quantity,
+    limitPrice: approved.limitPrice ?? null,
+    stopPrice: approved.stopPrice ?? null,
+    reduceOnly: approved.reduceOnly,
+    parentOrderId: null,
+    stopLossPrice: input.role === "entry" ? (input.stopLoss ?? null) : null,
+    takeProfitPrice: input.role === "entry" ? (input.takeProfit ?? null) : null,
+    status: "submitted",
+    filledQuantity: "0",
+    averageFillPrice: null,
+    venueOrderId: input.orderId,
+    rejectReason: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+  let order = submitted;
+  let fills: readonly Fill[] = [];
+  let protection: StoredOrder[] = [];
+  const writes: Write[] = [];
+  if (submitted.kind === "market") {
     const match = fillMarketOrder(submitted, input.referencePrice, input.rules, ctx.matching, now, () => ctx.ids.next("fil"));
-    await bookFills(ctx, tx, match.fills, input.rules);
-    const filled: StoredOrder = { ...order, ...match.order };
-    await updateOrder(tx, filled);
-    const protection = await placeProtection(ctx, tx, filled);
-    return { order: filled, fills: [...match.fills], protection, duplicate: false };
-  });
-}
-
-/** The state as of this transaction, under the shared kill-switch lock; a reason when the order may not go. */
-async function haltedFor(db: Db, order: ApprovedOrder): Promise<string | undefined> {
-  const states = await Promise.all([
-    findTradingState(db, "global", ""),
-    findTradingState(db, "account", order.accountId),
-    findTradingState(db, "strategy", order.strategyId),
+    order = { ...submitted, ...match.order };
+    fills = match.fills;
+    writes.push(...(await planFillBooking(ctx.ids, fills, input.rules, async () => input.position)));
+    protection = protectionOrders(ctx.ids, order);
+  }
+  let inserted = false;
+  await issue(query, [
+    async (q) => {
+      inserted = await insertOrderRow(q, order);
+    },
+    ...writes,
+    ...protection.map((p): Write => (q) => insertOrderRow(q, p)),
   ]);
-  const state = mostRestrictive(...states.map((s) => (s?.state as TradingState | undefined) ?? "ACTIVE"));
-  if (state === "HALTED") return "TRADING_HALTED";
-  if (state === "REDUCING" && !order.reduceOnly) return "TRADING_REDUCING";
-  return undefined;
+  if (!inserted) throw new Error(`order ${order.clientOrderId} already existed; the booking is rolled back`);
+  return { order, fills: [...fills], protection };
 }
 
 /** A price for `symbol`: resting limits, stops and targets that it crosses fill now, in one transaction. */
@@ -139,74 +113,20 @@ export async function applyPriceEvent(ctx: PaperVenueContext, symbol: string, pr
     const resting = await restingOrdersOfSymbol(tx, symbol);
     if (resting.length === 0) return [];
     const result = onPrice(resting, price, rules, ctx.matching, now, () => ctx.ids.next("fil"));
-    await bookFills(ctx, tx, [...result.fills], rules);
+    const writes = await planFillBooking(ctx.ids, result.fills, rules, (key) => findOpenPosition(tx, key.accountId, key.strategyId, key.symbol));
     for (const [i, updated] of result.orders.entries()) {
       const before = resting[i] as StoredOrder;
       if (updated === before) continue;
       const stored: StoredOrder = { ...before, ...updated };
-      await updateOrder(tx, stored);
+      writes.push(() => updateOrder(tx, stored));
       // A resting entry (a limit) gets its protection when it fills, as a market entry does at once.
-      if (before.status !== "filled" && stored.status === "filled") await placeProtection(ctx, tx, stored);
+      if (before.status !== "filled" && stored.status === "filled") {
+        for (const p of protectionOrders(ctx.ids, stored)) writes.push((q) => insertOrderRow(q, p));
+      }
     }
+    await issue(rawQuery(tx), writes);
     return [...result.fills];
   });
-}
-
-/** Each fill moves the position, the realized PnL, the cash and the fees; a close cancels leftover protection. */
-async function bookFills(ctx: PaperVenueContext, db: Db, fills: readonly Fill[], rules: MarketRules): Promise<void> {
-  for (const fill of fills) {
-    const current = await findOpenPosition(db, fill.accountId, fill.strategyId, fill.symbol);
-    const update = applyFill(current, fill, rules);
-    const position: StoredPosition = { ...update.position, id: current?.id ?? ctx.ids.next("pos") };
-    await savePosition(db, position);
-    await insertFill(db, fill, position.id, update.realizedPnl);
-    await addToAccount(db, fill.accountId, cashDelta(fill, rules).toFixed(), fill.fee, fill.filledAt);
-    if (update.closed) await cancelProtection(db, fill.accountId, fill.strategyId, fill.symbol, fill.filledAt);
-  }
-}
-
-/** No orphan stops: once the position is flat, its stop-loss and take-profit orders are cancelled. */
-async function cancelProtection(db: Db, accountId: string, strategyId: string, symbol: string, at: Date): Promise<void> {
-  for (const order of await restingOrders(db, accountId, symbol)) {
-    if (order.strategyId === strategyId && (order.role === "stop_loss" || order.role === "take_profit")) {
-      await updateOrder(db, { ...order, status: "cancelled", updatedAt: at });
-    }
-  }
-}
-
-/** A filled entry gets its stop-loss (stop-market) and take-profit (limit), reduce-only, for the filled quantity. */
-async function placeProtection(ctx: PaperVenueContext, db: Db, entry: StoredOrder): Promise<StoredOrder[]> {
-  const placed: StoredOrder[] = [];
-  if (entry.role !== "entry" || entry.status !== "filled") return placed;
-  const legs: Array<[OrderRole, Order["kind"], string | null]> = [
-    ["stop_loss", "stop", entry.stopLossPrice],
-    ["take_profit", "limit", entry.takeProfitPrice],
-  ];
-  for (const [role, kind, price] of legs) {
-    if (!price) continue;
-    const order: StoredOrder = {
-      ...entry,
-      id: ctx.ids.next("ord"),
-      clientOrderId: clientOrderId(entry.signalId ?? entry.id, entry.leg, role),
-      side: opposite(entry.side),
-      kind,
-      role,
-      quantity: entry.filledQuantity,
-      limitPrice: kind === "limit" ? price : null,
-      stopPrice: kind === "stop" ? price : null,
-      reduceOnly: true,
-      parentOrderId: entry.id,
-      stopLossPrice: null,
-      takeProfitPrice: null,
-      status: "submitted",
-      filledQuantity: "0",
-      averageFillPrice: null,
-      rejectReason: null,
-    };
-    await insertOrder(db, order);
-    placed.push(order);
-  }
-  return placed;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type { Database } from "../../db/client.js";
+import type { Database, Db } from "../../db/client.js";
+import { rawQuery } from "../../db/raw-query.js";
 import {
   claimNextSignal,
   finishSignal,
@@ -11,8 +12,18 @@ import { deleteExpiredDedupeKeys } from "../../db/repositories/signals-repositor
 import type { Clock } from "../../lib/clock.js";
 import type { Logger } from "../../lib/logger.js";
 
-/** What processing a signal produced; stored on the row as its result. */
-export type SignalHandler = (signal: ClaimedSignal) => Promise<Record<string, unknown>>;
+/**
+ * Processes one signal inside `tx`, the transaction that then marks it processed; returns what
+ * processing produced, stored on the row as its result.
+ */
+export type SignalHandler = (signal: ClaimedSignal, tx: Db) => Promise<Record<string, unknown>>;
+
+/** The claim expired and another worker took the signal: this worker's work is rolled back. */
+class ClaimLostError extends Error {
+  constructor(readonly signalId: string) {
+    super(`claim on signal ${signalId} was lost before processing finished`);
+  }
+}
 
 export type SignalWorkerOptions = {
   database: Database;
@@ -78,14 +89,22 @@ export async function startSignalWorkers(options: SignalWorkerOptions): Promise<
     const claimed = await claimNextSignal(database, { workerId, now, leaseMs: options.leaseMs });
     if (!claimed) return false;
     try {
-      const result = await options.handler(claimed);
-      const finished = await finishSignal(database, { id: claimed.id, workerId, status: "processed", result, now: clock.now() });
-      if (!finished) logger.warn({ signalId: claimed.id }, "signal claim expired before processing finished");
+      // The signal's effects and its "processed" commit together: a crash or an error leaves neither.
+      await database.db.transaction(async (tx) => {
+        const result = await options.handler(claimed, tx);
+        const finished = await finishSignal(rawQuery(tx), { id: claimed.id, workerId, status: "processed", result, now: clock.now() });
+        if (!finished) throw new ClaimLostError(claimed.id);
+      });
     } catch (err) {
+      if (err instanceof ClaimLostError) {
+        // Its new holder processes it from the start; what this worker did was rolled back.
+        logger.warn({ signalId: claimed.id }, "signal claim expired before processing finished; rolled back");
+        return true;
+      }
       const exhausted = claimed.attempts >= maxAttempts;
       logger.error({ err, signalId: claimed.id, attempts: claimed.attempts }, "signal processing failed");
       const result = { error: "PROCESSING_FAILED", attempts: claimed.attempts };
-      await finishSignal(database, { id: claimed.id, workerId, status: exhausted ? "failed" : "queued", result, now: clock.now() });
+      await finishSignal(database.query, { id: claimed.id, workerId, status: exhausted ? "failed" : "queued", result, now: clock.now() });
     }
     return true;
   };

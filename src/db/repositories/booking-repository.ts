@@ -1,0 +1,173 @@
+import type { Fill } from "../../domain/order.js";
+import type { RawQuery } from "../raw-query.js";
+import type { StoredOrder, StoredPosition } from "./trading-repository.js";
+
+/**
+ * The writes that book an order on the paper venue, as prepared statements. Each returns the
+ * query's promise without waiting on another, so a caller inside a transaction can issue them
+ * together and postgres.js pipelines them on the transaction's connection: one round trip for the
+ * whole booking. Timestamps travel as ISO text and JSON as text, the same on both drivers.
+ */
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+const INSERT_ORDER = `insert into orders (
+  id, client_order_id, account_id, strategy_id, signal_id, leg, symbol, side, kind, role, quantity,
+  limit_price, stop_price, reduce_only, parent_order_id, stop_loss_price, take_profit_price, status,
+  filled_quantity, average_fill_price, venue_order_id, reject_reason, created_at, updated_at
+) values (
+  $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::numeric,
+  $12::numeric, $13::numeric, $14::boolean, $15, $16::numeric, $17::numeric, $18,
+  $19::numeric, $20::numeric, $21, $22, $23::timestamptz, $24::timestamptz
+) on conflict (client_order_id) do nothing
+returning id`;
+
+/** Resolves to false when the client order id already had an order (nothing was inserted). */
+export async function insertOrderRow(query: RawQuery, o: StoredOrder): Promise<boolean> {
+  const rows = await query(INSERT_ORDER, [
+    o.id,
+    o.clientOrderId,
+    o.accountId,
+    o.strategyId,
+    o.signalId,
+    o.leg,
+    o.symbol,
+    o.side,
+    o.kind,
+    o.role,
+    o.quantity,
+    o.limitPrice,
+    o.stopPrice,
+    o.reduceOnly,
+    o.parentOrderId,
+    o.stopLossPrice,
+    o.takeProfitPrice,
+    o.status,
+    o.filledQuantity,
+    o.averageFillPrice,
+    o.venueOrderId,
+    o.rejectReason,
+    iso(o.createdAt),
+    iso(o.updatedAt),
+  ]);
+  return rows.length === 1;
+}
+
+const INSERT_FILL = `insert into fills (
+  id, order_id, account_id, strategy_id, position_id, symbol, side, quantity, price, fee, liquidity,
+  realized_pnl, filled_at
+) values ($1, $2, $3, $4, $5, $6, $7, $8::numeric, $9::numeric, $10::numeric, $11, $12::numeric, $13::timestamptz)`;
+
+export function insertFillRow(query: RawQuery, fill: Fill, positionId: string, realizedPnl: string): Promise<unknown> {
+  return query(INSERT_FILL, [
+    fill.id,
+    fill.orderId,
+    fill.accountId,
+    fill.strategyId,
+    positionId,
+    fill.symbol,
+    fill.side,
+    fill.quantity,
+    fill.price,
+    fill.fee,
+    fill.liquidity,
+    realizedPnl,
+    iso(fill.filledAt),
+  ]);
+}
+
+const SAVE_POSITION = `insert into positions (
+  id, account_id, strategy_id, symbol, opening_fill_id, contract_size, quantity, average_entry_price,
+  cost_basis, realized_pnl, fees, status, opened_at, closed_at, updated_at
+) values (
+  $1, $2, $3, $4, $5, $6::numeric, $7::numeric, $8::numeric, $9::numeric, $10::numeric, $11::numeric, $12,
+  $13::timestamptz, $14::timestamptz, $15::timestamptz
+) on conflict (id) do update set
+  quantity = excluded.quantity, average_entry_price = excluded.average_entry_price,
+  cost_basis = excluded.cost_basis, realized_pnl = excluded.realized_pnl, fees = excluded.fees,
+  status = excluded.status, closed_at = excluded.closed_at, updated_at = excluded.updated_at`;
+
+export function savePositionRow(query: RawQuery, p: StoredPosition): Promise<unknown> {
+  return query(SAVE_POSITION, [
+    p.id,
+    p.accountId,
+    p.strategyId,
+    p.symbol,
+    p.openingFillId,
+    p.contractSize,
+    p.quantity,
+    p.averageEntryPrice,
+    p.costBasis,
+    p.realizedPnl,
+    p.fees,
+    p.status,
+    iso(p.openedAt),
+    iso(p.closedAt),
+    iso(p.updatedAt),
+  ]);
+}
+
+// Exact deltas added in SQL, so lanes booking on one account at once add up.
+const ADD_TO_ACCOUNT = `update accounts set cash = cash + $2::numeric, fees = fees + $3::numeric, updated_at = $4::timestamptz where id = $1`;
+
+export function addToAccountRow(query: RawQuery, accountId: string, cashDelta: string, feeDelta: string, at: Date): Promise<unknown> {
+  return query(ADD_TO_ACCOUNT, [accountId, cashDelta, feeDelta, iso(at)]);
+}
+
+// Today's figures for the daily-loss check, moved by exact deltas like the account's cash.
+const ADD_TO_DAILY_PNL = `insert into account_daily_pnl (account_id, day, realized_pnl, fees)
+values ($1, $2::date, $3::numeric, $4::numeric)
+on conflict (account_id, day) do update set
+  realized_pnl = account_daily_pnl.realized_pnl + excluded.realized_pnl, fees = account_daily_pnl.fees + excluded.fees`;
+
+/** `day` is the fills' UTC date, YYYY-MM-DD. */
+export function addToDailyPnlRow(query: RawQuery, accountId: string, day: string, realizedDelta: string, feeDelta: string): Promise<unknown> {
+  return query(ADD_TO_DAILY_PNL, [accountId, day, realizedDelta, feeDelta]);
+}
+
+// No orphan stops: once a position is flat, its working stop-loss and take-profit orders go.
+const CANCEL_PROTECTION = `update orders set status = 'cancelled', updated_at = $4::timestamptz
+where account_id = $1 and symbol = $3 and strategy_id = $2
+  and role in ('stop_loss', 'take_profit') and status in ('submitted', 'partially_filled')`;
+
+export function cancelProtectionRows(query: RawQuery, key: { accountId: string; strategyId: string; symbol: string }, at: Date): Promise<unknown> {
+  return query(CANCEL_PROTECTION, [key.accountId, key.strategyId, key.symbol, iso(at)]);
+}
+
+const INSERT_DECISION = `insert into risk_decisions (
+  id, signal_id, strategy_id, account_id, symbol, leg, outcome, reason, limit_text, order_id, request, checks, created_at
+) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::text::jsonb, $12::text::jsonb, $13::timestamptz)`;
+
+export type DecisionRow = {
+  id: string;
+  signalId: string | null;
+  strategyId: string;
+  accountId: string;
+  symbol: string;
+  leg: number;
+  outcome: string;
+  reason: string | null;
+  limitText: string | null;
+  orderId: string | null;
+  request: unknown;
+  checks: unknown;
+  createdAt: Date;
+};
+
+export function insertDecisionRow(query: RawQuery, d: DecisionRow): Promise<unknown> {
+  return query(INSERT_DECISION, [
+    d.id,
+    d.signalId,
+    d.strategyId,
+    d.accountId,
+    d.symbol,
+    d.leg,
+    d.outcome,
+    d.reason,
+    d.limitText,
+    d.orderId,
+    JSON.stringify(d.request),
+    JSON.stringify(d.checks),
+    iso(d.createdAt),
+  ]);
+}

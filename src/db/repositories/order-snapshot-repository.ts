@@ -1,0 +1,127 @@
+import type { AccountRow } from "../schema/accounts.js";
+import type { RawQuery } from "../raw-query.js";
+import { KILL_SWITCH_LOCK } from "./kill-switch-lock.js";
+import { SYMBOL_LOCK_FAMILY } from "./symbol-lock.js";
+import type { StoredPosition } from "./trading-repository.js";
+
+/**
+ * Everything one order's risk decision and booking read, taken in one prepared statement under the
+ * order's locks: whether the client order id already placed an order, the account, its open
+ * positions, the prices that value them, the three trading states, today's realized PnL and the
+ * strategy's recent orders. One round trip instead of ten, and none of it grows with the day's
+ * trading: today's PnL is one row, and the recent orders stop at the rate limit's value.
+ */
+export type OrderSnapshot = {
+  existingOrderId: string | null;
+  account: Pick<AccountRow, "id" | "currency" | "startingCash" | "cash" | "fees"> | null;
+  openPositions: StoredPosition[];
+  prices: Map<string, { price: string; observedAt: Date }>;
+  /** Stored states by scope; a scope without a row is ACTIVE. */
+  states: { global?: string; account?: string; strategy?: string };
+  /** Today's (UTC) realized PnL net of fees. */
+  realizedToday: string;
+  /** The strategy's latest orders since the window's start, newest first, at most the limit asked for. */
+  recentOrderTimes: Date[];
+};
+
+// Money columns go out as text inside the JSON: a JSON number would lose digits in JSON.parse.
+const POSITION_JSON = `json_build_object(
+  'id', p.id, 'accountId', p.account_id, 'strategyId', p.strategy_id, 'symbol', p.symbol,
+  'openingFillId', p.opening_fill_id, 'contractSize', p.contract_size::text, 'quantity', p.quantity::text,
+  'averageEntryPrice', p.average_entry_price::text, 'costBasis', p.cost_basis::text,
+  'realizedPnl', p.realized_pnl::text, 'fees', p.fees::text, 'status', p.status,
+  'openedAt', p.opened_at, 'closedAt', p.closed_at, 'updatedAt', p.updated_at)`;
+
+const SNAPSHOT = `with open_positions as (
+  select * from positions where account_id = $2 and status = 'open'
+)
+select
+  (select id from orders where client_order_id = $1) as existing_order_id,
+  (select json_build_object('id', a.id, 'currency', a.currency, 'startingCash', a.starting_cash::text,
+     'cash', a.cash::text, 'fees', a.fees::text)::text from accounts a where a.id = $2) as account,
+  (select coalesce(json_agg(${POSITION_JSON} order by p.opened_at, p.id), '[]')::text from open_positions p) as open_positions,
+  (select coalesce(json_agg(json_build_object('symbol', m.symbol, 'price', m.price::text, 'observedAt', m.observed_at)), '[]')::text
+     from market_prices m where m.symbol = $4 or m.symbol in (select symbol from open_positions)) as prices,
+  (select state from trading_states where scope = 'global' and scope_id = '') as global_state,
+  (select state from trading_states where scope = 'account' and scope_id = $2) as account_state,
+  (select state from trading_states where scope = 'strategy' and scope_id = $3) as strategy_state,
+  (select coalesce((select realized_pnl - fees from account_daily_pnl where account_id = $2 and day = $5::date), 0)::text) as realized_today,
+  (select coalesce(json_agg(r.created_at), '[]')::text from (
+     select created_at from orders where strategy_id = $3 and created_at >= $6::timestamptz
+     order by created_at desc limit $7::int
+   ) r) as recent_orders`;
+
+type SnapshotRow = {
+  existing_order_id: string | null;
+  account: string | null;
+  open_positions: string;
+  prices: string;
+  global_state: string | null;
+  account_state: string | null;
+  strategy_state: string | null;
+  realized_today: string;
+  recent_orders: string;
+};
+
+type PositionJson = Omit<StoredPosition, "openedAt" | "closedAt" | "updatedAt" | "status"> & {
+  status: StoredPosition["status"];
+  openedAt: string;
+  closedAt: string | null;
+  updatedAt: string;
+};
+
+export async function loadOrderSnapshot(
+  query: RawQuery,
+  input: {
+    clientOrderId: string;
+    accountId: string;
+    strategyId: string;
+    symbol: string;
+    /** The UTC day (YYYY-MM-DD) whose realized PnL and fees count as today's. */
+    day: string;
+    ordersSince: Date;
+    /** How many of the strategy's latest orders to read: the rate limit needs no more than its own value. */
+    ordersLimit: number;
+  },
+): Promise<OrderSnapshot> {
+  const [row] = await query<SnapshotRow>(SNAPSHOT, [
+    input.clientOrderId,
+    input.accountId,
+    input.strategyId,
+    input.symbol,
+    input.day,
+    input.ordersSince.toISOString(),
+    input.ordersLimit,
+  ]);
+  if (!row) throw new Error("order snapshot returned no row");
+  const positions = JSON.parse(row.open_positions) as PositionJson[];
+  const prices = JSON.parse(row.prices) as Array<{ symbol: string; price: string; observedAt: string }>;
+  return {
+    existingOrderId: row.existing_order_id,
+    account: row.account ? (JSON.parse(row.account) as OrderSnapshot["account"]) : null,
+    openPositions: positions.map((p) => ({
+      ...p,
+      openedAt: new Date(p.openedAt),
+      closedAt: p.closedAt ? new Date(p.closedAt) : null,
+      updatedAt: new Date(p.updatedAt),
+    })),
+    prices: new Map(prices.map((p) => [p.symbol, { price: p.price, observedAt: new Date(p.observedAt) }])),
+    states: {
+      ...(row.global_state ? { global: row.global_state } : {}),
+      ...(row.account_state ? { account: row.account_state } : {}),
+      ...(row.strategy_state ? { strategy: row.strategy_state } : {}),
+    },
+    realizedToday: row.realized_today,
+    recentOrderTimes: (JSON.parse(row.recent_orders) as string[]).map((t) => new Date(t)),
+  };
+}
+
+/**
+ * The kill switch's shared lock and the symbol's lock, in one statement and in the order every
+ * other path takes them (kill switch first).
+ */
+export async function lockForOrder(query: RawQuery, symbol: string): Promise<void> {
+  await query(LOCK_FOR_ORDER, [symbol]);
+}
+
+const LOCK_FOR_ORDER = `select pg_advisory_xact_lock_shared(${KILL_SWITCH_LOCK}::bigint), pg_advisory_xact_lock(${SYMBOL_LOCK_FAMILY}::int, hashtext($1::text))`;

@@ -1,0 +1,111 @@
+import { cashDelta } from "../../domain/account.js";
+import { dec, type Dec } from "../../domain/decimal.js";
+import type { MarketRules } from "../../domain/market.js";
+import { opposite, type Fill, type Order, type OrderRole } from "../../domain/order.js";
+import { applyFill } from "../../domain/position.js";
+import {
+  addToAccountRow,
+  addToDailyPnlRow,
+  cancelProtectionRows,
+  insertFillRow,
+  savePositionRow,
+} from "../../db/repositories/booking-repository.js";
+import type { StoredOrder, StoredPosition } from "../../db/repositories/trading-repository.js";
+import type { RawQuery } from "../../db/raw-query.js";
+import { utcDay } from "../../lib/clock.js";
+import type { IdSource } from "../../lib/ids.js";
+import { clientOrderId } from "../client-order-id.js";
+
+/** A write to issue inside the booking transaction; issued together, they pipeline. */
+export type Write = (query: RawQuery) => Promise<unknown>;
+
+export type PositionKey = { accountId: string; strategyId: string; symbol: string };
+
+/** The open position of a key as the transaction sees it (before this booking's fills). */
+export type OpenPositionLookup = (key: PositionKey) => Promise<StoredPosition | undefined>;
+
+const keyOf = (k: PositionKey) => `${k.accountId}\u0000${k.strategyId}\u0000${k.symbol}`;
+
+/**
+ * Plans what fills do to the ledger: each moves its position (opening a new one when the key is
+ * flat), the realized PnL, the account's cash and fees and its day's PnL; a fill that closes a position cancels its
+ * leftover protection. The arithmetic happens here, in order; the writes come back to be issued at
+ * once. A key's position is looked up once and then carried from fill to fill.
+ */
+export async function planFillBooking(
+  ids: IdSource,
+  fills: readonly Fill[],
+  rules: MarketRules,
+  lookup: OpenPositionLookup,
+): Promise<Write[]> {
+  const open = new Map<string, StoredPosition | undefined>();
+  const saved = new Map<string, StoredPosition>();
+  const accounts = new Map<string, { cash: Dec; fees: Dec; at: Date }>();
+  const days = new Map<string, { accountId: string; day: string; realized: Dec; fees: Dec }>();
+  const writes: Write[] = [];
+  for (const fill of fills) {
+    const key = keyOf(fill);
+    const current = open.has(key) ? open.get(key) : await lookup(fill);
+    const update = applyFill(current, fill, rules);
+    const position: StoredPosition = { ...update.position, id: current?.id ?? ids.next("pos") };
+    open.set(key, update.closed ? undefined : position);
+    // Re-set so a position closed and a new one opened in one booking are saved in that order.
+    saved.delete(position.id);
+    saved.set(position.id, position);
+    writes.push((q) => insertFillRow(q, fill, position.id, update.realizedPnl));
+    const account = accounts.get(fill.accountId) ?? { cash: dec(0), fees: dec(0), at: fill.filledAt };
+    accounts.set(fill.accountId, { cash: account.cash.plus(cashDelta(fill, rules)), fees: account.fees.plus(fill.fee), at: fill.filledAt });
+    const day = utcDay(fill.filledAt);
+    const daily = days.get(`${fill.accountId}\u0000${day}`) ?? { accountId: fill.accountId, day, realized: dec(0), fees: dec(0) };
+    days.set(`${fill.accountId}\u0000${day}`, { ...daily, realized: daily.realized.plus(update.realizedPnl), fees: daily.fees.plus(fill.fee) });
+    if (update.closed) writes.push((q) => cancelProtectionRows(q, fill, fill.filledAt));
+  }
+  for (const position of saved.values()) writes.push((q) => savePositionRow(q, position));
+  for (const [accountId, delta] of accounts) writes.push((q) => addToAccountRow(q, accountId, delta.cash.toFixed(), delta.fees.toFixed(), delta.at));
+  for (const d of days.values()) writes.push((q) => addToDailyPnlRow(q, d.accountId, d.day, d.realized.toFixed(), d.fees.toFixed()));
+  return writes;
+}
+
+/** A filled entry gets its stop-loss (stop-market) and take-profit (limit), reduce-only, for the filled quantity. */
+export function protectionOrders(ids: IdSource, entry: StoredOrder): StoredOrder[] {
+  if (entry.role !== "entry" || entry.status !== "filled") return [];
+  const legs: Array<[OrderRole, Order["kind"], string | null]> = [
+    ["stop_loss", "stop", entry.stopLossPrice],
+    ["take_profit", "limit", entry.takeProfitPrice],
+  ];
+  return legs.flatMap(([role, kind, price]) =>
+    price
+      ? [
+          {
+            ...entry,
+            id: ids.next("ord"),
+            clientOrderId: clientOrderId(entry.signalId ?? entry.id, entry.leg, role),
+            side: opposite(entry.side),
+            kind,
+            role,
+            quantity: entry.filledQuantity,
+            limitPrice: kind === "limit" ? price : null,
+            stopPrice: kind === "stop" ? price : null,
+            reduceOnly: true,
+            parentOrderId: entry.id,
+            stopLossPrice: null,
+            takeProfitPrice: null,
+            status: "submitted" as const,
+            filledQuantity: "0",
+            averageFillPrice: null,
+            rejectReason: null,
+          },
+        ]
+      : [],
+  );
+}
+
+/**
+ * Issues writes together (pipelined on the transaction's connection) and waits for every one to
+ * settle before reporting the first failure, so the caller's rollback follows the last statement.
+ */
+export async function issue(query: RawQuery, writes: readonly Write[]): Promise<void> {
+  const settled = await Promise.allSettled(writes.map((write) => write(query)));
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
+  if (failed) throw failed.reason;
+}
