@@ -343,6 +343,17 @@ describe("random alert sequences on the paper venue", () => {
     const flows = orders.flatMap((o) => (fillsByOrder.get(o.id) ?? []).map((f) => signed(o.side, f.quantity).mul(f.price).mul(rulesOf(o.symbol).contractSize).neg().sub(f.fee)));
     expectDec(account.cash, dec(account.startingCash).add(sum(flows, (x) => x)), "cash vs startingCash + every fill's cash flow");
 
+    // The daily-loss check reads today's realized PnL from a running per-day row, not from the
+    // fills: the rows must add up to Σ (realized − fee) over every fill (one row, unless the run
+    // straddled midnight UTC).
+    const allFills = [...fillsByOrder.values()].flat();
+    const daily = await t.services.database.query<{ day: string; net: string }>(
+      "select day::text as day, (realized_pnl - fees)::text as net from account_daily_pnl where account_id = 'acc_paper'",
+      [],
+    );
+    expect(daily.length).toBeGreaterThanOrEqual(1);
+    expectDec(sum(daily, (r) => r.net), sum(allFills, (f) => dec(f.realizedPnl).sub(f.fee)), "daily PnL row vs Σ (realized − fee) of the fills");
+
     const all = [...fillsByOrder.values()].flat();
     Object.assign(stats, {
       orders: orders.length,
