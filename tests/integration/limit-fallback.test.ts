@@ -240,6 +240,47 @@ describe("limit fallback on the timer, with partial fills", () => {
   });
 });
 
+describe("an entry that ends after a partial fill keeps its protection for the filled part", () => {
+  const clock = new OffsetClock();
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ ...ENV, PAPER_PARTIAL_FILL_RATIO: "0.5", LIMIT_FALLBACK_SWEEP_MS: "0" }, { clock });
+  });
+  afterAll(() => t.close());
+
+  /** A 100 XRP limit entry at 2.475 with a stop at 2.3 and a target at 2.7, half filled by a crossing price. */
+  async function halfFilledEntry(limitFallback: unknown) {
+    const s = await limitStrategy(t, limitFallback);
+    const entry = await sendAlert(t, s, { ticker: "XRPUSDT", action: "buy", quantity: "100", price: "2.5", sl: "2.3", tp: "2.7" });
+    await sendAlert(t, await marketStrategy(t), { ticker: "XRPUSDT", action: "sell", quantity: "10", price: "2.47" });
+    expect((await trace(t, entry)).trace.orders).toMatchObject([{ role: "entry", status: "partially_filled", filledQuantity: "50" }]);
+    return entry;
+  }
+  const protection = (p: ProcessedSignal) =>
+    p.trace.orders.filter((o: { role: string }) => o.role === "stop_loss" || o.role === "take_profit").map((o: Record<string, unknown>) => [o.role, o.kind, o.quantity, o.stopPrice ?? o.limitPrice, o.side, o.status]);
+
+  it("expired by the sweep (cancel mode): a stop and a target for the 50 that filled", async () => {
+    const entry = await halfFilledEntry({ afterSeconds: 30, to: "cancel" });
+    clock.advance(31_000);
+    await t.services.limitFallback.sweepOnce();
+    expect(protection(await trace(t, entry))).toEqual([
+      ["stop_loss", "stop", "50", "2.3", "sell", "submitted"],
+      ["take_profit", "limit", "50", "2.7", "sell", "submitted"],
+    ]);
+  });
+
+  it("cancelled by an operator: the same", async () => {
+    const entry = await halfFilledEntry(null);
+    const limitId = (await trace(t, entry)).trace.orders[0]!.id;
+    const res = await t.http.post(`/v1/orders/${limitId}/cancel`).set(t.auth()).send();
+    expect(res.status).toBe(200);
+    expect(protection(await trace(t, entry))).toEqual([
+      ["stop_loss", "stop", "50", "2.3", "sell", "submitted"],
+      ["take_profit", "limit", "50", "2.7", "sell", "submitted"],
+    ]);
+  });
+});
+
 describe("limit fallback while the account is HALTED", () => {
   const clock = new OffsetClock();
   let t: TestApp;

@@ -4,7 +4,8 @@ import { lockSymbol } from "../../db/repositories/symbol-lock.js";
 import type { StoredOrder } from "../../db/repositories/trading-repository.js";
 import { plain } from "../../domain/decimal.js";
 import type { TradingContext } from "../../trading/context.js";
-import { placeOrder, type PlaceOrderInput } from "../place-order.js";
+import { protectPartialEntry } from "../paper/paper-venue.js";
+import { placeOrderWithin, type PlaceOrderInput } from "../place-order.js";
 import { dueFallbacks, fallbackLeg, LIMIT_TIMEOUT, unfilledRemainder, type DueFallback } from "./due.js";
 
 /** What one sweep did to one due order. */
@@ -56,10 +57,12 @@ async function fallBack(ctx: TradingContext, due: DueFallback, now: Date): Promi
     await lockSymbol(tx, due.order.symbol);
     const expired = await expireRestingOrder(tx, due.order.id, now, LIMIT_TIMEOUT);
     if (!expired) return { orderId: due.order.id, expired: false, replacement: null };
+    // What the limit did fill is a position already: it gets its stop and target now.
+    await protectPartialEntry(ctx, tx, expired);
     const remainder = unfilledRemainder(expired);
     if (due.fallback.to !== "market" || !due.mayTrade || remainder.isZero()) return { orderId: expired.id, expired: true, replacement: null };
     // Through the risk engine like any order: a halt, a stale price or a limit denies it, and the denial is stored on the signal.
-    const placed = await placeOrder({ ctx: { ...ctx, db: tx }, input: replacementOf(expired, plain(remainder), due) });
+    const placed = await placeOrderWithin(tx, { ctx, input: replacementOf(expired, plain(remainder), due) });
     return {
       orderId: expired.id,
       expired: true,

@@ -66,9 +66,15 @@ export async function planFillBooking(
   return writes;
 }
 
-/** A filled entry gets its stop-loss (stop-market) and take-profit (limit), reduce-only, for the filled quantity. */
+/**
+ * An entry's stop-loss (stop-market) and take-profit (limit), reduce-only, for the quantity it
+ * filled. Placed when the entry is done filling: at once for a market entry, when a resting limit
+ * fills completely, or when one that filled only in part is expired or cancelled, so the part it
+ * did fill is never left unprotected.
+ */
 export function protectionOrders(ids: IdSource, entry: StoredOrder): StoredOrder[] {
-  if (entry.role !== "entry" || entry.status !== "filled") return [];
+  const done = entry.status === "filled" || entry.status === "expired" || entry.status === "cancelled";
+  if (entry.role !== "entry" || !done || !dec(entry.filledQuantity).gt(0)) return [];
   const legs: Array<[OrderRole, Order["kind"], string | null]> = [
     ["stop_loss", "stop", entry.stopLossPrice],
     ["take_profit", "limit", entry.takeProfitPrice],

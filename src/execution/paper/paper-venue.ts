@@ -132,9 +132,10 @@ export async function applyPriceEvent(ctx: PaperVenueContext, symbol: string, pr
 /**
  * Cancels one working order. undefined: no such order; `cancelled: false`: it was already final
  * (filled, cancelled, rejected, expired) and is returned as it is. Cancels need no trading state.
+ * An entry cancelled after a partial fill gets its protection for the part that filled.
  */
 export async function cancelPaperOrder(
-  ctx: Pick<PaperVenueContext, "db" | "clock">,
+  ctx: Pick<PaperVenueContext, "db" | "clock" | "ids">,
   input: { orderId: string; reason: string | null },
 ): Promise<{ order: StoredOrder; cancelled: boolean } | undefined> {
   return ctx.db.transaction(async (tx) => {
@@ -142,9 +143,19 @@ export async function cancelPaperOrder(
     if (!current) return undefined;
     await lockSymbol(tx, current.symbol);
     const cancelled = await cancelWorkingOrder(tx, current.id, ctx.clock.now(), input.reason);
-    if (cancelled) return { order: cancelled, cancelled: true };
+    if (cancelled) {
+      await protectPartialEntry(ctx, tx, cancelled);
+      return { order: cancelled, cancelled: true };
+    }
     return { order: (await findOrderById(tx, current.id)) ?? current, cancelled: false };
   });
+}
+
+/** Protection for what an entry that ended early (expired or cancelled) did fill; nothing for anything else. */
+export async function protectPartialEntry(ctx: Pick<PaperVenueContext, "ids">, tx: Db, ended: StoredOrder): Promise<StoredOrder[]> {
+  const protection = protectionOrders(ctx.ids, ended);
+  await issue(rawQuery(tx), protection.map((p): Write => (q) => insertOrderRow(q, p)));
+  return protection;
 }
 
 /** Cancels those of `orders` still working, inside the caller's transaction; returns the ones it cancelled. */
