@@ -12,7 +12,7 @@ export default defineConfig({
       {
         test: {
           name: "integration",
-          include: ["tests/integration/**/*.test.ts"],
+          include: ["tests/integration/**/*.test.ts", "tests/exchange/**/*.test.ts"],
           globalSetup: ["tests/helpers/global-setup.ts"],
           // Each file gets its own process and database; PGlite's WASM start-up dominates, not the tests.
           pool: "forks",

@@ -1,0 +1,79 @@
+export type MarketSpec = Readonly<{
+  symbol: string;
+  baseAsset: string;
+  quoteAsset: string;
+  tickSize: string;
+  minPrice: string;
+  maxPrice: string;
+  stepSize: string;
+  minQty: string;
+  maxQty: string;
+  minNotional: string;
+}>;
+
+export const defaultMarkets: readonly MarketSpec[] = [
+  {
+    symbol: "BTCUSDT",
+    baseAsset: "BTC",
+    quoteAsset: "USDT",
+    tickSize: "0.01",
+    minPrice: "0.01",
+    maxPrice: "1000000.00",
+    stepSize: "0.00001",
+    minQty: "0.00001",
+    maxQty: "9000.00000",
+    minNotional: "5.00",
+  },
+  {
+    symbol: "ETHUSDT",
+    baseAsset: "ETH",
+    quoteAsset: "USDT",
+    tickSize: "0.01",
+    minPrice: "0.01",
+    maxPrice: "1000000.00",
+    stepSize: "0.0001",
+    minQty: "0.0001",
+    maxQty: "9000.0000",
+    minNotional: "5.00",
+  },
+];
+
+/** One symbol of GET /api/v3/exchangeInfo, with the fields ccxt's parseMarket reads. */
+export function exchangeInfoSymbol(m: MarketSpec) {
+  return {
+    symbol: m.symbol,
+    status: "TRADING",
+    baseAsset: m.baseAsset,
+    baseAssetPrecision: 8,
+    quoteAsset: m.quoteAsset,
+    quotePrecision: 8,
+    quoteAssetPrecision: 8,
+    baseCommissionPrecision: 8,
+    quoteCommissionPrecision: 8,
+    orderTypes: ["LIMIT", "LIMIT_MAKER", "MARKET"],
+    icebergAllowed: false,
+    ocoAllowed: false,
+    otoAllowed: false,
+    quoteOrderQtyMarketAllowed: true,
+    allowTrailingStop: false,
+    cancelReplaceAllowed: false,
+    isSpotTradingAllowed: true,
+    isMarginTradingAllowed: false,
+    filters: [
+      { filterType: "PRICE_FILTER", minPrice: m.minPrice, maxPrice: m.maxPrice, tickSize: m.tickSize },
+      { filterType: "LOT_SIZE", minQty: m.minQty, maxQty: m.maxQty, stepSize: m.stepSize },
+      {
+        filterType: "NOTIONAL",
+        minNotional: m.minNotional,
+        applyMinToMarket: true,
+        maxNotional: "9000000.00",
+        applyMaxToMarket: false,
+        avgPriceMins: 5,
+      },
+    ],
+    permissions: [],
+    permissionSets: [["SPOT"]],
+    defaultSelfTradePreventionMode: "EXPIRE_MAKER",
+    allowedSelfTradePreventionModes: ["NONE", "EXPIRE_TAKER", "EXPIRE_MAKER", "EXPIRE_BOTH"],
+  };
+}

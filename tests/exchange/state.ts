@@ -1,0 +1,254 @@
+import { Decimal } from "decimal.js";
+import {
+  duplicateOrder,
+  filterFailure,
+  insufficientBalance,
+  invalidSymbol,
+  mandatoryParam,
+  orderDoesNotExist,
+  BinanceError,
+} from "./binance-errors.js";
+import type { MarketSpec } from "./markets.js";
+
+export type OrderStatus = "NEW" | "FILLED" | "CANCELED";
+export type Side = "BUY" | "SELL";
+
+export type Fill = { price: Decimal; qty: Decimal; commission: Decimal; commissionAsset: string; tradeId: number };
+
+export type ExchangeOrder = {
+  orderId: number;
+  clientOrderId: string;
+  symbol: string;
+  side: Side;
+  type: "MARKET" | "LIMIT";
+  timeInForce: "GTC" | undefined;
+  price: Decimal;
+  origQty: Decimal;
+  executedQty: Decimal;
+  cummulativeQuoteQty: Decimal;
+  status: OrderStatus;
+  time: number;
+  updateTime: number;
+  fills: Fill[];
+};
+
+export type ExchangeTrade = {
+  id: number;
+  orderId: number;
+  symbol: string;
+  price: Decimal;
+  qty: Decimal;
+  quoteQty: Decimal;
+  commission: Decimal;
+  commissionAsset: string;
+  time: number;
+  isBuyer: boolean;
+  isMaker: boolean;
+};
+
+export type Balance = { free: Decimal; locked: Decimal };
+
+export type NewOrderInput = {
+  symbol: string;
+  side: Side;
+  type: string;
+  quantity: string | null;
+  quoteOrderQty: string | null;
+  price: string | null;
+  newClientOrderId: string | null;
+};
+
+const isMultiple = (value: Decimal, step: string) => value.mod(step).isZero();
+
+/** Balances, orders and trades of one account, matched against a last price per symbol (no book). */
+export class ExchangeState {
+  readonly markets = new Map<string, MarketSpec>();
+  readonly prices = new Map<string, Decimal>();
+  readonly balances = new Map<string, Balance>();
+  readonly orders: ExchangeOrder[] = [];
+  readonly trades: ExchangeTrade[] = [];
+  private nextOrderId = 1;
+  private nextTradeId = 1;
+
+  constructor(
+    markets: readonly MarketSpec[],
+    balances: Readonly<Record<string, string>>,
+    prices: Readonly<Record<string, string>>,
+    private readonly now: () => number,
+    private readonly commissionRate: Decimal,
+  ) {
+    for (const m of markets) this.markets.set(m.symbol, m);
+    for (const [asset, free] of Object.entries(balances)) this.balances.set(asset, { free: new Decimal(free), locked: new Decimal(0) });
+    for (const [symbol, price] of Object.entries(prices)) this.prices.set(symbol, new Decimal(price));
+  }
+
+  market(symbol: string | null): MarketSpec {
+    if (symbol === null) throw mandatoryParam("symbol");
+    const m = this.markets.get(symbol);
+    if (!m) throw invalidSymbol();
+    return m;
+  }
+
+  price(symbol: string): Decimal {
+    const p = this.prices.get(symbol);
+    if (!p) throw new BinanceError(-1112, "No orders on book for symbol.");
+    return p;
+  }
+
+  balance(asset: string): Balance {
+    let b = this.balances.get(asset);
+    if (!b) {
+      b = { free: new Decimal(0), locked: new Decimal(0) };
+      this.balances.set(asset, b);
+    }
+    return b;
+  }
+
+  placeOrder(input: NewOrderInput): ExchangeOrder {
+    const m = this.market(input.symbol);
+    if (input.side !== "BUY" && input.side !== "SELL") throw new BinanceError(-1117, "Invalid side.");
+    if (input.type !== "MARKET" && input.type !== "LIMIT") throw new BinanceError(-1116, "Invalid orderType.");
+    const clientOrderId = input.newClientOrderId ?? `test-${this.nextOrderId}`;
+    if (this.orders.some((o) => o.status === "NEW" && o.clientOrderId === clientOrderId)) throw duplicateOrder();
+    const last = this.price(m.symbol);
+
+    let qty: Decimal;
+    if (input.quantity !== null) {
+      qty = new Decimal(input.quantity);
+    } else if (input.type === "MARKET" && input.quoteOrderQty !== null) {
+      qty = new Decimal(input.quoteOrderQty).div(last).toNearest(m.stepSize, Decimal.ROUND_DOWN);
+    } else {
+      throw mandatoryParam("quantity");
+    }
+    if (qty.lt(m.minQty) || qty.gt(m.maxQty) || !isMultiple(qty, m.stepSize)) throw filterFailure("LOT_SIZE");
+
+    let limit: Decimal | undefined;
+    if (input.type === "LIMIT") {
+      if (input.price === null) throw mandatoryParam("price");
+      limit = new Decimal(input.price);
+      if (limit.lt(m.minPrice) || limit.gt(m.maxPrice) || !isMultiple(limit, m.tickSize)) throw filterFailure("PRICE_FILTER");
+    }
+    if (qty.mul(limit ?? last).lt(m.minNotional)) throw filterFailure("NOTIONAL");
+
+    // Funds a resting order would lock; a market buy needs its cost at the current price.
+    const needAsset = input.side === "BUY" ? m.quoteAsset : m.baseAsset;
+    const need = input.side === "BUY" ? qty.mul(limit ?? last) : qty;
+    const funds = this.balance(needAsset);
+    if (funds.free.lt(need)) throw insufficientBalance();
+
+    const t = this.now();
+    const order: ExchangeOrder = {
+      orderId: this.nextOrderId++,
+      clientOrderId,
+      symbol: m.symbol,
+      side: input.side,
+      type: input.type,
+      timeInForce: input.type === "LIMIT" ? "GTC" : undefined,
+      price: limit ?? new Decimal(0),
+      origQty: qty,
+      executedQty: new Decimal(0),
+      cummulativeQuoteQty: new Decimal(0),
+      status: "NEW",
+      time: t,
+      updateTime: t,
+      fills: [],
+    };
+    this.orders.push(order);
+    if (input.type === "MARKET" || crosses(order, last)) {
+      this.fill(order, last, false);
+    } else {
+      funds.free = funds.free.minus(need);
+      funds.locked = funds.locked.plus(need);
+    }
+    return order;
+  }
+
+  find(symbol: string, orderId: string | null, origClientOrderId: string | null): ExchangeOrder | undefined {
+    if (orderId === null && origClientOrderId === null) {
+      throw new BinanceError(-1102, "Param 'origClientOrderId' or 'orderId' must be sent, but both were empty/null!");
+    }
+    const matches = this.orders.filter(
+      (o) =>
+        o.symbol === symbol &&
+        (orderId === null || String(o.orderId) === orderId) &&
+        (origClientOrderId === null || o.clientOrderId === origClientOrderId),
+    );
+    // A client id may be reused once its order is closed; the newest order wins, as on Binance.
+    return matches.at(-1);
+  }
+
+  query(symbol: string, orderId: string | null, origClientOrderId: string | null): ExchangeOrder {
+    const order = this.find(symbol, orderId, origClientOrderId);
+    if (!order) throw orderDoesNotExist();
+    return order;
+  }
+
+  cancel(order: ExchangeOrder): void {
+    this.unlock(order);
+    order.status = "CANCELED";
+    order.updateTime = this.now();
+  }
+
+  setPrice(symbol: string, price: string): void {
+    this.market(symbol);
+    const p = new Decimal(price);
+    this.prices.set(symbol, p);
+    for (const order of this.orders) {
+      if (order.symbol === symbol && order.status === "NEW" && crosses(order, p)) {
+        this.unlock(order);
+        this.fill(order, order.price, true);
+      }
+    }
+  }
+
+  private unlock(order: ExchangeOrder): void {
+    const m = this.market(order.symbol);
+    const amount = order.side === "BUY" ? order.origQty.mul(order.price) : order.origQty;
+    const b = this.balance(order.side === "BUY" ? m.quoteAsset : m.baseAsset);
+    b.locked = b.locked.minus(amount);
+    b.free = b.free.plus(amount);
+  }
+
+  private fill(order: ExchangeOrder, price: Decimal, isMaker: boolean): void {
+    const m = this.market(order.symbol);
+    const qty = order.origQty;
+    const quoteQty = qty.mul(price);
+    const base = this.balance(m.baseAsset);
+    const quote = this.balance(m.quoteAsset);
+    // Binance takes the commission from the asset received.
+    const commissionAsset = order.side === "BUY" ? m.baseAsset : m.quoteAsset;
+    const commission = (order.side === "BUY" ? qty : quoteQty).mul(this.commissionRate);
+    if (order.side === "BUY") {
+      quote.free = quote.free.minus(quoteQty);
+      base.free = base.free.plus(qty).minus(commission);
+    } else {
+      base.free = base.free.minus(qty);
+      quote.free = quote.free.plus(quoteQty).minus(commission);
+    }
+    const t = this.now();
+    const tradeId = this.nextTradeId++;
+    this.trades.push({
+      id: tradeId,
+      orderId: order.orderId,
+      symbol: order.symbol,
+      price,
+      qty,
+      quoteQty,
+      commission,
+      commissionAsset,
+      time: t,
+      isBuyer: order.side === "BUY",
+      isMaker,
+    });
+    order.fills.push({ price, qty, commission, commissionAsset, tradeId });
+    order.executedQty = qty;
+    order.cummulativeQuoteQty = quoteQty;
+    order.status = "FILLED";
+    order.updateTime = t;
+  }
+}
+
+function crosses(order: ExchangeOrder, price: Decimal): boolean {
+  if (order.type !== "LIMIT") return false;
+  return order.side === "BUY" ? price.lte(order.price) : price.gte(order.price);
+}
