@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Db } from "../../src/db/client.js";
+import { rawQuery } from "../../src/db/raw-query.js";
 import type { ClaimedSignal } from "../../src/db/repositories/signal-queue-repository.js";
 import { strategies } from "../../src/db/schema/strategies.js";
 import { commitDelivery, type LedgerContext } from "../../src/ingest/ledger.js";
@@ -96,5 +98,37 @@ describe("the signal queue", () => {
     while (!seen.includes(101) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     await workers.stop();
     expect(seen).toEqual([100, 100, 100, 101]);
+  });
+
+  it("rolls back the work of a worker whose claim expired: the signal's effects commit once, by the new holder", async (ctx) => {
+    // PGlite has one connection: a transaction holds it, so no other worker can take the claim meanwhile.
+    if (db.kind !== "postgres") ctx.skip();
+    await enqueue("stg_a", "ADA/USDT", 200);
+    const markers = (attempt: number) => `LOST/${attempt}`;
+    const handler = async (row: ClaimedSignal, tx: Db) => {
+      if (row.signal.comment !== "200") return { ok: true };
+      // The handler's own write, in the transaction that finishes the signal.
+      await rawQuery(tx)("insert into market_prices (symbol, price, source, observed_at) values ($1, 1, 'test', now())", [markers(row.attempts)]);
+      if (row.attempts === 1) await new Promise((r) => setTimeout(r, 600));
+      return { attempt: row.attempts };
+    };
+    const workers = await startSignalWorkers({
+      database: db.database, clock: systemClock, logger: new LogCapture().logger, handler,
+      instanceId: "queue-test-3", concurrency: 2, leaseMs: 100, pollMs: 20, maintenanceMs: 25,
+    });
+    const deadline = Date.now() + 10_000;
+    let row: { status: string; result: string } | undefined;
+    while (Date.now() < deadline) {
+      [row] = await db.database.query<{ status: string; result: string }>("select status, result::text as result from signals where raw_body = '200'", []);
+      if (row?.status === "processed") break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    // Past the first attempt's sleep, so its rollback has happened.
+    await new Promise((r) => setTimeout(r, 700));
+    await workers.stop();
+    expect(row?.status).toBe("processed");
+    expect(JSON.parse(row?.result ?? "null")).toEqual({ attempt: 2 });
+    const written = await db.database.query<{ symbol: string }>("select symbol from market_prices where symbol like 'LOST/%' order by symbol", []);
+    expect(written.map((r) => r.symbol)).toEqual([markers(2)]);
   });
 });
