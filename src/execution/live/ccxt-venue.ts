@@ -1,0 +1,199 @@
+import type { Exchange } from "ccxt";
+import { dec, plain } from "../../domain/decimal.js";
+import { fitQuantity, isValidPrice, type MarketRules } from "../../domain/market.js";
+import type { Clock } from "../../lib/clock.js";
+import { toVenueBalances, toVenueOrder, toVenueTrade } from "./ccxt-convert.js";
+import { marketRulesMap } from "./ccxt-markets.js";
+import { CircuitBreaker, DEFAULT_BREAKER, type BreakerConfig } from "./circuit-breaker.js";
+import { DEFAULT_RETRY, realSleep, withRetry, type Random, type RetryConfig, type Sleep } from "./retry.js";
+import { submitWithRecovery, unavailableFrom } from "./submit-order.js";
+import type { SubmitOrderInput, SubmitResult, VenueBalance, VenueOrder, VenueRead, VenueReadError, VenueTrade } from "./types.js";
+import { classifyVenueError, type VenueFailure } from "./venue-errors.js";
+
+export type VenueLogger = { warn(obj: Record<string, unknown>, msg: string): void };
+
+export type CcxtVenueOptions = {
+  /** Constructed by the caller (credentials, sandbox/testnet URLs, options); never built here. */
+  exchange: Exchange;
+  accountId: string;
+  clock: Clock;
+  sleep?: Sleep;
+  random?: Random;
+  logger?: VenueLogger;
+  retry?: Partial<RetryConfig>;
+  /** Config for a breaker of this venue's own, or a breaker shared by every venue of the account. */
+  breaker?: Partial<BreakerConfig> | CircuitBreaker;
+  /**
+   * After an ambiguous submit, how long since sending before a "not found" lookup is trusted: a
+   * delayed request can still land until the venue's receive window (Binance recvWindow, default
+   * 10 s in ccxt) has passed, after which the venue refuses it.
+   */
+  ambiguousSettleMs?: number;
+};
+
+export type CcxtVenue = ReturnType<typeof createCcxtVenue>;
+
+export type VenueDeps = {
+  exchange: Exchange;
+  clock: Clock;
+  sleep: Sleep;
+  random: Random;
+  retry: RetryConfig;
+  breaker: CircuitBreaker;
+  settleMs: number;
+  /** Client order ids this instance has sent: a repeat is looked up before it is sent again. */
+  sent: Set<string>;
+  read<T>(fn: () => Promise<T>, options?: { force?: boolean }): Promise<VenueRead<T>>;
+  attempt<T>(fn: () => Promise<T>, phase: "submit" | "read"): Promise<{ ok: true; value: T } | { ok: false; failure: VenueFailure }>;
+  lookup(symbol: string, clientOrderId: string, force: boolean): Promise<VenueRead<VenueOrder | undefined>>;
+};
+
+const CIRCUIT_OPEN: VenueReadError = { kind: "unavailable", reason: "CIRCUIT_OPEN", detail: "circuit open" };
+
+export function createCcxtVenue(options: CcxtVenueOptions) {
+  const ex = options.exchange;
+  const clock = options.clock;
+  const retry = { ...DEFAULT_RETRY, ...options.retry };
+  const breaker =
+    options.breaker instanceof CircuitBreaker ? options.breaker : new CircuitBreaker({ ...DEFAULT_BREAKER, ...options.breaker }, clock);
+  const secrets = () => [ex.apiKey, ex.secret, ex.password, ex.uid, ex.privateKey].map((s) => (typeof s === "string" ? s : undefined));
+  let markets: Promise<VenueRead<Map<string, MarketRules>>> | undefined;
+
+  const record = (failure: VenueFailure) => {
+    if (failure.kind === "auth") breaker.onAuthFailure();
+    else if (failure.kind === "rejected") breaker.onSuccess();
+    else breaker.onTransientFailure();
+  };
+
+  const attempt: VenueDeps["attempt"] = async (fn, phase) => {
+    try {
+      const value = await fn();
+      breaker.onSuccess();
+      return { ok: true, value };
+    } catch (error) {
+      const failure = classifyVenueError(error, {
+        phase,
+        headers: ex.last_response_headers,
+        secrets: secrets(),
+        nowMs: clock.now().getTime(),
+      });
+      record(failure);
+      options.logger?.warn({ accountId: options.accountId, venue: ex.id, failure }, "venue request failed");
+      return { ok: false, failure };
+    }
+  };
+
+  /** A read with retries on transient failures; `force` lets a post-ambiguity lookup past an open circuit. */
+  async function read<T>(fn: () => Promise<T>, opts: { force?: boolean } = {}): Promise<VenueRead<T>> {
+    const result = await withRetry<T, VenueReadError>(
+      { config: retry, sleep: options.sleep ?? realSleep, random: options.random ?? Math.random, beforeRetry: () => opts.force === true || !breaker.isOpen() },
+      async () => {
+        if (!opts.force && !breaker.tryAcquire()) return { done: false, failure: CIRCUIT_OPEN, retryable: false };
+        const r = await attempt(fn, "read");
+        if (r.ok) return { done: true, value: r.value };
+        const failure = r.failure as VenueReadError;
+        const retryAfterMs = failure.kind === "transient" ? failure.retryAfterMs : undefined;
+        return { done: false, failure, retryable: failure.kind === "transient", retryAfterMs };
+      },
+    );
+    return result.ok ? { ok: true, value: result.value } : { ok: false, error: result.failure };
+  }
+
+  const lookup: VenueDeps["lookup"] = async (symbol, clientOrderId, force) => {
+    if (ex.has["fetchOrder"] === true) {
+      // ccxt binance reads params.clientOrderId as origClientOrderId; the id is then ignored.
+      const r = await read(() => ex.fetchOrder("", symbol, { clientOrderId }), { force });
+      if (r.ok) return { ok: true, value: toVenueOrder(r.value) };
+      if (r.error.kind === "rejected" && r.error.reason === "VENUE_ORDER_NOT_FOUND") return { ok: true, value: undefined };
+      if (!(r.error.kind === "rejected" && r.error.reason === "VENUE_NOT_SUPPORTED")) return r;
+    }
+    return lookupInLists(symbol, clientOrderId, force);
+  };
+
+  /** Fallback: open orders, then closed ones; absence is only proven when both can be listed. */
+  const lookupInLists = async (symbol: string, clientOrderId: string, force: boolean): Promise<VenueRead<VenueOrder | undefined>> => {
+    const lists: Array<() => Promise<import("ccxt").Order[]>> = [];
+    if (ex.has["fetchOpenOrders"] === true) lists.push(() => ex.fetchOpenOrders(symbol));
+    if (ex.has["fetchClosedOrders"] === true) lists.push(() => ex.fetchClosedOrders(symbol));
+    for (const list of lists) {
+      const r = await read(list, { force });
+      if (!r.ok) return r;
+      const found = r.value.find((o) => o.clientOrderId === clientOrderId);
+      if (found) return { ok: true, value: toVenueOrder(found) };
+    }
+    if (lists.length === 2) return { ok: true, value: undefined };
+    return { ok: false, error: { kind: "unknown", reason: "VENUE_UNEXPECTED_ERROR", detail: "venue cannot look orders up by client order id" } };
+  };
+
+  const deps: VenueDeps = {
+    exchange: ex,
+    clock,
+    sleep: options.sleep ?? realSleep,
+    random: options.random ?? Math.random,
+    retry,
+    breaker,
+    settleMs: options.ambiguousSettleMs ?? 11_000,
+    sent: new Set(),
+    read,
+    attempt,
+    lookup,
+  };
+
+  const loadMarkets = (reload = false): Promise<VenueRead<Map<string, MarketRules>>> => {
+    if (!markets || reload) {
+      const pending = read(async () => marketRulesMap(await ex.loadMarkets(reload), ex.precisionMode ?? -1));
+      markets = pending;
+      // A failed load is not cached: the next call tries again.
+      void pending.then((r) => {
+        if (!r.ok && markets === pending) markets = undefined;
+      });
+    }
+    return markets;
+  };
+
+  return {
+    accountId: options.accountId,
+    breaker,
+    loadMarkets,
+    async submitOrder(input: SubmitOrderInput): Promise<SubmitResult> {
+      if (breaker.isOpen()) return { status: "unavailable", reason: "CIRCUIT_OPEN" };
+      const loaded = await loadMarkets();
+      if (!loaded.ok) return unavailableFrom(loaded.error);
+      const rules = loaded.value.get(input.symbol);
+      if (!rules) return { status: "denied", reason: "UNKNOWN_MARKET" };
+      const price = input.kind === "limit" ? input.limitPrice : input.referencePrice;
+      if (price === undefined || !dec(price).gt(0)) return { status: "denied", reason: "NO_REFERENCE_PRICE" };
+      if (input.kind === "limit" && !isValidPrice(rules, dec(price))) return { status: "denied", reason: "PRICE_OFF_TICK", limit: rules.priceStep };
+      const fit = fitQuantity(rules, dec(input.quantity), dec(price));
+      if (!fit.ok) return { status: "denied", reason: fit.reason, limit: fit.limit };
+      const amount = plain(fit.quantity);
+      // ccxt takes doubles; the value must come back out of its precision helpers unchanged.
+      if (!sameValue(ex.amountToPrecision(input.symbol, Number(amount)), amount)) return { status: "denied", reason: "PRECISION_MISMATCH", limit: rules.amountStep };
+      if (input.kind === "limit" && !sameValue(ex.priceToPrecision(input.symbol, Number(price)), price)) {
+        return { status: "denied", reason: "PRECISION_MISMATCH", limit: rules.priceStep };
+      }
+      return submitWithRecovery(deps, input, rules, { amount, truncated: fit.truncated, price: input.kind === "limit" ? plain(price) : undefined });
+    },
+    async fetchOrderByClientId(symbol: string, clientOrderId: string): Promise<VenueRead<VenueOrder | undefined>> {
+      return lookup(symbol, clientOrderId, false);
+    },
+    async cancelOrder(venueOrderId: string, symbol: string): Promise<VenueRead<VenueOrder>> {
+      const r = await read(() => ex.cancelOrder(venueOrderId, symbol));
+      return r.ok ? { ok: true, value: toVenueOrder(r.value) } : r;
+    },
+    async fetchOpenOrders(symbol?: string): Promise<VenueRead<VenueOrder[]>> {
+      const r = await read(() => ex.fetchOpenOrders(symbol));
+      return r.ok ? { ok: true, value: r.value.map(toVenueOrder) } : r;
+    },
+    async fetchMyTrades(symbol: string, since?: Date): Promise<VenueRead<VenueTrade[]>> {
+      const r = await read(() => ex.fetchMyTrades(symbol, since?.getTime()));
+      return r.ok ? { ok: true, value: r.value.map(toVenueTrade) } : r;
+    },
+    async fetchBalances(): Promise<VenueRead<Map<string, VenueBalance>>> {
+      const r = await read(() => ex.fetchBalance());
+      return r.ok ? { ok: true, value: toVenueBalances(r.value) } : r;
+    },
+  };
+}
+
+const sameValue = (sent: string | undefined, intended: string) => sent !== undefined && sent !== "" && dec(sent).eq(dec(intended));
