@@ -19,6 +19,8 @@ import type { TradingContext } from "./trading/context.js";
 import type { StrategyContext } from "./strategy/strategy-service.js";
 import { createLimitFallbackSweeper, type LimitFallbackSweeper } from "./execution/limit-fallback/sweeper.js";
 import { ensurePaperAccount } from "./execution/paper/paper-account.js";
+import { createLiveAccounts, type LiveAccounts } from "./execution/live-status.js";
+import { registerExchangeAccounts } from "./trading/register-exchange-accounts.js";
 import { handleSignal, PAPER_ACCOUNT_ID } from "./strategy/signal-handler.js";
 
 /** Everything a request handler may use, built once at boot and handed to createApp. */
@@ -38,11 +40,19 @@ export type Services = {
   readonly trading: TradingContext;
   /** Expires signal limits past their strategy's timeout; its timer runs with processing. */
   readonly limitFallback: LimitFallbackSweeper;
+  /** Configured exchange accounts (credential variable names only), their venue status, and credential lookup. */
+  readonly liveAccounts: LiveAccounts;
   /** Releases what the container opened besides the database (Redis). */
   readonly closeExtras: () => Promise<void>;
 };
 
-export type ContainerOverrides = Partial<Pick<Services, "logger" | "database" | "clock" | "ids">>;
+export type ContainerOverrides = Partial<Pick<Services, "logger" | "database" | "clock" | "ids">> & {
+  /**
+   * Where exchange credentials are read when the venue needs them (main.ts passes the process
+   * environment): only the variable names are copied anywhere.
+   */
+  secretEnv?: Readonly<Record<string, string | undefined>>;
+};
 
 /** The composition root. Tests pass overrides (a captured logger, a cloned database, a fake clock). */
 export async function buildContainer(config: Config, overrides: ContainerOverrides = {}): Promise<Services> {
@@ -76,10 +86,14 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
       ...(config.PAPER_PARTIAL_FILL_RATIO ? { partialFillRatio: config.PAPER_PARTIAL_FILL_RATIO } : {}),
     },
   };
+  const liveAccounts = createLiveAccounts({ accounts: config.exchangeAccounts, clock, env: overrides.secretEnv ?? {} });
   const limitFallback = createLimitFallbackSweeper({ ctx: { ...venue, logger }, intervalMs: config.LIMIT_FALLBACK_SWEEP_MS });
   const processing = createSignalProcessing({
     handler: (claimed, tx) => handleSignal(venue, claimed, tx),
-    beforeStart: () => ensurePaperAccount(database.db, { id: PAPER_ACCOUNT_ID, startingCash: config.PAPER_STARTING_CASH, clock }),
+    beforeStart: async () => {
+      await ensurePaperAccount(database.db, { id: PAPER_ACCOUNT_ID, startingCash: config.PAPER_STARTING_CASH, clock });
+      await registerExchangeAccounts(database.db, config.exchangeAccounts, clock);
+    },
     database,
     clock,
     logger,
@@ -118,8 +132,9 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     },
     processing,
     tradingStates: { db: database.db, clock },
-    trading: { ...venue, logger },
+    trading: { ...venue, logger, liveAccounts },
     limitFallback,
+    liveAccounts,
     closeExtras: async () => {
       await redis?.quit().catch(() => {});
     },

@@ -9,6 +9,7 @@ import { DatabaseUnreachableError } from "./db/client.js";
 import { DataDirLockedError } from "./db/data-dir-lock.js";
 import { migrate } from "./db/migrate.js";
 import { createLogger, type Logger } from "./lib/logger.js";
+import { ExchangeAccountConflictError } from "./trading/register-exchange-accounts.js";
 
 /** Boot failures are one plain line on stderr and exit 1: no stack trace for an operator to decode. */
 function exitWith(lines: string[]): never {
@@ -16,8 +17,9 @@ function exitWith(lines: string[]): never {
   process.exit(1);
 }
 
-async function start(config: Config, logger: Logger): Promise<{ services: Services; server: Server }> {
-  const services = await buildContainer(config, { logger });
+async function start(config: Config, env: Record<string, string | undefined>, logger: Logger): Promise<{ services: Services; server: Server }> {
+  // Exchange credentials stay in the environment; the container keeps only a way to read them.
+  const services = await buildContainer(config, { logger, secretEnv: env });
   const report = await migrate(services.database.db, services.migrations);
   logger.info({ database: services.database.target, ...report }, "database ready");
   await ensureBootstrapAdminKey(services.auth, {
@@ -65,7 +67,8 @@ function handleShutdown(config: Config, logger: Logger, services: Services, serv
 }
 
 async function main() {
-  const parsed = parseConfig(withDotenv(process.env));
+  const env = withDotenv(process.env);
+  const parsed = parseConfig(env);
   if (!parsed.ok) exitWith(parsed.errors.map((e) => `invalid configuration: ${e}`));
   const config = parsed.config;
   const logger = createLogger(config.LOG_LEVEL);
@@ -74,10 +77,11 @@ async function main() {
     process.exit(1);
   });
   try {
-    const { services, server } = await start(config, logger);
+    const { services, server } = await start(config, env, logger);
     handleShutdown(config, logger, services, server);
   } catch (err) {
     if (err instanceof DatabaseUnreachableError || err instanceof DataDirLockedError) exitWith([err.message]);
+    if (err instanceof ExchangeAccountConflictError) exitWith([`invalid configuration: ${err.message}`]);
     const code = (err as NodeJS.ErrnoException).code;
     if (code === "EADDRINUSE" || code === "EACCES") {
       exitWith([`cannot listen on ${config.HOST}:${config.PORT} (${code})`]);

@@ -2,6 +2,7 @@ import { hostname } from "node:os";
 import { z } from "zod";
 import { parseTrustedProxies } from "../ingest/source-address.js";
 import { parseWebhookSecrets } from "../ingest/standard-webhooks.js";
+import { loadExchangeAccounts, type ExchangeAccountConfig } from "./exchange-accounts.js";
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 export const NODE_ENVS = ["development", "production", "test"] as const;
@@ -87,9 +88,16 @@ export const envSchema = z.object({
   PAPER_PARTIAL_FILL_RATIO: optionalString(
     z.string().refine((v) => /^(0?\.\d*[1-9]\d*|1(\.0*)?)$/.test(v), { error: "must be a decimal in (0, 1]" }),
   ),
+  /** Live exchange accounts as inline JSON; parsed with the rest by parseConfig (src/config/exchange-accounts.ts). */
+  EXCHANGE_ACCOUNTS: optionalString(z.string()),
+  /** Or the path of a file holding the same JSON. */
+  EXCHANGE_ACCOUNTS_FILE: optionalString(z.string()),
 });
 
-export type Config = z.infer<typeof envSchema>;
+export type Config = z.infer<typeof envSchema> & {
+  /** Parsed from EXCHANGE_ACCOUNTS or EXCHANGE_ACCOUNTS_FILE: names of credential variables only, never values. */
+  readonly exchangeAccounts: readonly ExchangeAccountConfig[];
+};
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
 
@@ -97,7 +105,10 @@ export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: s
 export function parseConfig(env: Record<string, string | undefined>): ConfigResult {
   const known = Object.fromEntries(Object.keys(envSchema.shape).map((k) => [k, env[k]]));
   const result = envSchema.safeParse(known);
-  if (result.success) return { ok: true, config: result.data };
-  const errors = result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
-  return { ok: false, errors: [...new Set(errors)] };
+  const errors = result.success ? [] : result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+  // Checked even when other variables are bad, so one run reports every problem.
+  const live = loadExchangeAccounts({ inline: env.EXCHANGE_ACCOUNTS || undefined, file: env.EXCHANGE_ACCOUNTS_FILE || undefined, env });
+  if (!live.ok) errors.push(...live.errors);
+  if (!result.success || !live.ok) return { ok: false, errors: [...new Set(errors)] };
+  return { ok: true, config: { ...result.data, exchangeAccounts: live.accounts } };
 }

@@ -5,12 +5,27 @@ import type { AccountRow } from "../db/schema/accounts.js";
 import type { PositionRow } from "../db/schema/positions.js";
 import { equity, missingMarks } from "../domain/account.js";
 import { dec, plain } from "../domain/decimal.js";
+import type { MarketType } from "../config/exchange-accounts.js";
+import { VENUE_HEALTH, type LiveAccounts, type LiveAccountStatus, type VenueHealth } from "../execution/live-status.js";
 import { ApiError } from "../http/errors.js";
 import type { TradingContext } from "./context.js";
 import { marksFor, valuePosition } from "./valuation.js";
 
-export const VENUE_HEALTH = ["ok", "degraded", "unavailable", "unknown"] as const;
-export type VenueHealth = (typeof VENUE_HEALTH)[number];
+export { VENUE_HEALTH, type VenueHealth };
+
+export const ACCOUNT_KINDS = ["paper", "live"] as const;
+export type AccountKind = (typeof ACCOUNT_KINDS)[number];
+
+/**
+ * What a live account adds: its configuration (never the credentials: only whether the account is
+ * still configured with them) and what the venue module last reported.
+ */
+export type LiveAccountFacts = LiveAccountStatus & {
+  /** Absent when the account is in the database but no longer in the configuration. */
+  readonly sandbox?: boolean;
+  readonly marketType?: MarketType;
+  readonly credentials: "configured" | "not_configured";
+};
 
 export type AccountSummary = {
   readonly account: AccountRow;
@@ -23,11 +38,25 @@ export type AccountSummary = {
   readonly unrealizedPnl: string | null;
   readonly openPositions: number;
   readonly venueHealth: VenueHealth;
+  readonly kind: AccountKind;
+  /** Present on live accounts only. */
+  readonly live?: LiveAccountFacts;
 };
 
-// The paper venue lives in this process and database: if this query ran, it is up. Live venues
-// report their own health once they exist; until then nothing is claimed for them.
-const healthOf = (venue: string): VenueHealth => (venue === "paper" ? "ok" : "unknown");
+// Every account whose venue is not the paper venue is an exchange account (venue = ccxt exchange id).
+const kindOf = (venue: string): AccountKind => (venue === "paper" ? "paper" : "live");
+
+/** Nothing is claimed for a live account until the venue module has reported on it. */
+function liveFactsOf(account: AccountRow, live: LiveAccounts | undefined): LiveAccountFacts {
+  const configured = live?.accounts.find((a) => a.id === account.id && a.exchange === account.venue);
+  const status = live?.status.statusOf(account.id) ?? {
+    health: { status: "unknown", checkedAt: null, detail: null },
+    reconciliation: { status: "unknown", checkedAt: null, detail: null },
+  };
+  return configured
+    ? { sandbox: configured.sandbox, marketType: configured.marketType, credentials: "configured", ...status }
+    : { credentials: "not_configured", ...status };
+}
 
 export async function listAccounts({ ctx }: { ctx: TradingContext }): Promise<AccountSummary[]> {
   const [accounts, open, realized] = await Promise.all([listAccountRows(ctx.db), openPositionRows(ctx.db), realizedPnlByAccount(ctx.db)]);
@@ -38,6 +67,7 @@ export async function listAccounts({ ctx }: { ctx: TradingContext }): Promise<Ac
       open.filter((p) => p.accountId === account.id),
       realized.get(account.id) ?? "0",
       marks,
+      ctx.liveAccounts,
     ),
   );
 }
@@ -46,11 +76,17 @@ export async function getAccount({ ctx, input }: { ctx: TradingContext; input: {
   const account = await findAccountRow(ctx.db, input.id);
   if (!account) throw new ApiError("NOT_FOUND", `no account with id ${input.id}`);
   const [held, realized] = await Promise.all([openPositionRowsOfAccount(ctx.db, account.id), realizedPnlOfAccount(ctx.db, account.id)]);
-  return summarizeAccount(account, held, realized, await marksFor(ctx.db, held));
+  return summarizeAccount(account, held, realized, await marksFor(ctx.db, held), ctx.liveAccounts);
 }
 
 /** The account's balances valued at `marks`; `held` are its open positions. */
-export function summarizeAccount(account: AccountRow, held: readonly PositionRow[], realized: string, marks: ReadonlyMap<string, string>): AccountSummary {
+export function summarizeAccount(
+  account: AccountRow,
+  held: readonly PositionRow[],
+  realized: string,
+  marks: ReadonlyMap<string, string>,
+  live?: LiveAccounts,
+): AccountSummary {
   const positions = held.map(toPosition);
   const markRecord = Object.fromEntries(marks);
   const missing = missingMarks(positions, markRecord);
@@ -62,6 +98,12 @@ export function summarizeAccount(account: AccountRow, held: readonly PositionRow
     realizedPnl: plain(realized),
     unrealizedPnl: unrealized.every((u) => u !== null) ? plain(unrealized.reduce((sum, u) => sum.add(u as string), dec(0))) : null,
     openPositions: held.length,
-    venueHealth: healthOf(account.venue),
+    // The paper venue lives in this process and database: if this query ran, it is up.
+    ...(kindOf(account.venue) === "paper"
+      ? { venueHealth: "ok" as const, kind: "paper" as const }
+      : (() => {
+          const facts = liveFactsOf(account, live);
+          return { venueHealth: facts.health.status, kind: "live" as const, live: facts };
+        })()),
   };
 }

@@ -1,8 +1,13 @@
 import type { PaperVenueContext } from "../execution/paper/paper-venue.js";
+import type { LiveAccounts } from "../execution/live-status.js";
 import type { Logger } from "../lib/logger.js";
 
 /**
  * What the trading services need: the reads use the database only; manual orders, cancels, closes
  * and the kill switch's flatten place orders through risk onto the venue.
  */
-export type TradingContext = PaperVenueContext & { logger: Logger };
+export type TradingContext = PaperVenueContext & {
+  logger: Logger;
+  /** Absent: no live accounts are configured (tests, backtests). */
+  liveAccounts?: LiveAccounts;
+};

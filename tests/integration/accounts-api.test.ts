@@ -39,6 +39,7 @@ describe("GET /v1/accounts", () => {
       unrealizedPnl: "0",
       openPositions: 0,
       venueHealth: "ok",
+      kind: "paper",
     });
   });
 

@@ -25,6 +25,7 @@ const untouched = (id: string, name: string, cash: string) => ({
   unrealizedPnl: "0",
   openPositions: 0,
   venueHealth: "ok",
+  kind: "paper",
 });
 
 describe("POST /v1/accounts", () => {

@@ -16,6 +16,10 @@ export async function findAccountRow(db: Db, id: string): Promise<AccountRow | u
   return row;
 }
 
+export async function renameAccount(db: Db, id: string, name: string, at: Date): Promise<void> {
+  await db.update(accounts).set({ name, updatedAt: at }).where(eq(accounts.id, id));
+}
+
 export async function accountExists(db: Db, id: string): Promise<boolean> {
   const [row] = await db.select({ id: accounts.id }).from(accounts).where(eq(accounts.id, id)).limit(1);
   return row !== undefined;

@@ -1,7 +1,17 @@
+import type { StatusReport } from "../../../execution/live-status.js";
 import type { AccountSummary } from "../../../trading/account-queries.js";
 
-/** An account as the API shows it: the stored balances plus their valuation, no internal columns. */
-export const accountView = ({ account, ...summary }: AccountSummary) => ({
+const reportView = <S extends string>(report: StatusReport<S>) => ({
+  status: report.status,
+  checkedAt: report.checkedAt?.toISOString() ?? null,
+  detail: report.detail,
+});
+
+/**
+ * An account as the API shows it: the stored balances plus their valuation, no internal columns.
+ * A live account adds its configuration and venue status, never its credentials.
+ */
+export const accountView = ({ account, live, ...summary }: AccountSummary) => ({
   id: account.id,
   name: account.name,
   venue: account.venue,
@@ -10,4 +20,13 @@ export const accountView = ({ account, ...summary }: AccountSummary) => ({
   cash: account.cash,
   fees: account.fees,
   ...summary,
+  ...(live
+    ? {
+        ...(live.sandbox !== undefined ? { sandbox: live.sandbox } : {}),
+        ...(live.marketType !== undefined ? { marketType: live.marketType } : {}),
+        credentials: live.credentials,
+        health: reportView(live.health),
+        reconciliation: reportView(live.reconciliation),
+      }
+    : {}),
 });
