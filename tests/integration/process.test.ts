@@ -89,6 +89,19 @@ describe("configuration errors", () => {
     expect(g.stderr()).not.toContain("tooShortSecretValue");
   });
 
+  it("exits 1 naming the live account and the unset variable, never a credential value", async () => {
+    const accounts = [
+      { id: "binance-test", name: "Binance testnet", exchange: "binance", apiKeyEnv: "BINANCE_TESTNET_KEY", secretEnv: "BINANCE_TESTNET_SECRET", marketType: "spot" },
+    ];
+    const g = await boot(scratchDir(), { EXCHANGE_ACCOUNTS: JSON.stringify(accounts), BINANCE_TESTNET_KEY: "ProcessKeyValue0000ZZZZ" });
+    const exit = await g.exited;
+    expect(exit.code).toBe(1);
+    expect(g.stderr().trim().split("\n")).toEqual([
+      "signal-gateway: invalid configuration: EXCHANGE_ACCOUNTS[0] (binance-test).secretEnv: environment variable BINANCE_TESTNET_SECRET is not set",
+    ]);
+    expect(g.stdout() + g.stderr()).not.toContain("ProcessKeyValue0000ZZZZ");
+  });
+
   it("reads .env when present, and the real environment wins over it", async () => {
     const cwd = scratchDir();
     writeFileSync(join(cwd, ".env"), "DATABASE_POOL_MAX=zero\nSHUTDOWN_TIMEOUT_MS=soon\n");
