@@ -19,6 +19,8 @@ export const ERROR_CODES = [
   "SIGNAL_REJECTED",
   // Strategy configuration: well-formed, but names an account that does not exist.
   "ACCOUNT_UNKNOWN",
+  // Strategy configuration: a paper strategy on a live account, or a live strategy on a paper one.
+  "ACCOUNT_MODE_MISMATCH",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -37,6 +39,7 @@ export const ERROR_STATUS = {
   UNRENDERED_PLACEHOLDER: 422,
   SIGNAL_REJECTED: 422,
   ACCOUNT_UNKNOWN: 422,
+  ACCOUNT_MODE_MISMATCH: 422,
 } as const satisfies Record<ErrorCode, ContentfulStatusCode>;
 
 const TITLES: Record<ErrorCode, string> = {
@@ -54,6 +57,7 @@ const TITLES: Record<ErrorCode, string> = {
   UNRENDERED_PLACEHOLDER: "Unrendered placeholder",
   SIGNAL_REJECTED: "Signal rejected",
   ACCOUNT_UNKNOWN: "Unknown account",
+  ACCOUNT_MODE_MISMATCH: "Account does not match the strategy's mode",
 };
 
 export type FieldError = { path: string; message: string };

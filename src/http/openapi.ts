@@ -31,6 +31,7 @@ const DESCRIPTIONS: Record<ErrorCode, string> = {
   UNRENDERED_PLACEHOLDER: "The body still holds a TradingView placeholder such as {{ticker}}; stored as rejected.",
   SIGNAL_REJECTED: "The alert was read but cannot become a signal; stored as rejected, `reason` says why.",
   ACCOUNT_UNKNOWN: "The configuration's `accountId` names no account; create it with POST /v1/accounts first.",
+  ACCOUNT_MODE_MISMATCH: "A `paper` strategy must trade on a paper account and a `live` one on a live (exchange) account.",
 };
 
 /** The error responses a route declares, keyed by status; codes sharing a status share an entry. */

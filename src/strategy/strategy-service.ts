@@ -6,7 +6,8 @@ import {
   updateStrategyRow,
 } from "../db/repositories/strategies-repository.js";
 import type { StrategyRow } from "../db/schema/strategies.js";
-import { accountExists } from "../db/repositories/accounts-repository.js";
+import { PAPER_ACCOUNT_ID } from "./signal-handler.js";
+import { accountExists, findAccountRow } from "../db/repositories/accounts-repository.js";
 import { ApiError, type FieldError } from "../http/errors.js";
 import type { Clock } from "../lib/clock.js";
 import type { IdSource } from "../lib/ids.js";
@@ -51,7 +52,25 @@ async function mergeConfig(ctx: StrategyContext, current: StrategyConfigInput, c
       errors: [accountError],
     });
   }
+  if (change.mode !== undefined || change.accountId !== undefined) await checkAccountMatchesMode(ctx, parsed.data);
   return parsed.data;
+}
+
+/**
+ * A paper strategy's fills are booked by the paper venue on its account, so that account must be a
+ * paper one; a live strategy needs an exchange account. Checked when a request sets either field.
+ */
+async function checkAccountMatchesMode(ctx: StrategyContext, config: StrategyConfig): Promise<void> {
+  if (config.mode === "disabled") return;
+  const accountId = config.accountId ?? PAPER_ACCOUNT_ID;
+  const account = await findAccountRow(ctx.db, accountId);
+  if (!account) return;
+  const paper = account.venue === "paper";
+  if (paper === (config.mode === "paper")) return;
+  const detail = paper
+    ? `mode "live" needs a live (exchange) account; '${accountId}' is a paper account`
+    : `mode "paper" needs a paper account; '${accountId}' is a live account on ${account.venue}`;
+  throw new ApiError("ACCOUNT_MODE_MISMATCH", detail, { errors: [{ path: "accountId", message: detail }] });
 }
 
 /**

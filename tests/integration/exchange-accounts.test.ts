@@ -105,6 +105,26 @@ describe("live accounts from EXCHANGE_ACCOUNTS", () => {
     expect(patched.status).toBe(200);
   });
 
+  it("refuse a paper strategy on a live account and a live strategy on a paper one, with 422 ACCOUNT_MODE_MISMATCH", async () => {
+    const create = (key: string, config: Record<string, unknown>) =>
+      t.http.post("/v1/strategies").set(t.auth()).send({ key, name: key, allowedSymbols: [], passphrase: false, ...config });
+    const paperOnLive = await create("paper-on-live", { mode: "paper", accountId: "binance-test" });
+    expect(paperOnLive.status).toBe(422);
+    expect(paperOnLive.body).toMatchObject({ code: "ACCOUNT_MODE_MISMATCH", errors: [{ path: "accountId" }] });
+    const liveOnShared = await create("live-on-shared", { mode: "live" });
+    expect(liveOnShared.status).toBe(422);
+    expect(liveOnShared.body.code).toBe("ACCOUNT_MODE_MISMATCH");
+    // A live strategy cannot be switched to paper while it names a live account; disabled is fine.
+    const live = await create("live-ok", { mode: "live", accountId: "okx-swap" });
+    expect(live.status).toBe(201);
+    const toPaper = await t.http.patch(`/v1/strategies/${live.body.strategy.id}`).set(t.auth()).send({ mode: "paper" });
+    expect(toPaper.status).toBe(422);
+    expect(toPaper.body.code).toBe("ACCOUNT_MODE_MISMATCH");
+    const toDisabled = await t.http.patch(`/v1/strategies/${live.body.strategy.id}`).set(t.auth()).send({ mode: "disabled" });
+    expect(toDisabled.status).toBe(200);
+    expect((await create("nothing-named", {})).status).toBe(201);
+  });
+
   it("give the venue module their credentials from the environment, on request only", () => {
     expect(t.services.liveAccounts.credentialsOf("okx-swap")).toEqual({ apiKey: SECRETS.key, secret: SECRETS.secret, password: SECRETS.password });
     expect(() => t.services.liveAccounts.credentialsOf("acc_paper")).toThrow("no live account");

@@ -18,7 +18,7 @@ const route = createRoute({
   request: { body: { required: true, content: { "application/json": { schema: CreateStrategyBodySchema } } } },
   responses: {
     201: { description: "Created.", content: { "application/json": { schema: CreatedStrategySchema } } },
-    ...errorResponses(...AUTHENTICATED_BODY_ERRORS, "CONFLICT", "ACCOUNT_UNKNOWN"),
+    ...errorResponses(...AUTHENTICATED_BODY_ERRORS, "CONFLICT", "ACCOUNT_UNKNOWN", "ACCOUNT_MODE_MISMATCH"),
   },
 });
 

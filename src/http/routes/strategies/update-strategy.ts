@@ -19,7 +19,7 @@ const route = createRoute({
   },
   responses: {
     200: { description: "The updated strategy.", content: { "application/json": { schema: StrategySchema } } },
-    ...errorResponses(...AUTHENTICATED_BODY_ERRORS, "NOT_FOUND", "ACCOUNT_UNKNOWN"),
+    ...errorResponses(...AUTHENTICATED_BODY_ERRORS, "NOT_FOUND", "ACCOUNT_UNKNOWN", "ACCOUNT_MODE_MISMATCH"),
   },
 });
 
