@@ -17,6 +17,7 @@ import { parseWebhookSecrets } from "./ingest/standard-webhooks.js";
 import type { TradingStateContext } from "./risk/trading-state-store.js";
 import type { TradingContext } from "./trading/context.js";
 import type { StrategyContext } from "./strategy/strategy-service.js";
+import { NO_LIVE_VENUES, type LiveVenues } from "./execution/live/live-venues-port.js";
 import { createLimitFallbackSweeper, type LimitFallbackSweeper } from "./execution/limit-fallback/sweeper.js";
 import { ensurePaperAccount } from "./execution/paper/paper-account.js";
 import { createLiveAccounts, type LiveAccounts } from "./execution/live-status.js";
@@ -52,6 +53,8 @@ export type ContainerOverrides = Partial<Pick<Services, "logger" | "database" | 
    * environment): only the variable names are copied anywhere.
    */
   secretEnv?: Readonly<Record<string, string | undefined>>;
+  /** Tests that only look at account configuration pass NO_LIVE_VENUES: no exchange is contacted. */
+  liveVenues?: LiveVenues;
 };
 
 /** The composition root. Tests pass overrides (a captured logger, a cloned database, a fake clock). */
@@ -87,12 +90,19 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     },
   };
   const liveAccounts = createLiveAccounts({ accounts: config.exchangeAccounts, clock, env: overrides.secretEnv ?? {} });
+  // ccxt is loaded only when exchange accounts are configured.
+  const liveVenues =
+    overrides.liveVenues ??
+    (liveAccounts.accounts.length > 0
+      ? (await import("./execution/live/live-venues.js")).createLiveVenues({ liveAccounts, db: database.db, clock, logger, timeoutMs: config.EXCHANGE_TIMEOUT_MS })
+      : NO_LIVE_VENUES);
   const limitFallback = createLimitFallbackSweeper({ ctx: { ...venue, logger }, intervalMs: config.LIMIT_FALLBACK_SWEEP_MS });
   const processing = createSignalProcessing({
-    handler: (claimed, tx) => handleSignal(venue, claimed, tx),
+    handler: (claimed, complete) => handleSignal({ ...venue, logger, liveVenues }, claimed, complete),
     beforeStart: async () => {
       await ensurePaperAccount(database.db, { id: PAPER_ACCOUNT_ID, startingCash: config.PAPER_STARTING_CASH, clock });
       await registerExchangeAccounts(database.db, config.exchangeAccounts, clock);
+      await liveVenues.start();
     },
     database,
     clock,

@@ -81,6 +81,7 @@ export const envSchema = z.object({
   SIGNAL_CLAIM_TIMEOUT_MS: integer(1000, 3_600_000).default(60_000),
   /** How often resting signal limits are checked against their strategy's limitFallback; 0: never on this instance. */
   LIMIT_FALLBACK_SWEEP_MS: integer(0, 3_600_000).default(1000),
+  EXCHANGE_TIMEOUT_MS: integer(1000, 120_000).default(10_000),
   PAPER_STARTING_CASH: decimalText.default("10000"),
   PAPER_SLIPPAGE_BPS: decimalText.default("5"),
   PAPER_MAKER_FEE_BPS: decimalText.default("10"),

@@ -1,16 +1,10 @@
-import { insertDecisionRow, type DecisionRow } from "../db/repositories/booking-repository.js";
-import { loadOrderSnapshot, lockForOrder } from "../db/repositories/order-snapshot-repository.js";
 import { findDecisionOfOrder, findOrderById, type StoredOrder } from "../db/repositories/trading-repository.js";
-import { upsertTradingState } from "../db/repositories/trading-states-repository.js";
 import type { RiskDecisionRow } from "../db/schema/risk-decisions.js";
 import type { Db } from "../db/client.js";
-import { rawQuery, type RawQuery } from "../db/raw-query.js";
 import type { OrderSide } from "../domain/order.js";
 import type { RiskLimits } from "../risk/limits.js";
-import { riskContextFrom, riskWindowsAt } from "../risk/risk-context.js";
-import { evaluateOrder } from "../risk/risk-engine.js";
-import type { OrderRequest, RiskDecision } from "../risk/types.js";
-import { clientOrderIdOf, signalIdOf, type OrderOrigin } from "./client-order-id.js";
+import { signalIdOf, type OrderOrigin } from "./client-order-id.js";
+import { decideOrder } from "./decide-order.js";
 import { paperMarket } from "./paper/paper-markets.js";
 import { executePaperOrder, type PaperVenueContext } from "./paper/paper-venue.js";
 
@@ -57,9 +51,8 @@ export type PlaceOrderResult = {
  * and the shared kill-switch lock are held throughout, so the position the risk engine saw is the
  * one the order executes against, and a halt either precedes the decision or follows the booking.
  *
- * Round trips are counted here: the locks and the snapshot go out together (the snapshot runs after
- * the locks are granted, as a statement of its own), and the booking and its decision go out
- * together, so an order costs BEGIN, two round trips and COMMIT.
+ * Round trips: decideOrder's one (locks and snapshot), then the booking and the approval together,
+ * so an order costs BEGIN, two round trips and COMMIT.
  */
 export async function placeOrder(request: { ctx: PaperVenueContext; input: PlaceOrderInput }): Promise<PlaceOrderResult> {
   return request.ctx.db.transaction((tx) => placeOrderWithin(tx, request));
@@ -71,104 +64,35 @@ export async function placeOrder(request: { ctx: PaperVenueContext; input: Place
  * that transaction ends.
  */
 export async function placeOrderWithin(tx: Db, { ctx, input }: { ctx: PaperVenueContext; input: PlaceOrderInput }): Promise<PlaceOrderResult> {
-  const clientOrderId = clientOrderIdOf(input.origin, input.leg, input.role);
-  const query = rawQuery(tx);
-  const now = ctx.clock.now();
-  const [, snapshot] = await Promise.all([
-    lockForOrder(query, input.symbol),
-    loadOrderSnapshot(query, { clientOrderId, accountId: input.accountId, strategyId: input.strategyId, symbol: input.symbol, ...riskWindowsAt(now, input.limits) }),
-  ]);
-  if (snapshot.existingOrderId) return found(tx, snapshot.existingOrderId);
-
-  const store = (record: DecisionRecord) => storeDecision(query, ctx, input, now, record);
-  const rules = paperMarket(input.symbol);
-  const known = input.reference ?? snapshot.prices.get(input.symbol);
-  const context = riskContextFrom(snapshot, { accountId: input.accountId, strategyId: input.strategyId, market: rules, limits: input.limits, now });
-  if (!context.ok) return denied(await store({ outcome: "denied", reason: context.reason, limit: null, detail: context.detail }));
-
-  const quantity = typeof input.quantity === "string" ? input.quantity : input.quantity({ equity: context.equity, referencePrice: known?.price });
-  if (typeof quantity !== "string") {
-    return denied(await store({ outcome: "denied", reason: quantity.reason, limit: quantity.limit ?? null, detail: quantity.detail }));
-  }
-  const request: OrderRequest = {
-    accountId: input.accountId,
-    strategyId: input.strategyId,
-    symbol: input.symbol,
-    side: input.side,
-    kind: input.kind,
-    quantity,
-    ...(input.limitPrice ? { limitPrice: input.limitPrice } : {}),
-    reduceOnly: input.reduceOnly,
-    ...(known ? { referencePrice: known.price, referencePriceAt: known.observedAt } : {}),
-  };
-  const decision = evaluateOrder(request, context.context, now);
-  if (decision.stateChange) {
-    const { scope, to, reason } = decision.stateChange;
-    const scopeId = scope === "global" ? "" : scope === "account" ? input.accountId : input.strategyId;
-    await upsertTradingState(tx, { scope, scopeId, state: to, reason, changedBy: "risk-engine", changedAt: now });
-  }
-  if (decision.outcome === "denied" || !decision.order || !rules || !known) return denied(await store(decisionRecord(decision, request)));
-
+  const decided = await decideOrder(tx, ctx, input, paperMarket(input.symbol));
+  if (decided.kind === "existing") return found(tx, decided.orderId);
+  if (decided.kind === "denied") return { decision: decided.decision, order: null, duplicate: false };
+  const { query, now } = decided;
   const orderId = ctx.ids.next("ord");
-  const position = snapshot.openPositions.find((p) => p.strategyId === input.strategyId && p.symbol === input.symbol);
+  const position = decided.snapshot.openPositions.find((p) => p.strategyId === input.strategyId && p.symbol === input.symbol);
   const [executed, stored] = await Promise.all([
     executePaperOrder(ctx, query, {
       orderId,
-      approved: decision.order,
-      clientOrderId,
+      approved: decided.approved,
+      clientOrderId: decided.clientOrderId,
       signalId: signalIdOf(input.origin),
       leg: input.leg,
       role: input.role,
-      rules,
-      referencePrice: known.price,
+      rules: decided.rules,
+      referencePrice: decided.referencePrice,
       stopLoss: input.stopLoss,
       takeProfit: input.takeProfit,
       position,
       now,
     }),
-    store({ ...decisionRecord(decision, request), orderId }),
+    decided.storeApproval(orderId),
   ]);
   return { decision: stored, order: executed.order, duplicate: false };
 }
 
 /** The client order id already placed an order (a retry, or a crash before the signal finished): nothing new happens. */
-async function found(db: Db, orderId: string): Promise<PlaceOrderResult> {
+export async function found(db: Db, orderId: string): Promise<PlaceOrderResult> {
   const [order, decision] = await Promise.all([findOrderById(db, orderId), findDecisionOfOrder(db, orderId)]);
   if (!order) throw new Error(`order ${orderId} vanished inside its transaction`);
   return { decision: decision ?? null, order, duplicate: true };
-}
-
-const denied = (decision: RiskDecisionRow): PlaceOrderResult => ({ decision, order: null, duplicate: false });
-
-type DecisionRecord = { outcome: string; reason: string | null; limit: string | null; detail?: string; request?: unknown; checks?: unknown; orderId?: string };
-
-function decisionRecord(decision: RiskDecision, request: OrderRequest): DecisionRecord {
-  return {
-    outcome: decision.outcome,
-    reason: decision.reason,
-    limit: decision.limit,
-    request: JSON.parse(JSON.stringify(request)) as unknown,
-    checks: decision.checks,
-  };
-}
-
-/** Stores the decision and answers with the row as stored (built here: the insert returns nothing). */
-async function storeDecision(query: RawQuery, ctx: PaperVenueContext, input: PlaceOrderInput, now: Date, record: DecisionRecord): Promise<RiskDecisionRow> {
-  const row: DecisionRow = {
-    id: ctx.ids.next("rsk"),
-    signalId: signalIdOf(input.origin),
-    strategyId: input.strategyId,
-    accountId: input.accountId,
-    symbol: input.symbol,
-    leg: input.leg,
-    outcome: record.outcome,
-    reason: record.reason,
-    limitText: record.limit,
-    orderId: record.orderId ?? null,
-    request: record.request ?? { detail: record.detail },
-    checks: record.checks ?? [],
-    createdAt: now,
-  };
-  await insertDecisionRow(query, row);
-  return row;
 }

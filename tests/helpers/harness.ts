@@ -1,3 +1,4 @@
+import type { LiveVenues } from "../../src/execution/live/live-venues-port.js";
 import { mkdtempSync, rmSync } from "node:fs";
 import type { Server } from "node:http";
 import { tmpdir } from "node:os";
@@ -24,7 +25,7 @@ export type TestApp = {
 };
 
 /** The real app on a real socket over a fresh database; supertest drives it over HTTP. */
-export async function startTestApp(env: Record<string, string> = {}, overrides: { clock?: Clock } = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, overrides: { clock?: Clock; liveVenues?: LiveVenues } = {}): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), "sg-test-"));
   const parsed = parseConfig({ NODE_ENV: "test", API_KEY: TEST_ADMIN_KEY, DATA_DIR: dataDir, ...env });
   if (!parsed.ok) throw new Error(`test configuration is invalid: ${parsed.errors.join("; ")}`);

@@ -1,5 +1,6 @@
 import { is } from "drizzle-orm";
 import { PgTable, getTableConfig } from "drizzle-orm/pg-core";
+import { NO_LIVE_VENUES } from "../../src/execution/live/live-venues-port.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as schema from "../../src/db/schema/index.js";
 import { ExchangeAccountConflictError, registerExchangeAccounts } from "../../src/trading/register-exchange-accounts.js";
@@ -35,7 +36,8 @@ beforeAll(async () => {
     OKX_KEY: SECRETS.key,
     OKX_SECRET: SECRETS.secret,
     OKX_PASSWORD: SECRETS.password,
-  });
+    // These accounts name real exchanges: nothing here may contact them (tests/integration/live-trading.test.ts trades).
+  }, { liveVenues: NO_LIVE_VENUES });
 });
 afterAll(() => t.close());
 

@@ -4,7 +4,7 @@ import { rawQuery } from "../../src/db/raw-query.js";
 import type { ClaimedSignal } from "../../src/db/repositories/signal-queue-repository.js";
 import { strategies } from "../../src/db/schema/strategies.js";
 import { commitDelivery, type LedgerContext } from "../../src/ingest/ledger.js";
-import { startSignalWorkers } from "../../src/ingest/queue/signal-worker.js";
+import { inOneTransaction, startSignalWorkers } from "../../src/ingest/queue/signal-worker.js";
 import { systemClock } from "../../src/lib/clock.js";
 import { randomIds } from "../../src/lib/ids.js";
 import { LogCapture } from "../helpers/log-capture.js";
@@ -64,7 +64,7 @@ describe("the signal queue", () => {
     const instances = await Promise.all(
       ["instance-a", "instance-b"].map((instanceId) =>
         startSignalWorkers({
-          database: db.database, clock: systemClock, logger: new LogCapture().logger, handler,
+          database: db.database, clock: systemClock, logger: new LogCapture().logger, handler: inOneTransaction(db.database, handler),
           instanceId, concurrency: 3, leaseMs: 30_000, pollMs: 20,
         }),
       ),
@@ -91,7 +91,7 @@ describe("the signal queue", () => {
       return { ok: true };
     };
     const workers = await startSignalWorkers({
-      database: db.database, clock: systemClock, logger: new LogCapture().logger, handler,
+      database: db.database, clock: systemClock, logger: new LogCapture().logger, handler: inOneTransaction(db.database, handler),
       instanceId: "queue-test-2", concurrency: 2, leaseMs: 30_000, pollMs: 20, maxAttempts: 3,
     });
     const deadline = Date.now() + 10_000;
@@ -113,7 +113,7 @@ describe("the signal queue", () => {
       return { attempt: row.attempts };
     };
     const workers = await startSignalWorkers({
-      database: db.database, clock: systemClock, logger: new LogCapture().logger, handler,
+      database: db.database, clock: systemClock, logger: new LogCapture().logger, handler: inOneTransaction(db.database, handler),
       instanceId: "queue-test-3", concurrency: 2, leaseMs: 100, pollMs: 20, maintenanceMs: 25,
     });
     const deadline = Date.now() + 10_000;

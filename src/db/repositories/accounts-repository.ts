@@ -40,3 +40,14 @@ export async function realizedPnlOfAccount(db: Db, accountId: string): Promise<s
     .where(eq(positions.accountId, accountId));
   return row?.total ?? "0";
 }
+
+/**
+ * A live account's cash as the venue reports it. The first report also becomes its starting cash,
+ * so PnL counts from the moment the gateway first saw the account.
+ */
+export async function setAccountCash(db: Db, id: string, cash: string, at: Date): Promise<void> {
+  await db
+    .update(accounts)
+    .set({ cash, startingCash: sql`case when ${accounts.startingCash} = 0 then ${cash}::numeric else ${accounts.startingCash} end`, updatedAt: at })
+    .where(eq(accounts.id, id));
+}

@@ -5,7 +5,7 @@ import type { RawQuery } from "../raw-query.js";
  * the strategy's configuration, its position in the symbol, the symbol's last price, and whether
  * any order rests in the symbol (only then does the price need a matching pass of its own).
  *
- * The signal's price is recorded only for a strategy that trades on the paper venue: a disabled
+ * The signal's price is recorded only for a strategy that trades (paper or live): a disabled
  * strategy's alerts are kept in the ledger but move nothing. The account is the strategy's own
  * when its configuration names one, else the shared default. Both rules are the handler's, applied
  * here so that one round trip does it all; the defaults come from the caller ($4, $6) so the
@@ -13,12 +13,12 @@ import type { RawQuery } from "../raw-query.js";
  */
 const SIGNAL_CONTEXT = `with s as (
   select id, config, coalesce(config ->> 'accountId', $4) as account_id,
-         coalesce(config ->> 'mode', $6) = 'paper' as on_paper
+         coalesce(config ->> 'mode', $6) <> 'disabled' as trading
   from strategies where id = $1
 ),
 recorded as (
   insert into market_prices (symbol, price, source, observed_at)
-  select $2, $3::numeric, 'signal', $5::timestamptz from s where s.on_paper and $3::text is not null
+  select $2, $3::numeric, 'signal', $5::timestamptz from s where s.trading and $3::text is not null
   on conflict (symbol) do update set price = excluded.price, source = excluded.source, observed_at = excluded.observed_at
   returning 1
 )
@@ -48,7 +48,7 @@ export async function loadSignalContext(
   input: {
     strategyId: string;
     symbol: string;
-    /** The signal's price, recorded as the symbol's last price when the strategy trades on paper. */
+    /** The signal's price, recorded as the symbol's last price unless the strategy is disabled. */
     price: { value: string; observedAt: Date } | undefined;
     defaultAccountId: string;
     defaultMode: string;

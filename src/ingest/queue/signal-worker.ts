@@ -13,10 +13,26 @@ import type { Clock } from "../../lib/clock.js";
 import type { Logger } from "../../lib/logger.js";
 
 /**
- * Processes one signal inside `tx`, the transaction that then marks it processed; returns what
- * processing produced, stored on the row as its result.
+ * Marks the claimed signal processed with `result`, inside the handler's transaction `tx`, so the
+ * signal's effects and its status commit together. Throws when the claim was lost (its lease ran out
+ * and another worker took the signal): the handler's transaction must then roll back.
  */
-export type SignalHandler = (signal: ClaimedSignal, tx: Db) => Promise<Record<string, unknown>>;
+export type CompleteSignal = (tx: Db, result: Record<string, unknown>) => Promise<void>;
+
+/**
+ * Processes one signal. The handler owns its transactions and must end with `complete` inside the
+ * last one: a paper signal does all its work in that one transaction; a live signal commits each
+ * order's intent before calling the venue, so it needs several.
+ */
+export type SignalHandler = (signal: ClaimedSignal, complete: CompleteSignal) => Promise<void>;
+
+/** A handler whose work fits in one transaction, the one that completes the signal. */
+export function inOneTransaction(
+  database: Database,
+  work: (signal: ClaimedSignal, tx: Db) => Promise<Record<string, unknown>>,
+): SignalHandler {
+  return (signal, complete) => database.db.transaction(async (tx) => complete(tx, await work(signal, tx)));
+}
 
 /** The claim expired and another worker took the signal: this worker's work is rolled back. */
 class ClaimLostError extends Error {
@@ -89,9 +105,7 @@ export async function startSignalWorkers(options: SignalWorkerOptions): Promise<
     const claimed = await claimNextSignal(database, { workerId, now, leaseMs: options.leaseMs });
     if (!claimed) return false;
     try {
-      // The signal's effects and its "processed" commit together: a crash or an error leaves neither.
-      await database.db.transaction(async (tx) => {
-        const result = await options.handler(claimed, tx);
+      await options.handler(claimed, async (tx, result) => {
         const finished = await finishSignal(rawQuery(tx), { id: claimed.id, workerId, status: "processed", result, now: clock.now() });
         if (!finished) throw new ClaimLostError(claimed.id);
       });

@@ -1,0 +1,129 @@
+import { insertDecisionRow, type DecisionRow } from "../db/repositories/booking-repository.js";
+import { loadOrderSnapshot, lockForOrder, type OrderSnapshot } from "../db/repositories/order-snapshot-repository.js";
+import { upsertTradingState } from "../db/repositories/trading-states-repository.js";
+import type { RiskDecisionRow } from "../db/schema/risk-decisions.js";
+import type { Db } from "../db/client.js";
+import { rawQuery, type RawQuery } from "../db/raw-query.js";
+import type { MarketRules } from "../domain/market.js";
+import type { IdSource } from "../lib/ids.js";
+import type { Clock } from "../lib/clock.js";
+import { riskContextFrom, riskWindowsAt } from "../risk/risk-context.js";
+import { evaluateOrder } from "../risk/risk-engine.js";
+import type { ApprovedOrder, OrderRequest, RiskDecision } from "../risk/types.js";
+import { clientOrderIdOf, signalIdOf } from "./client-order-id.js";
+import type { PlaceOrderInput } from "./place-order.js";
+
+/** What deciding an order came to, inside the caller's transaction. */
+export type Decided =
+  /** The client order id already has an order: a retry, or a crash before its signal finished. */
+  | { kind: "existing"; orderId: string; clientOrderId: string }
+  /** Denied, and the denial is stored: nothing may reach a venue. */
+  | { kind: "denied"; decision: RiskDecisionRow }
+  | {
+      kind: "approved";
+      clientOrderId: string;
+      approved: ApprovedOrder;
+      rules: MarketRules;
+      referencePrice: string;
+      snapshot: OrderSnapshot;
+      query: RawQuery;
+      now: Date;
+      /** Stores the approval with the order it placed; issue it with the booking so they pipeline. */
+      storeApproval(orderId: string): Promise<RiskDecisionRow>;
+    };
+
+/**
+ * The venue-independent half of placing an order, the same for paper and live (invariant 6): the
+ * kill switch's shared lock and the symbol's lock, the snapshot, sizing, the risk engine, and the
+ * decision stored when it denies. `rules` are the venue's rules for the symbol (undefined: unknown
+ * market, denied). The locks last until `tx` ends.
+ *
+ * Round trips: the locks and the snapshot go out together (the snapshot runs after the locks are
+ * granted, as a statement of its own); the approval is stored with the caller's booking.
+ */
+export async function decideOrder(
+  tx: Db,
+  ctx: { clock: Clock; ids: IdSource },
+  input: PlaceOrderInput,
+  rules: MarketRules | undefined,
+): Promise<Decided> {
+  const clientOrderId = clientOrderIdOf(input.origin, input.leg, input.role);
+  const query = rawQuery(tx);
+  const now = ctx.clock.now();
+  const [, snapshot] = await Promise.all([
+    lockForOrder(query, input.symbol),
+    loadOrderSnapshot(query, { clientOrderId, accountId: input.accountId, strategyId: input.strategyId, symbol: input.symbol, ...riskWindowsAt(now, input.limits) }),
+  ]);
+  if (snapshot.existingOrderId) return { kind: "existing", orderId: snapshot.existingOrderId, clientOrderId };
+
+  const store = (record: DecisionRecord) => storeDecision(query, ctx.ids, input, now, record);
+  const denied = async (record: DecisionRecord): Promise<Decided> => ({ kind: "denied", decision: await store(record) });
+  const known = input.reference ?? snapshot.prices.get(input.symbol);
+  const context = riskContextFrom(snapshot, { accountId: input.accountId, strategyId: input.strategyId, market: rules, limits: input.limits, now });
+  if (!context.ok) return denied({ outcome: "denied", reason: context.reason, limit: null, detail: context.detail });
+
+  const quantity = typeof input.quantity === "string" ? input.quantity : input.quantity({ equity: context.equity, referencePrice: known?.price });
+  if (typeof quantity !== "string") return denied({ outcome: "denied", reason: quantity.reason, limit: quantity.limit ?? null, detail: quantity.detail });
+  const request: OrderRequest = {
+    accountId: input.accountId,
+    strategyId: input.strategyId,
+    symbol: input.symbol,
+    side: input.side,
+    kind: input.kind,
+    quantity,
+    ...(input.limitPrice ? { limitPrice: input.limitPrice } : {}),
+    reduceOnly: input.reduceOnly,
+    ...(known ? { referencePrice: known.price, referencePriceAt: known.observedAt } : {}),
+  };
+  const decision = evaluateOrder(request, context.context, now);
+  if (decision.stateChange) {
+    const { scope, to, reason } = decision.stateChange;
+    const scopeId = scope === "global" ? "" : scope === "account" ? input.accountId : input.strategyId;
+    await upsertTradingState(tx, { scope, scopeId, state: to, reason, changedBy: "risk-engine", changedAt: now });
+  }
+  if (decision.outcome === "denied" || !decision.order || !rules || !known) return denied(decisionRecord(decision, request));
+  return {
+    kind: "approved",
+    clientOrderId,
+    approved: decision.order,
+    rules,
+    referencePrice: known.price,
+    snapshot,
+    query,
+    now,
+    storeApproval: (orderId) => store({ ...decisionRecord(decision, request), orderId }),
+  };
+}
+
+type DecisionRecord = { outcome: string; reason: string | null; limit: string | null; detail?: string; request?: unknown; checks?: unknown; orderId?: string };
+
+function decisionRecord(decision: RiskDecision, request: OrderRequest): DecisionRecord {
+  return {
+    outcome: decision.outcome,
+    reason: decision.reason,
+    limit: decision.limit,
+    request: JSON.parse(JSON.stringify(request)) as unknown,
+    checks: decision.checks,
+  };
+}
+
+/** Stores the decision and answers with the row as stored (built here: the insert returns nothing). */
+async function storeDecision(query: RawQuery, ids: IdSource, input: PlaceOrderInput, now: Date, record: DecisionRecord): Promise<RiskDecisionRow> {
+  const row: DecisionRow = {
+    id: ids.next("rsk"),
+    signalId: signalIdOf(input.origin),
+    strategyId: input.strategyId,
+    accountId: input.accountId,
+    symbol: input.symbol,
+    leg: input.leg,
+    outcome: record.outcome,
+    reason: record.reason,
+    limitText: record.limit,
+    orderId: record.orderId ?? null,
+    request: record.request ?? { detail: record.detail },
+    checks: record.checks ?? [],
+    createdAt: now,
+  };
+  await insertDecisionRow(query, row);
+  return row;
+}

@@ -1,0 +1,148 @@
+import { insertOrderRow } from "../../db/repositories/booking-repository.js";
+import { lockSymbol } from "../../db/repositories/symbol-lock.js";
+import { findDecisionOfOrder, findOpenPosition, findOrderById, updateOrder, type StoredOrder } from "../../db/repositories/trading-repository.js";
+import { upsertTradingState } from "../../db/repositories/trading-states-repository.js";
+import type { RiskDecisionRow } from "../../db/schema/risk-decisions.js";
+import type { Db } from "../../db/client.js";
+import { rawQuery } from "../../db/raw-query.js";
+import { dec, plain } from "../../domain/decimal.js";
+import type { MarketRules } from "../../domain/market.js";
+import type { Clock } from "../../lib/clock.js";
+import type { IdSource } from "../../lib/ids.js";
+import type { Logger } from "../../lib/logger.js";
+import { signalIdOf } from "../client-order-id.js";
+import { decideOrder } from "../decide-order.js";
+import { issue, planFillBooking } from "../paper/paper-booking.js";
+import type { PlaceOrderInput, PlaceOrderResult } from "../place-order.js";
+import type { CcxtVenue } from "./ccxt-venue.js";
+import { bookableFill, orderStatusOf } from "./venue-fills.js";
+import type { SubmitResult } from "./types.js";
+
+/** The venue refused the account itself: retrying cannot help. */
+const AUTH_REASONS = new Set<string>(["VENUE_AUTH_FAILED", "VENUE_PERMISSION_DENIED", "VENUE_ACCOUNT_SUSPENDED"]);
+
+export type LiveOrderContext = { db: Db; clock: Clock; ids: IdSource; logger: Logger };
+
+/** What the first transaction decided: nothing to send, or an order whose intent is committed. */
+type Intent =
+  | { kind: "done"; result: PlaceOrderResult }
+  | { kind: "send"; order: StoredOrder; decision: RiskDecisionRow | null; referencePrice: string | undefined; resumed: boolean };
+
+/**
+ * One order onto an exchange. Unlike paper, the venue call cannot sit inside a transaction, and a
+ * crash must never end in a blind resubmission (invariant 2), so it takes three steps:
+ *
+ * 1. Under the kill switch's and the symbol's locks, the same decision as paper (decideOrder), and on
+ *    approval the order row in status `new` with its deterministic client order id: committed, so
+ *    the intent is on record before anything is sent.
+ * 2. The venue call, outside any transaction: the adapter fits the quantity to the venue's rules,
+ *    retries what is transient, and after an ambiguous failure looks the order up by its client
+ *    order id before sending again. An order found still `new` (a crash after step 1) is sent with
+ *    `mayExist`, so the adapter looks first.
+ * 3. Under the symbol's lock, the venue's answer: the order's status, its fill (position, cash,
+ *    fees, today's PnL, booked as paper books them), or the rejection's reason. An authentication
+ *    failure halts the account. An outcome the venue could not confirm leaves the order `new`.
+ */
+export async function placeLiveOrder(ctx: LiveOrderContext, venue: CcxtVenue, input: PlaceOrderInput, rules: MarketRules | undefined): Promise<PlaceOrderResult> {
+  const intent = await ctx.db.transaction((tx) => commitIntent(tx, ctx, input, rules));
+  if (intent.kind === "done") return intent.result;
+  const { order } = intent;
+  const result = await venue.submitOrder({
+    clientOrderId: order.clientOrderId,
+    symbol: order.symbol,
+    side: order.side,
+    kind: order.kind === "limit" ? "limit" : "market",
+    quantity: order.quantity,
+    limitPrice: order.limitPrice ?? undefined,
+    referencePrice: intent.referencePrice,
+    reduceOnly: order.reduceOnly,
+    mayExist: intent.resumed,
+  });
+  const applied = await ctx.db.transaction((tx) => applyVenueResult(tx, ctx, order, result, rules));
+  return { decision: intent.decision, order: applied, duplicate: intent.resumed };
+}
+
+async function commitIntent(tx: Db, ctx: LiveOrderContext, input: PlaceOrderInput, rules: MarketRules | undefined): Promise<Intent> {
+  const decided = await decideOrder(tx, ctx, input, rules);
+  if (decided.kind === "denied") return { kind: "done", result: { decision: decided.decision, order: null, duplicate: false } };
+  if (decided.kind === "existing") {
+    const [order, decision] = await Promise.all([findOrderById(tx, decided.orderId), findDecisionOfOrder(tx, decided.orderId)]);
+    if (!order) throw new Error(`order ${decided.orderId} vanished inside its transaction`);
+    // Sent before a crash, answer never recorded: ask the venue rather than send it again.
+    if (order.status === "new") {
+      const referencePrice = order.limitPrice ?? input.reference?.price;
+      // Without a price the adapter can only deny a resend; it still looks the order up first.
+      return { kind: "send", order, decision: decision ?? null, referencePrice, resumed: true };
+    }
+    return { kind: "done", result: { decision: decision ?? null, order, duplicate: true } };
+  }
+  const { approved, now } = decided;
+  const order: StoredOrder = {
+    id: ctx.ids.next("ord"),
+    clientOrderId: decided.clientOrderId,
+    accountId: approved.accountId,
+    strategyId: approved.strategyId,
+    signalId: signalIdOf(input.origin),
+    leg: input.leg,
+    symbol: approved.symbol,
+    side: approved.side,
+    kind: approved.kind,
+    role: input.role,
+    quantity: approved.quantity,
+    limitPrice: approved.limitPrice ?? null,
+    stopPrice: approved.stopPrice ?? null,
+    reduceOnly: approved.reduceOnly,
+    parentOrderId: null,
+    stopLossPrice: input.role === "entry" ? (input.stopLoss ?? null) : null,
+    takeProfitPrice: input.role === "entry" ? (input.takeProfit ?? null) : null,
+    status: "new",
+    filledQuantity: "0",
+    averageFillPrice: null,
+    venueOrderId: null,
+    rejectReason: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+  const [inserted, decision] = await Promise.all([insertOrderRow(decided.query, order), decided.storeApproval(order.id)]);
+  if (!inserted) throw new Error(`order ${order.clientOrderId} already existed; the intent is rolled back`);
+  return { kind: "send", order, decision, referencePrice: decided.referencePrice, resumed: false };
+}
+
+async function applyVenueResult(tx: Db, ctx: LiveOrderContext, sent: StoredOrder, result: SubmitResult, rules: MarketRules | undefined): Promise<StoredOrder> {
+  await lockSymbol(tx, sent.symbol);
+  const current = (await findOrderById(tx, sent.id)) ?? sent;
+  // Someone (reconciliation, another instance) recorded the venue's answer first: it stands.
+  if (current.status !== "new") return current;
+  const now = ctx.clock.now();
+  if (result.status === "unknown") {
+    ctx.logger.warn({ orderId: current.id, clientOrderId: current.clientOrderId }, "venue outcome unknown; left for reconciliation");
+    return current;
+  }
+  if (result.status !== "accepted") {
+    const reason = result.reason;
+    if (AUTH_REASONS.has(reason)) {
+      // A key the venue refuses will not get better by retrying: stop the account's trading until an operator looks.
+      await upsertTradingState(tx, { scope: "account", scopeId: current.accountId, state: "HALTED", reason, changedBy: "venue", changedAt: now });
+      ctx.logger.error({ accountId: current.accountId, reason }, "exchange refused the account's credentials; account trading HALTED");
+    }
+    const rejected: StoredOrder = { ...current, status: "rejected", rejectReason: reason, updatedAt: now };
+    await updateOrder(tx, rejected);
+    return rejected;
+  }
+  const venueOrder = result.order;
+  const fill = rules ? bookableFill({ order: current, venueOrder, rules, id: ctx.ids.next("fil"), at: now }) : undefined;
+  const updated: StoredOrder = {
+    ...current,
+    status: orderStatusOf(venueOrder),
+    quantity: result.quantity,
+    // The order's own figures are the venue's gross ones; the fill carries what the account received.
+    filledQuantity: plain(dec(venueOrder.filled || "0")),
+    averageFillPrice: fill ? fill.price : null,
+    venueOrderId: venueOrder.venueOrderId,
+    updatedAt: now,
+  };
+  const writes = fill && rules ? await planFillBooking(ctx.ids, [fill], rules, (key) => findOpenPosition(tx, key.accountId, key.strategyId, key.symbol)) : [];
+  await issue(rawQuery(tx), [() => updateOrder(tx, updated), ...writes]);
+  if (fill && dec(fill.quantity).gt(0)) ctx.logger.info({ orderId: updated.id, filled: fill.quantity, price: fill.price }, "live order filled");
+  return updated;
+}

@@ -1,0 +1,120 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestExchange, type TestExchange } from "../exchange/server.js";
+import { startTestApp, type TestApp } from "../helpers/harness.js";
+import { createStrategy, type CreatedStrategy } from "../helpers/strategies.js";
+import { sendAlert } from "../helpers/trading.js";
+
+// TradingView alert → live order at an exchange that speaks Binance's REST protocol, through ccxt's
+// real binance class (signing, parsing, error mapping), → fill → position.
+const KEY = "live-itest-key-3b9d2f7a61";
+const SECRET = "live-itest-secret-8c4e1a0f95d2";
+const OPEN_LIMITS = { maxOpenPositions: null, maxGrossExposureMultiple: null, maxOrdersPerMinute: null, maxDailyLossPercent: null };
+
+let exchange: TestExchange;
+let t: TestApp;
+let strategy: CreatedStrategy;
+let wrongKeyStrategy: CreatedStrategy;
+
+const orderPosts = () => exchange.requests().filter((r) => r.method === "POST" && r.path === "/api/v3/order");
+
+beforeAll(async () => {
+  exchange = await startTestExchange({ apiKey: KEY, secret: SECRET, balances: { USDT: "10000" }, prices: { BTCUSDT: "50000", ETHUSDT: "3000" }, commissionRate: "0.001" });
+  const account = (id: string, secretEnv: string) => ({
+    id, name: id, exchange: "binance", apiKeyEnv: "LIVE_ITEST_KEY", secretEnv, sandbox: false, marketType: "spot", apiBaseUrl: exchange.url,
+  });
+  t = await startTestApp({
+    EXCHANGE_ACCOUNTS: JSON.stringify([account("binance-local", "LIVE_ITEST_SECRET"), account("binance-badkey", "LIVE_ITEST_WRONG_SECRET")]),
+    LIVE_ITEST_KEY: KEY,
+    LIVE_ITEST_SECRET: SECRET,
+    LIVE_ITEST_WRONG_SECRET: "not-the-secret-0000000000",
+    EXCHANGE_TIMEOUT_MS: "1000",
+  });
+  // The venues connect in the background: wait until both accounts have been checked.
+  for (const deadline = Date.now() + 10_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 25))) {
+    const list = (await t.http.get("/v1/accounts").set(t.auth())).body.data as Array<{ id: string; health?: { status: string } }>;
+    if (["binance-local", "binance-badkey"].every((id) => list.find((a) => a.id === id)?.health?.status !== "unknown")) break;
+  }
+  strategy = await createStrategy(t, { mode: "live", accountId: "binance-local", riskLimits: OPEN_LIMITS });
+  wrongKeyStrategy = await createStrategy(t, { mode: "live", accountId: "binance-badkey", riskLimits: OPEN_LIMITS });
+}, 30_000);
+afterAll(async () => {
+  await t?.close();
+  await exchange?.close();
+});
+
+describe("live trading through ccxt against the local exchange", () => {
+  it("reads the account's cash from the venue at start", async () => {
+    const res = await t.http.get("/v1/accounts/binance-local").set(t.auth());
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ kind: "live", cash: "10000", health: { status: "ok" } });
+  });
+
+  it("turns an alert into one exchange order with our client order id, truncated to the step, and books the fill", async () => {
+    const before = orderPosts().length;
+    const done = await sendAlert(t, strategy, { ticker: "BTCUSDT", action: "buy", quantity: "0.0123456", price: "50000" });
+    expect(done.result).toMatchObject({ outcome: "EXECUTED" });
+    const [order] = done.trace.orders as Array<Record<string, unknown>>;
+    // Truncated to the 0.00001 step, never rounded up; filled at the exchange's price.
+    expect(order).toMatchObject({ side: "buy", kind: "market", status: "filled", quantity: "0.01234", filledQuantity: "0.01234", averageFillPrice: "50000" });
+    expect(orderPosts().length).toBe(before + 1);
+    const stored = (await t.http.get(`/v1/orders/${order?.id}`).set(t.auth())).body;
+    expect(stored.clientOrderId).toMatch(/^sg[0-9a-f]{28}$/);
+    expect(exchange.orders().filter((o) => o.clientOrderId === stored.clientOrderId)).toHaveLength(1);
+    // The 0.1 % commission is taken in BTC: the account holds 0.01234 − 0.00001234, as the exchange says,
+    // and the fee is valued at the fill price (0.617 USDT); cash moved by exactly 0.01234 × 50000 = 617.
+    expect(done.trace.positions).toMatchObject([{ symbol: "BTC/USDT", quantity: "0.01232766", status: "open" }]);
+    expect(exchange.balance("BTC").free).toBe("0.01232766");
+    const account = (await t.http.get("/v1/accounts/binance-local").set(t.auth())).body;
+    expect(account.cash).toBe("9383");
+    expect(account.fees).toBe("0.617");
+    expect(exchange.balance("USDT").free).toBe("9383");
+  });
+
+  it("denies an order below the market's minimum before any request reaches the exchange", async () => {
+    const before = orderPosts().length;
+    const done = await sendAlert(t, strategy, { ticker: "ETHUSDT", action: "buy", quantity: "0.001", price: "3000" });
+    expect(done.result).toMatchObject({ outcome: "DENIED" });
+    expect(done.trace.decisions).toMatchObject([{ outcome: "denied", reason: "NOTIONAL_BELOW_MIN" }]);
+    expect(orderPosts().length).toBe(before);
+  });
+
+  it("after a timeout once the exchange accepted the order, finds it by client order id: exactly one order", async () => {
+    exchange.faults.acceptThenTimeout();
+    const before = exchange.orders().length;
+    const done = await sendAlert(t, strategy, { ticker: "ETHUSDT", action: "buy", quantity: "0.1", price: "3000" });
+    expect(done.result).toMatchObject({ outcome: "EXECUTED" });
+    expect(exchange.orders().length).toBe(before + 1);
+    expect(done.trace.orders).toMatchObject([{ status: "filled", filledQuantity: "0.1" }]);
+  });
+
+  it("waits out a 429 and places the order once", async () => {
+    exchange.faults.rateLimited(1);
+    const before = orderPosts().length;
+    const done = await sendAlert(t, strategy, { ticker: "BTCUSDT", action: "exit_long", quantity: "0.005", price: "50000" });
+    expect(done.result).toMatchObject({ outcome: "EXECUTED" });
+    expect(orderPosts().length).toBe(before + 2);
+    const stored = (await t.http.get(`/v1/orders/${(done.trace.orders[0] as { id: string }).id}`).set(t.auth())).body;
+    expect(exchange.orders().filter((o) => o.clientOrderId === stored.clientOrderId)).toHaveLength(1);
+    // 0.01232766 held, 0.005 sold (the sell's commission is taken in USDT).
+    expect(done.trace.positions).toMatchObject([{ quantity: "0.00732766", status: "open" }]);
+  });
+
+  it("halts an account whose key the exchange refuses: unhealthy, and its orders denied before any venue call", async () => {
+    const account = (await t.http.get("/v1/accounts/binance-badkey").set(t.auth())).body;
+    expect(account.health).toMatchObject({ status: "unavailable" });
+    expect(account.health.detail).toContain("VENUE_AUTH_FAILED");
+    const before = orderPosts().length;
+    const done = await sendAlert(t, wrongKeyStrategy, { ticker: "BTCUSDT", action: "buy", quantity: "0.001", price: "50000" });
+    expect(done.trace.decisions).toMatchObject([{ outcome: "denied", reason: "TRADING_HALTED", limit: "tradingState.account=HALTED" }]);
+    expect(orderPosts().length).toBe(before);
+    expect(t.logs.lines().some((l) => l.accountId === "binance-badkey" && String(l.msg).includes("HALTED"))).toBe(true);
+  });
+
+  it("never shows the key or the secret in a response or a log line", async () => {
+    const bodies = await Promise.all(["/v1/accounts", "/v1/orders", "/v1/signals"].map((p) => t.http.get(p).set(t.auth())));
+    for (const text of [...bodies.map((b) => b.text), ...t.logs.lines().map((l) => JSON.stringify(l))]) {
+      expect(text).not.toContain(KEY);
+      expect(text).not.toContain(SECRET);
+    }
+  });
+});
