@@ -1,7 +1,7 @@
 import type { Db } from "../db/client.js";
 import { lockKillSwitchExclusive } from "../db/repositories/kill-switch-lock.js";
 import { lockSymbols } from "../db/repositories/symbol-lock.js";
-import { openPositionsInScope, workingOrders, type StoredPosition } from "../db/repositories/trading-repository.js";
+import { openPositionsInScope, workingOrders, type ScopeFilter, type StoredPosition } from "../db/repositories/trading-repository.js";
 import { upsertTradingState } from "../db/repositories/trading-states-repository.js";
 import type { TradingState } from "../domain/trading-state.js";
 import { cancelPaperOrders } from "../execution/paper/paper-venue.js";
@@ -37,11 +37,11 @@ export async function setTradingState({ ctx, input }: { ctx: TradingContext; inp
     throw new ApiError("VALIDATION_FAILED", "flatten goes with state HALTED only", { errors: [{ path: "flatten", message: "only with state HALTED" }] });
   }
   const key = scopeKey(input.target);
-  const strategyId = input.target.scope === "strategy" ? input.target.strategyId : undefined;
+  const filter = scopeFilter(input.target);
   const flattened = await ctx.db.transaction(async (tx) => {
     await lockKillSwitchExclusive(tx);
-    const open = input.flatten ? await openPositionsInScope(tx, strategyId) : [];
-    const working = input.state === "HALTED" ? await workingOrders(tx, strategyId) : [];
+    const open = input.flatten ? await openPositionsInScope(tx, filter) : [];
+    const working = input.state === "HALTED" ? await workingOrders(tx, filter) : [];
     // Every symbol lock up front, in order: a price event holding one of them cannot deadlock with us.
     await lockSymbols(tx, [...open.map((p) => p.symbol), ...working.map((o) => o.symbol)]);
     const outcomes: FlattenOutcome[] = [];
@@ -49,10 +49,17 @@ export async function setTradingState({ ctx, input }: { ctx: TradingContext; inp
     const now = ctx.clock.now();
     await upsertTradingState(tx, { scope: key.scope, scopeId: key.id, state: input.state, reason: input.reason, changedBy: input.actor, changedAt: now });
     // HALTED allows nothing but cancels: the orders still working in the scope are cancelled with it.
-    if (input.state === "HALTED") await cancelPaperOrders(tx, await workingOrders(tx, strategyId), now, "TRADING_HALTED");
+    if (input.state === "HALTED") await cancelPaperOrders(tx, await workingOrders(tx, filter), now, "TRADING_HALTED");
     return outcomes;
   });
   return { ...(await getTradingState({ ctx, input: input.target })), flattened };
+}
+
+/** The positions and orders a state reaches: the global one reaches all of them. */
+function scopeFilter(target: TradingStateScope): ScopeFilter {
+  if (target.scope === "account") return { accountId: target.accountId };
+  if (target.scope === "strategy") return { strategyId: target.strategyId };
+  return {};
 }
 
 /** A close runs in its own savepoint: an error undoes that close only, and the halt still happens. */

@@ -274,8 +274,8 @@ describe("risk rules that depend on time and on the day's PnL (offset clock, own
     await executed(t, s, { ticker: "ETHUSDT", action: "buy", quantity: "0.01", price: "4000" });
   });
 
-  // Runs last in this block: crossing the daily loss limit moves the whole account to REDUCING,
-  // and no endpoint sets an account's state back.
+  // Runs last in this block: crossing the daily loss limit moves the whole account to REDUCING until
+  // an operator PUTs it back (account-trading-state.test.ts), so every later entry would be denied.
   it("DAILY_LOSS_LIMIT: after an unrealized loss past maxDailyLossPercent, a new entry is denied and the account goes REDUCING", async () => {
     const s = await createStrategy(t, limits({ maxDailyLossPercent: "0.05" }));
     await executed(t, s, { ticker: "BTCUSDT", action: "buy", quantity: "0.001", price: "100000" });

@@ -57,13 +57,21 @@ export async function findOpenPosition(db: Db, accountId: string, strategyId: st
   return row ? toPosition(row) : undefined;
 }
 
-/** Open positions of one strategy, or of every strategy when strategyId is undefined, oldest first. */
-export async function openPositionsInScope(db: Db, strategyId: string | undefined): Promise<StoredPosition[]> {
-  const open = eq(positions.status, "open");
+/** Which rows a kill switch reaches: each given field narrows it; an empty filter means everything. */
+export type ScopeFilter = { readonly strategyId?: string | undefined; readonly accountId?: string | undefined };
+
+/** Open positions in the scope, oldest first. */
+export async function openPositionsInScope(db: Db, filter: ScopeFilter): Promise<StoredPosition[]> {
   const rows = await db
     .select()
     .from(positions)
-    .where(strategyId ? and(eq(positions.strategyId, strategyId), open) : open)
+    .where(
+      and(
+        eq(positions.status, "open"),
+        filter.strategyId === undefined ? undefined : eq(positions.strategyId, filter.strategyId),
+        filter.accountId === undefined ? undefined : eq(positions.accountId, filter.accountId),
+      ),
+    )
     .orderBy(asc(positions.openedAt), asc(positions.id));
   return rows.map(toPosition);
 }
@@ -105,13 +113,18 @@ export async function updateOrder(db: Db, order: Order): Promise<void> {
     .where(eq(orders.id, order.id));
 }
 
-/** Working orders of one strategy, or of everyone when strategyId is undefined. */
-export async function workingOrders(db: Db, strategyId: string | undefined): Promise<StoredOrder[]> {
-  const working = inArray(orders.status, ["new", "submitted", "partially_filled"]);
+/** Working orders in the scope, oldest first. */
+export async function workingOrders(db: Db, filter: ScopeFilter): Promise<StoredOrder[]> {
   const rows = await db
     .select()
     .from(orders)
-    .where(strategyId ? and(eq(orders.strategyId, strategyId), working) : working)
+    .where(
+      and(
+        inArray(orders.status, ["new", "submitted", "partially_filled"]),
+        filter.strategyId === undefined ? undefined : eq(orders.strategyId, filter.strategyId),
+        filter.accountId === undefined ? undefined : eq(orders.accountId, filter.accountId),
+      ),
+    )
     .orderBy(asc(orders.seq));
   return rows.map(toOrder);
 }

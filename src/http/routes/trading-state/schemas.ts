@@ -3,13 +3,14 @@ import { TRADING_STATES } from "../../../domain/trading-state.js";
 
 export const TradingStateSchema = z
   .object({
-    scope: z.enum(["global", "strategy"]),
-    strategyId: z.string().nullable(),
+    scope: z.enum(["global", "account", "strategy"]),
+    accountId: z.string().nullable().openapi({ description: "The account, when `scope` is account; null otherwise.", example: null }),
+    strategyId: z.string().nullable().openapi({ description: "The strategy, when `scope` is strategy; null otherwise.", example: null }),
     state: z.enum(TRADING_STATES).openapi({
       description: "ACTIVE: trade normally. REDUCING: only orders that shrink a position. HALTED: nothing but cancels.",
     }),
     reason: z.string().openapi({ example: "manual: exchange maintenance" }),
-    changedBy: z.string().nullable().openapi({ description: "The API key (or `risk-engine`) that set it; null for the default." }),
+    changedBy: z.string().nullable().openapi({ description: "The API key that set it, `risk-engine` (the daily loss limit) or `venue` (the exchange refused the account's key); null for the default." }),
     changedAt: z.iso.datetime().nullable(),
   })
   .openapi("TradingState");
