@@ -4,11 +4,14 @@
  * turn from this process, prints the tables and the goal's verdict, and exits non-zero if any
  * request failed or a ledger check did not add up. Then two more sections: signal received → paper
  * fill on PostgreSQL (a fresh gateway and scratch database, open-loop alerts at a fixed rate), and
- * the in-process pre-trade check (risk engine; strategy manager + sizing), each with its goal.
+ * the in-process pre-trade check (risk engine; strategy manager + sizing), each with its goal; and
+ * live: what the gateway adds to an order on a local test exchange over calling it directly.
  *
  * Flags: --connections N (32), --warmup S (1), --duration S (5), --max-requests N (2000000),
- * --signal-rate N (200), --signal-duration S (10), --only webhooks,signal,pretrade (all three).
+ * --signal-rate N (200), --signal-duration S (10), --live-orders N (200),
+ * --only webhooks,signal,pretrade,live (all four).
  */
+import { LIVE_ACCOUNT_ID, liveGatewayEnv, runLiveLatency, startBenchExchange, waitForAccount } from "./live-latency.js";
 import { runLoad } from "./load.js";
 import { runPretrade } from "./pretrade.js";
 import { formatTable, formatVerdict, type ScenarioResult } from "./report.js";
@@ -86,6 +89,38 @@ async function signalLatencySection(settings: BenchSettings, adminUrl: string, f
   }
 }
 
+/**
+ * Live orders through a gateway of its own, on a scratch PostgreSQL database when PostgreSQL
+ * answers, else PGlite, against a test exchange in this process. False when it failed.
+ */
+async function liveSection(settings: BenchSettings, adminUrl: string, firstPg: ScratchOutcome, cleanup: ReturnType<typeof cleanupStack>): Promise<boolean> {
+  console.log();
+  const pg = firstPg.ok ? await createScratchDatabase(adminUrl) : firstPg;
+  if (pg.ok) cleanup.add(pg.database.drop);
+  const database = pg.ok ? "PostgreSQL" : "PGlite";
+  process.stderr.write(`running live order latency (${database}, one at a time) ...\n`);
+  const exchange = await startBenchExchange();
+  let closed: Promise<void> | undefined;
+  const closeExchange = () => (closed ??= exchange.close());
+  cleanup.add(closeExchange);
+  const env = liveGatewayEnv(exchange, pg.ok ? pg.database.url : "");
+  const target = await spawnTarget("gateway for live orders", targetScript("gateway-server.ts"), env);
+  cleanup.add(target.stop);
+  try {
+    await waitForAccount(target.port);
+    const outcome = await runLiveLatency(target, exchange, settings.liveOrders, database);
+    for (const line of outcome.lines) console.log(line);
+    for (const error of outcome.errors) console.error(`\n${error}`);
+    return outcome.ok;
+  } catch (err) {
+    console.error(`\nlive (${LIVE_ACCOUNT_ID}): ${err instanceof Error ? err.message : String(err)}`);
+    return false;
+  } finally {
+    await target.stop();
+    await closeExchange();
+  }
+}
+
 async function pretradeSection(): Promise<void> {
   process.stderr.write("running pre-trade check (in process) ...\n");
   console.log();
@@ -100,7 +135,8 @@ async function main(settings: BenchSettings, cleanup: ReturnType<typeof cleanupS
   const webhooksOk = settings.sections.has("webhooks") ? await webhooksSection(settings, pg, cleanup) : true;
   const signalsOk = settings.sections.has("signal") ? await signalLatencySection(settings, adminUrl, pg, cleanup) : true;
   if (settings.sections.has("pretrade")) await pretradeSection();
-  return webhooksOk && signalsOk ? 0 : 1;
+  const liveOk = settings.sections.has("live") ? await liveSection(settings, adminUrl, pg, cleanup) : true;
+  return webhooksOk && signalsOk && liveOk ? 0 : 1;
 }
 
 /** The GET and webhook scenarios against the bare baseline. False when a request failed or the ledger did not add up. */

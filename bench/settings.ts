@@ -4,10 +4,10 @@ import { parseArgs } from "node:util";
 import type { LoadSettings } from "./webhooks.js";
 
 /** The closed-loop scenarios' settings, and the open-loop signal → fill scenario's rate and length. */
-export const SECTIONS = ["webhooks", "signal", "pretrade"] as const;
+export const SECTIONS = ["webhooks", "signal", "pretrade", "live"] as const;
 export type Section = (typeof SECTIONS)[number];
 
-export type BenchSettings = LoadSettings & { signalRate: number; signalDurationMs: number; sections: Set<Section> };
+export type BenchSettings = LoadSettings & { signalRate: number; signalDurationMs: number; liveOrders: number; sections: Set<Section> };
 
 export function readSettings(): BenchSettings {
   const { values } = parseArgs({
@@ -18,6 +18,7 @@ export function readSettings(): BenchSettings {
       "max-requests": { type: "string", default: "2000000" },
       "signal-rate": { type: "string", default: "200" },
       "signal-duration": { type: "string", default: "10" },
+      "live-orders": { type: "string", default: "200" },
       only: { type: "string", default: SECTIONS.join(",") },
     },
   });
@@ -33,6 +34,7 @@ export function readSettings(): BenchSettings {
     maxRequests: Math.floor(number("max-requests", values["max-requests"], 1, 50_000_000)),
     signalRate: number("signal-rate", values["signal-rate"], 1, 5000),
     signalDurationMs: number("signal-duration", values["signal-duration"], 1, 120) * 1000,
+    liveOrders: Math.floor(number("live-orders", values["live-orders"], 1, 10_000)),
     sections: sectionsOf(values.only),
   };
 }

@@ -1,7 +1,9 @@
 /**
  * Gateway target: the real app, composed the way src/main.ts composes it (container, migrations,
  * signal workers, createApp, @hono/node-server), over a throwaway PGlite in a fresh temp directory,
- * or over PostgreSQL when the parent passes BENCH_DATABASE_URL (a scratch database it owns).
+ * or over PostgreSQL when the parent passes BENCH_DATABASE_URL (a scratch database it owns). With
+ * BENCH_EXCHANGE_ACCOUNTS (EXCHANGE_ACCOUNTS' JSON), it trades on those accounts, whose credentials
+ * the parent passes in the variables BENCH_EXCHANGE_CREDENTIAL_ENV names.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import type { Server } from "node:http";
@@ -15,14 +17,17 @@ import { buildContainer, type Services } from "../../src/container.js";
 import { migrate } from "../../src/db/migrate.js";
 import type { StrategyConfigPatch } from "../../src/domain/strategy-config.js";
 import { createStrategy } from "../../src/strategy/strategy-service.js";
-import { BENCH_API_KEY, exitWhenParentSaysSo, reportReady, type WebhookInfo } from "./protocol.js";
+import { BENCH_API_KEY, BENCH_EXCHANGE_CREDENTIAL_ENV, exitWhenParentSaysSo, reportReady, type WebhookInfo } from "./protocol.js";
 
 const STRATEGY_KEY = "bench";
 
 async function boot(dataDir: string): Promise<{ services: Services; server: Server }> {
   // An explicit environment rather than process.env, so a developer's .env cannot point the
   // benchmark at a real database or turn logging on (which would measure pino, not the gateway).
+  const credentials = Object.fromEntries(BENCH_EXCHANGE_CREDENTIAL_ENV.map((name) => [name, process.env[name]]));
   const parsed = parseConfig({
+    ...credentials,
+    EXCHANGE_ACCOUNTS: process.env.BENCH_EXCHANGE_ACCOUNTS || undefined,
     NODE_ENV: "production",
     DATA_DIR: dataDir,
     DATABASE_URL: process.env.BENCH_DATABASE_URL,
@@ -34,7 +39,7 @@ async function boot(dataDir: string): Promise<{ services: Services; server: Serv
     AUTH_FAILURE_LOCKOUT_THRESHOLD: "0",
   });
   if (!parsed.ok) throw new Error(`benchmark configuration is invalid: ${parsed.errors.join("; ")}`);
-  const services = await buildContainer(parsed.config);
+  const services = await buildContainer(parsed.config, { secretEnv: credentials });
   await migrate(services.database.db, services.migrations);
   // As in production: workers claim and finish signals while webhooks are being committed.
   await services.processing.start();

@@ -6,6 +6,9 @@
 /** Fixed 40-character admin key: the gateway child sets it as API_KEY, the load generator presents it. */
 export const BENCH_API_KEY = "bench-admin-key-0123456789abcdef01234567";
 
+/** The only variables a gateway target reads exchange credentials from (the live section's test exchange). */
+export const BENCH_EXCHANGE_CREDENTIAL_ENV = ["BENCH_EXCHANGE_KEY", "BENCH_EXCHANGE_SECRET"] as const;
+
 /** Where the bare baseline takes its POSTs. */
 export const BARE_WEBHOOK_PATH = "/webhook";
 

@@ -29,7 +29,8 @@ export type TestExchangeOptions = {
   commissionRate?: string;
 };
 
-export type RecordedRequest = Readonly<{ method: string; path: string; query: string; body: string }>;
+/** `receivedAt`: Date.now() when the request's headers arrived (the benchmark times the gateway's orders by it). */
+export type RecordedRequest = Readonly<{ method: string; path: string; query: string; body: string; receivedAt: number }>;
 
 export type TestExchange = {
   url: string;
@@ -143,11 +144,12 @@ export async function startTestExchange(options: TestExchangeOptions): Promise<T
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const receivedAt = Date.now();
     const rawBody = await readBody(req);
     const url = new URL(req.url ?? "/", "http://localhost");
     const rawQuery = url.search.replace(/^\?/, "");
     const method = req.method ?? "GET";
-    recorded.push({ method, path: url.pathname, query: rawQuery, body: rawBody });
+    recorded.push({ method, path: url.pathname, query: rawQuery, body: rawBody, receivedAt });
 
     const taken = faults.take(method, url.pathname);
     const latency = pick(taken, "latency");
