@@ -43,6 +43,8 @@ export type Services = {
   readonly limitFallback: LimitFallbackSweeper;
   /** Configured exchange accounts (credential variable names only), their venue status, and credential lookup. */
   readonly liveAccounts: LiveAccounts;
+  /** The exchange accounts' venues (none unless exchange accounts are configured). */
+  readonly liveVenues: LiveVenues;
   /** Releases what the container opened besides the database (Redis). */
   readonly closeExtras: () => Promise<void>;
 };
@@ -94,7 +96,16 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
   const liveVenues =
     overrides.liveVenues ??
     (liveAccounts.accounts.length > 0
-      ? (await import("./execution/live/live-venues.js")).createLiveVenues({ liveAccounts, db: database.db, clock, logger, timeoutMs: config.EXCHANGE_TIMEOUT_MS })
+      ? (await import("./execution/live/live-venues.js")).createLiveVenues({
+          liveAccounts,
+          db: database.db,
+          clock,
+          ids,
+          logger,
+          timeoutMs: config.EXCHANGE_TIMEOUT_MS,
+          recvWindowMs: config.EXCHANGE_RECV_WINDOW_MS,
+          reconcileEveryMs: config.EXCHANGE_RECONCILE_MS,
+        })
       : NO_LIVE_VENUES);
   const limitFallback = createLimitFallbackSweeper({ ctx: { ...venue, logger }, intervalMs: config.LIMIT_FALLBACK_SWEEP_MS });
   const processing = createSignalProcessing({
@@ -145,7 +156,9 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     trading: { ...venue, logger, liveAccounts },
     limitFallback,
     liveAccounts,
+    liveVenues,
     closeExtras: async () => {
+      await liveVenues.stop();
       await redis?.quit().catch(() => {});
     },
   };

@@ -82,6 +82,8 @@ export const envSchema = z.object({
   /** How often resting signal limits are checked against their strategy's limitFallback; 0: never on this instance. */
   LIMIT_FALLBACK_SWEEP_MS: integer(0, 3_600_000).default(1000),
   EXCHANGE_TIMEOUT_MS: integer(1000, 120_000).default(10_000),
+  EXCHANGE_RECV_WINDOW_MS: integer(1000, 60_000).default(5000),
+  EXCHANGE_RECONCILE_MS: integer(0, 3_600_000).default(30_000),
   PAPER_STARTING_CASH: decimalText.default("10000"),
   PAPER_SLIPPAGE_BPS: decimalText.default("5"),
   PAPER_MAKER_FEE_BPS: decimalText.default("10"),

@@ -1,6 +1,12 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestExchange, type TestExchange } from "../exchange/server.js";
 import { startTestApp, type TestApp } from "../helpers/harness.js";
+// After the harness: it loads the app (and zod's OpenAPI extension) first, as the gateway does.
+import { parseConfig } from "../../src/config/env.js";
+import { buildContainer } from "../../src/container.js";
 import { createStrategy, type CreatedStrategy } from "../helpers/strategies.js";
 import { sendAlert } from "../helpers/trading.js";
 
@@ -14,6 +20,7 @@ let exchange: TestExchange;
 let t: TestApp;
 let strategy: CreatedStrategy;
 let wrongKeyStrategy: CreatedStrategy;
+let env: Record<string, string>;
 
 const orderPosts = () => exchange.requests().filter((r) => r.method === "POST" && r.path === "/api/v3/order");
 
@@ -22,13 +29,17 @@ beforeAll(async () => {
   const account = (id: string, secretEnv: string) => ({
     id, name: id, exchange: "binance", apiKeyEnv: "LIVE_ITEST_KEY", secretEnv, sandbox: false, marketType: "spot", apiBaseUrl: exchange.url,
   });
-  t = await startTestApp({
+  env = {
     EXCHANGE_ACCOUNTS: JSON.stringify([account("binance-local", "LIVE_ITEST_SECRET"), account("binance-badkey", "LIVE_ITEST_WRONG_SECRET")]),
     LIVE_ITEST_KEY: KEY,
     LIVE_ITEST_SECRET: SECRET,
     LIVE_ITEST_WRONG_SECRET: "not-the-secret-0000000000",
     EXCHANGE_TIMEOUT_MS: "1000",
-  });
+    EXCHANGE_RECV_WINDOW_MS: "1000",
+    // Reconciliation only at start, so the test decides when it happens.
+    EXCHANGE_RECONCILE_MS: "0",
+  };
+  t = await startTestApp(env);
   // The venues connect in the background: wait until both accounts have been checked.
   for (const deadline = Date.now() + 10_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 25))) {
     const list = (await t.http.get("/v1/accounts").set(t.auth())).body.data as Array<{ id: string; health?: { status: string } }>;
@@ -115,6 +126,40 @@ describe("live trading through ccxt against the local exchange", () => {
     for (const text of [...bodies.map((b) => b.text), ...t.logs.lines().map((l) => JSON.stringify(l))]) {
       expect(text).not.toContain(KEY);
       expect(text).not.toContain(SECRET);
+    }
+  });
+
+  it("books at start an order that filled at the exchange while the gateway was stopped", async () => {
+    const limits = await createStrategy(t, { mode: "live", accountId: "binance-local", defaultOrderType: { type: "limit", offsetBps: "100" }, riskLimits: OPEN_LIMITS });
+    const placed = await sendAlert(t, limits, { ticker: "ETHUSDT", action: "buy", quantity: "0.3", price: "3000" });
+    const [order] = placed.trace.orders as unknown as Array<{ id: string; status: string; limitPrice: string }>;
+    expect(order).toMatchObject({ status: "submitted", limitPrice: "2970" });
+
+    // The gateway stops; meanwhile the price crosses the limit and the exchange fills it.
+    await t.services.processing.stop();
+    await t.services.liveVenues.stop();
+    exchange.setPrice("ETHUSDT", "2950");
+
+    // A new gateway process starts on the same database: its start reconciles the account.
+    const config = parseConfig({ NODE_ENV: "test", API_KEY: t.adminKey, DATA_DIR: mkdtempSync(join(tmpdir(), "sg-live-")), ...env });
+    if (!config.ok) throw new Error(config.errors.join("; "));
+    const restarted = await buildContainer(config.config, { logger: t.logs.logger, database: t.db.database, secretEnv: env });
+    await restarted.processing.start();
+    try {
+      let stored: { status: string; filledQuantity: string } = { status: "", filledQuantity: "" };
+      for (const deadline = Date.now() + 10_000; Date.now() < deadline && stored.status !== "filled"; await new Promise((r) => setTimeout(r, 25))) {
+        stored = (await t.http.get(`/v1/orders/${order?.id}`).set(t.auth())).body;
+      }
+      expect(stored).toMatchObject({ status: "filled", filledQuantity: "0.3" });
+      const positions = (await t.http.get(`/v1/positions?strategy=${limits.id}`).set(t.auth())).body.data as Array<Record<string, string>>;
+      // The 0.1 % commission was taken in ETH: 0.3 − 0.0003 held, as the exchange's balance says.
+      expect(positions).toMatchObject([{ symbol: "ETH/USDT", status: "open", averageEntryPrice: "2970", quantity: "0.2997" }]);
+      const account = (await t.http.get("/v1/accounts/binance-local").set(t.auth())).body;
+      expect(account).toMatchObject({ kind: "live" });
+      expect(restarted.liveAccounts.status.statusOf("binance-local").reconciliation).toMatchObject({ status: "in_sync" });
+    } finally {
+      await restarted.processing.stop();
+      await restarted.liveVenues.stop();
     }
   });
 });

@@ -7,8 +7,14 @@ import type { CcxtVenue } from "./ccxt-venue.js";
  */
 export type LiveVenues = {
   venueOf(accountId: string): CcxtVenue | undefined;
-  /** Loads markets and balances for every account and reports each one's health. */
+  /**
+   * Connects every account in the background (markets, balances, then reconciliation) and starts
+   * the periodic reconciliation. Returns at once: an exchange that is down must not hold up the start.
+   */
   start(): Promise<void>;
+  /** One reconciliation pass over every account, now (what start and the timer run). */
+  reconcileNow(): Promise<void>;
+  stop(): Promise<void>;
 };
 
-export const NO_LIVE_VENUES: LiveVenues = { venueOf: () => undefined, start: async () => {} };
+export const NO_LIVE_VENUES: LiveVenues = { venueOf: () => undefined, start: async () => {}, reconcileNow: async () => {}, stop: async () => {} };

@@ -2,13 +2,17 @@ import * as ccxt from "ccxt";
 import type { Exchange } from "ccxt";
 import type { ExchangeAccountConfig } from "../../config/exchange-accounts.js";
 import type { Db } from "../../db/client.js";
-import { setAccountCash } from "../../db/repositories/accounts-repository.js";
+import { openPositionRowsOfAccount, setAccountCash } from "../../db/repositories/accounts-repository.js";
 import { upsertTradingState } from "../../db/repositories/trading-states-repository.js";
+import { dec, plain, type Dec } from "../../domain/decimal.js";
+import type { MarketRules } from "../../domain/market.js";
 import type { Clock } from "../../lib/clock.js";
+import type { IdSource } from "../../lib/ids.js";
 import type { Logger } from "../../lib/logger.js";
 import type { LiveAccounts } from "../live-status.js";
 import { createCcxtVenue, type CcxtVenue } from "./ccxt-venue.js";
 import type { LiveVenues } from "./live-venues-port.js";
+import { reconcileOrders } from "./reconcile.js";
 
 
 type ExchangeClass = new (config: Record<string, unknown>) => Exchange;
@@ -19,7 +23,12 @@ type ExchangeClass = new (config: Record<string, unknown>) => Exchange;
  * set, replacing the origin of every API URL (a proxy, a regional endpoint, or a test exchange that
  * serves the exchange's paths).
  */
-export function exchangeClient(account: ExchangeAccountConfig, credentials: { apiKey: string; secret: string; password?: string | undefined }, timeoutMs: number): Exchange {
+export function exchangeClient(
+  account: ExchangeAccountConfig,
+  credentials: { apiKey: string; secret: string; password?: string | undefined },
+  timeoutMs: number,
+  recvWindowMs: number,
+): Exchange {
   const Class = (ccxt as unknown as Record<string, ExchangeClass | undefined>)[account.exchange];
   if (!Class) throw new Error(`ccxt has no exchange '${account.exchange}'`);
   const exchange = new Class({
@@ -29,7 +38,14 @@ export function exchangeClient(account: ExchangeAccountConfig, credentials: { ap
     enableRateLimit: true,
     timeout: timeoutMs,
     // Only what trading needs: no currency or margin listings (extra private endpoints at load time).
-    options: { defaultType: account.marketType, fetchCurrencies: false, fetchMargins: false, fetchMarkets: { types: [account.marketType] } },
+    options: {
+      defaultType: account.marketType,
+      fetchCurrencies: false,
+      fetchMargins: false,
+      fetchMarkets: { types: [account.marketType] },
+      // How long a signed request stays valid at the venue (Binance's name; others ignore it).
+      recvWindow: recvWindowMs,
+    },
   });
   if (account.sandbox) exchange.setSandboxMode(true);
   if (account.apiBaseUrl) exchange.urls["api"] = withOrigin(exchange.urls["api"], account.apiBaseUrl) as typeof exchange.urls["api"];
@@ -51,47 +67,111 @@ export function createLiveVenues(options: {
   liveAccounts: LiveAccounts;
   db: Db;
   clock: Clock;
+  ids: IdSource;
   logger: Logger;
   timeoutMs: number;
+  /** The venue's receive window: a request not seen by then never will be (see ccxt-venue's ambiguousSettleMs). */
+  recvWindowMs: number;
+  reconcileEveryMs: number;
 }): LiveVenues {
   const { liveAccounts, clock, logger } = options;
+  const settleMs = options.recvWindowMs + 1000;
   const venues = new Map<string, CcxtVenue>();
   for (const account of liveAccounts.accounts) {
-    const exchange = exchangeClient(account, liveAccounts.credentialsOf(account.id), options.timeoutMs);
-    venues.set(account.id, createCcxtVenue({ exchange, accountId: account.id, clock, logger }));
+    const exchange = exchangeClient(account, liveAccounts.credentialsOf(account.id), options.timeoutMs, options.recvWindowMs);
+    venues.set(account.id, createCcxtVenue({ exchange, accountId: account.id, clock, logger, ambiguousSettleMs: settleMs }));
   }
+  const connected = new Set<string>();
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  // One pass at a time: the timer skips a beat rather than overlapping a slow exchange.
+  const pass = () => (running ??= reconcileAll().finally(() => (running = undefined)));
+
   return {
     venueOf: (accountId) => venues.get(accountId),
-    // In the background: an exchange that is down or slow must not hold up the gateway's start (or
-    // its paper trading). Until an account's balances are read its cash is 0, so the risk engine
-    // denies its orders (EQUITY_NOT_POSITIVE) rather than guessing.
     start: async () => {
-      void connectAll().catch((err: unknown) => logger.error({ err }, "live accounts could not be initialized"));
+      void pass().catch((err: unknown) => logger.error({ err }, "live accounts could not be reconciled"));
+      if (options.reconcileEveryMs > 0) {
+        timer = setInterval(() => void pass().catch((err: unknown) => logger.error({ err }, "live accounts could not be reconciled")), options.reconcileEveryMs);
+        timer.unref();
+      }
+    },
+    reconcileNow: () => pass(),
+    stop: async () => {
+      if (timer) clearInterval(timer);
+      await running?.catch(() => {});
     },
   };
 
-  async function connectAll(): Promise<void> {
+  async function reconcileAll(): Promise<void> {
     for (const account of liveAccounts.accounts) {
       const venue = venues.get(account.id);
-      if (!venue) continue;
-      const [markets, balances] = [await venue.loadMarkets(), await venue.fetchBalances()];
-      if (!markets.ok || !balances.ok) {
-        const error = !markets.ok ? markets.error : !balances.ok ? balances.error : undefined;
-        liveAccounts.status.reportHealth(account.id, "unavailable", `${error?.reason ?? "unknown"}: markets or balances could not be read`);
-        if (error?.kind === "auth") {
-          // A key the venue refuses will not get better by retrying: the account's trading stops
-          // until an operator has fixed the key and PUTs the account back to ACTIVE.
-          await upsertTradingState(options.db, { scope: "account", scopeId: account.id, state: "HALTED", reason: error.reason, changedBy: "venue", changedAt: clock.now() });
-          logger.error({ accountId: account.id, reason: error.reason }, "exchange refused the account's credentials; account trading HALTED");
-        } else {
-          logger.error({ accountId: account.id, reason: error?.reason }, "live account unavailable at start");
-        }
-        continue;
-      }
-      // The ledger's cash for a live account is the venue's balance in the account's currency.
-      const cash = balances.value.get(account.currency)?.total ?? "0";
-      await setAccountCash(options.db, account.id, cash, clock.now());
-      liveAccounts.status.reportHealth(account.id, "ok", `${markets.value.size} markets`);
+      if (venue) await reconcileAccount(account, venue);
     }
   }
+
+  /**
+   * Markets and balances (the first time: the account's cash becomes the venue's balance), then our
+   * unsettled orders against the venue's, then our positions against its balances.
+   */
+  async function reconcileAccount(account: ExchangeAccountConfig, venue: CcxtVenue): Promise<void> {
+    const [markets, balances] = [await venue.loadMarkets(), await venue.fetchBalances()];
+    if (!markets.ok || !balances.ok) {
+      const error = !markets.ok ? markets.error : !balances.ok ? balances.error : undefined;
+      liveAccounts.status.reportHealth(account.id, "unavailable", `${error?.reason ?? "unknown"}: markets or balances could not be read`);
+      if (error?.kind === "auth") {
+        // A key the venue refuses will not get better by retrying: the account's trading stops
+        // until an operator has fixed the key and PUTs the account back to ACTIVE.
+        await upsertTradingState(options.db, { scope: "account", scopeId: account.id, state: "HALTED", reason: error.reason, changedBy: "venue", changedAt: clock.now() });
+        logger.error({ accountId: account.id, reason: error.reason }, "exchange refused the account's credentials; account trading HALTED");
+      } else {
+        logger.error({ accountId: account.id, reason: error?.reason }, "live account unavailable");
+      }
+      return;
+    }
+    if (!connected.has(account.id)) {
+      // The ledger's cash for a live account starts as the venue's balance in the account's currency.
+      await setAccountCash(options.db, account.id, balances.value.get(account.currency)?.total ?? "0", clock.now());
+      connected.add(account.id);
+    }
+    liveAccounts.status.reportHealth(account.id, "ok", `${markets.value.size} markets`);
+    const orders = await reconcileOrders({ ...options }, venue, account.id, markets.value, settleMs);
+    const mismatch = await positionMismatch(options.db, account.id, markets.value, balances.value);
+    if (mismatch) {
+      // Our books and the venue's disagree: no new risk until someone has looked.
+      await upsertTradingState(options.db, { scope: "account", scopeId: account.id, state: "REDUCING", reason: "POSITION_MISMATCH", changedBy: "venue", changedAt: clock.now() });
+      liveAccounts.status.reportReconciliation(account.id, "mismatch", mismatch);
+      logger.error({ accountId: account.id, detail: mismatch }, "positions disagree with the venue; account REDUCING");
+    } else if (orders.unresolved > 0) {
+      liveAccounts.status.reportReconciliation(account.id, "failed", `${orders.unresolved} of ${orders.checked} open orders could not be confirmed with the venue`);
+    } else {
+      liveAccounts.status.reportReconciliation(account.id, "in_sync", `${orders.checked} open orders checked, ${orders.updated} updated`);
+    }
+  }
+}
+
+/**
+ * Spot: what we hold per base asset (every strategy's open positions on the account) against the
+ * venue's balance. The venue holding less than our books say, by more than one amount step, is a
+ * mismatch (more is not: the account may hold coins the gateway never bought). A description, or
+ * undefined when they agree.
+ */
+async function positionMismatch(
+  db: Db,
+  accountId: string,
+  markets: ReadonlyMap<string, MarketRules>,
+  balances: ReadonlyMap<string, { total: string }>,
+): Promise<string | undefined> {
+  const held = new Map<string, { quantity: Dec; step: string }>();
+  for (const p of await openPositionRowsOfAccount(db, accountId)) {
+    const rules = markets.get(p.symbol);
+    if (!rules || rules.kind !== "spot") continue;
+    const prior = held.get(rules.base);
+    held.set(rules.base, { quantity: (prior?.quantity ?? dec(0)).plus(p.quantity), step: rules.amountStep });
+  }
+  for (const [asset, ours] of held) {
+    const theirs = dec(balances.get(asset)?.total ?? "0");
+    if (theirs.plus(ours.step).lt(ours.quantity)) return `${asset}: our positions hold ${plain(ours.quantity)}, the venue's balance is ${plain(theirs)}`;
+  }
+  return undefined;
 }

@@ -1,21 +1,18 @@
 import { insertOrderRow } from "../../db/repositories/booking-repository.js";
 import { lockSymbol } from "../../db/repositories/symbol-lock.js";
-import { findDecisionOfOrder, findOpenPosition, findOrderById, updateOrder, type StoredOrder } from "../../db/repositories/trading-repository.js";
+import { findDecisionOfOrder, findOrderById, updateOrder, type StoredOrder } from "../../db/repositories/trading-repository.js";
 import { upsertTradingState } from "../../db/repositories/trading-states-repository.js";
 import type { RiskDecisionRow } from "../../db/schema/risk-decisions.js";
 import type { Db } from "../../db/client.js";
-import { rawQuery } from "../../db/raw-query.js";
-import { dec, plain } from "../../domain/decimal.js";
 import type { MarketRules } from "../../domain/market.js";
 import type { Clock } from "../../lib/clock.js";
 import type { IdSource } from "../../lib/ids.js";
 import type { Logger } from "../../lib/logger.js";
 import { signalIdOf } from "../client-order-id.js";
 import { decideOrder } from "../decide-order.js";
-import { issue, planFillBooking } from "../paper/paper-booking.js";
 import type { PlaceOrderInput, PlaceOrderResult } from "../place-order.js";
 import type { CcxtVenue } from "./ccxt-venue.js";
-import { bookableFill, orderStatusOf } from "./venue-fills.js";
+import { bookVenueOrder } from "./book-venue-order.js";
 import type { SubmitResult } from "./types.js";
 
 /** The venue refused the account itself: retrying cannot help. */
@@ -129,20 +126,7 @@ async function applyVenueResult(tx: Db, ctx: LiveOrderContext, sent: StoredOrder
     await updateOrder(tx, rejected);
     return rejected;
   }
-  const venueOrder = result.order;
-  const fill = rules ? bookableFill({ order: current, venueOrder, rules, id: ctx.ids.next("fil"), at: now }) : undefined;
-  const updated: StoredOrder = {
-    ...current,
-    status: orderStatusOf(venueOrder),
-    quantity: result.quantity,
-    // The order's own figures are the venue's gross ones; the fill carries what the account received.
-    filledQuantity: plain(dec(venueOrder.filled || "0")),
-    averageFillPrice: fill ? fill.price : null,
-    venueOrderId: venueOrder.venueOrderId,
-    updatedAt: now,
-  };
-  const writes = fill && rules ? await planFillBooking(ctx.ids, [fill], rules, (key) => findOpenPosition(tx, key.accountId, key.strategyId, key.symbol)) : [];
-  await issue(rawQuery(tx), [() => updateOrder(tx, updated), ...writes]);
-  if (fill && dec(fill.quantity).gt(0)) ctx.logger.info({ orderId: updated.id, filled: fill.quantity, price: fill.price }, "live order filled");
-  return updated;
+  const booked = await bookVenueOrder(tx, ctx, { ...current, quantity: result.quantity }, result.order, rules, now);
+  if (booked.fill) ctx.logger.info({ orderId: current.id, filled: booked.fill.quantity, price: booked.fill.price }, "live order filled");
+  return booked.order;
 }

@@ -1,0 +1,84 @@
+import { findOpenPosition, updateOrder, type StoredOrder } from "../../db/repositories/trading-repository.js";
+import type { Db } from "../../db/client.js";
+import { rawQuery } from "../../db/raw-query.js";
+import { dec, plain, type Dec } from "../../domain/decimal.js";
+import type { MarketRules } from "../../domain/market.js";
+import type { Fill } from "../../domain/order.js";
+import type { IdSource } from "../../lib/ids.js";
+import { issue, planFillBooking } from "../paper/paper-booking.js";
+import type { VenueOrder } from "./types.js";
+import { orderStatusOf } from "./venue-fills.js";
+
+/**
+ * Brings one of our orders up to date with the venue's view of it, inside the caller's transaction
+ * (which holds the symbol's lock): its status and venue id, and, when the venue has filled more
+ * than we booked, one fill for the difference. The same code books an order's first answer and
+ * whatever reconciliation finds later (a limit that filled while the gateway was down).
+ *
+ * The difference's price is what makes the order's average come out as the venue's:
+ * (filled × average − booked × booked average) / (filled − booked). Its fees are the venue's
+ * cumulative fees in proportion to the new quantity (exact when the order fills in one go). A fee
+ * charged in the base asset comes off the quantity received on a buy (or adds to what a sell gives
+ * up) and is valued at the fill price, so cash moves by exactly quantity × price and the position
+ * matches the venue's balance; a fee in a third asset (BNB) cannot be valued here and counts 0.
+ */
+export async function bookVenueOrder(
+  tx: Db,
+  ctx: { ids: IdSource },
+  current: StoredOrder,
+  venueOrder: VenueOrder,
+  rules: MarketRules | undefined,
+  at: Date,
+): Promise<{ order: StoredOrder; fill: Fill | undefined }> {
+  const booked = dec(current.filledQuantity);
+  const filled = dec(venueOrder.filled || "0");
+  const average = venueOrder.average ?? venueOrder.price;
+  const fill = rules && average && filled.gt(booked) ? differenceFill(current, venueOrder, rules, { booked, filled, average: dec(average) }, ctx.ids.next("fil"), at) : undefined;
+  const updated: StoredOrder = {
+    ...current,
+    status: orderStatusOf(venueOrder),
+    filledQuantity: plain(filled.gt(booked) ? filled : booked),
+    averageFillPrice: fill && average ? plain(dec(average)) : current.averageFillPrice,
+    venueOrderId: venueOrder.venueOrderId,
+    updatedAt: at,
+  };
+  const writes = fill && rules ? await planFillBooking(ctx.ids, [fill], rules, (key) => findOpenPosition(tx, key.accountId, key.strategyId, key.symbol)) : [];
+  await issue(rawQuery(tx), [() => updateOrder(tx, updated), ...writes]);
+  return { order: updated, fill };
+}
+
+function differenceFill(
+  order: StoredOrder,
+  venueOrder: VenueOrder,
+  rules: MarketRules,
+  q: { booked: Dec; filled: Dec; average: Dec },
+  id: string,
+  at: Date,
+): Fill | undefined {
+  const delta = q.filled.minus(q.booked);
+  const bookedAverage = dec(order.averageFillPrice ?? "0");
+  const price = q.booked.isZero() ? q.average : q.filled.mul(q.average).minus(q.booked.mul(bookedAverage)).div(delta);
+  if (!price.gt(0)) return undefined;
+  let quoteFee = dec(0);
+  let baseFee = dec(0);
+  for (const f of venueOrder.fees) {
+    if (f.currency === rules.quote) quoteFee = quoteFee.plus(f.cost);
+    else if (f.currency === rules.base) baseFee = baseFee.plus(f.cost);
+  }
+  const share = delta.div(q.filled);
+  const baseFeeNow = baseFee.mul(share);
+  const quantity = order.side === "buy" ? delta.minus(baseFeeNow) : delta.plus(baseFeeNow);
+  return {
+    id,
+    orderId: order.id,
+    accountId: order.accountId,
+    strategyId: order.strategyId,
+    symbol: order.symbol,
+    side: order.side,
+    quantity: plain(quantity),
+    price: plain(price),
+    fee: plain(quoteFee.mul(share).plus(baseFeeNow.mul(price))),
+    liquidity: order.kind === "market" ? "taker" : "maker",
+    filledAt: at,
+  };
+}

@@ -1,0 +1,83 @@
+import type { Db } from "../../db/client.js";
+import { unsettledOrdersOfAccount } from "../../db/repositories/live-orders-repository.js";
+import { lockSymbol } from "../../db/repositories/symbol-lock.js";
+import { findOrderById, updateOrder, type StoredOrder } from "../../db/repositories/trading-repository.js";
+import { dec } from "../../domain/decimal.js";
+import type { MarketRules } from "../../domain/market.js";
+import type { Clock } from "../../lib/clock.js";
+import type { IdSource } from "../../lib/ids.js";
+import type { Logger } from "../../lib/logger.js";
+import { bookVenueOrder } from "./book-venue-order.js";
+import type { CcxtVenue } from "./ccxt-venue.js";
+import type { VenueFee, VenueOrder } from "./types.js";
+
+export type ReconcileContext = { db: Db; clock: Clock; ids: IdSource; logger: Logger };
+
+export type ReconcileOutcome = {
+  /** Orders asked about. */
+  checked: number;
+  /** Orders whose state or fills changed. */
+  updated: number;
+  /** Orders the venue could not tell us about (unreachable, or too recent to call absent). */
+  unresolved: number;
+};
+
+/**
+ * Asks the venue, by client order id, about every order of the account whose final state we do not
+ * know, and books what it says: fills that happened while the gateway was down or not looking, a
+ * cancel or an expiry at the venue. An order still `new` that the venue does not have, once the
+ * venue's receive window has passed since we wrote it, never reached it (or can no longer): it is
+ * rejected, VENUE_ORDER_NOT_FOUND. Run at start and periodically.
+ */
+export async function reconcileOrders(
+  ctx: ReconcileContext,
+  venue: CcxtVenue,
+  accountId: string,
+  rules: ReadonlyMap<string, MarketRules>,
+  settleMs: number,
+): Promise<ReconcileOutcome> {
+  const outcome: ReconcileOutcome = { checked: 0, updated: 0, unresolved: 0 };
+  for (const order of await unsettledOrdersOfAccount(ctx.db, accountId)) {
+    outcome.checked++;
+    const found = await venue.fetchOrderByClientId(order.symbol, order.clientOrderId);
+    if (!found.ok) {
+      outcome.unresolved++;
+      continue;
+    }
+    const now = ctx.clock.now();
+    const venueOrder = found.value ? await withTradeFees(venue, order, found.value) : undefined;
+    if (!venueOrder && (order.status !== "new" || now.getTime() - order.createdAt.getTime() < settleMs)) {
+      outcome.unresolved++;
+      continue;
+    }
+    const changed = await ctx.db.transaction(async (tx) => {
+      await lockSymbol(tx, order.symbol);
+      const current = await findOrderById(tx, order.id);
+      if (!current || !["new", "submitted", "partially_filled"].includes(current.status)) return false;
+      if (!venueOrder) {
+        await updateOrder(tx, { ...current, status: "rejected", rejectReason: "VENUE_ORDER_NOT_FOUND", updatedAt: now });
+        return true;
+      }
+      const booked = await bookVenueOrder(tx, ctx, current, venueOrder, rules.get(current.symbol), now);
+      return booked.fill !== undefined || booked.order.status !== current.status;
+    });
+    if (changed) {
+      outcome.updated++;
+      ctx.logger.info({ accountId, orderId: order.id, clientOrderId: order.clientOrderId }, "order reconciled with the venue");
+    }
+  }
+  return outcome;
+}
+
+/**
+ * An order read back from the venue (fetchOrder) carries no fees on some exchanges (Binance's query
+ * answer has no fills): when it filled and has none, its trades are read for them, so the booked
+ * fill is net of a base-asset commission like one booked from the order's first answer.
+ */
+async function withTradeFees(venue: CcxtVenue, order: StoredOrder, venueOrder: VenueOrder): Promise<VenueOrder> {
+  if (venueOrder.fees.length > 0 || !dec(venueOrder.filled || "0").gt(order.filledQuantity)) return venueOrder;
+  const trades = await venue.fetchMyTrades(order.symbol, order.createdAt);
+  if (!trades.ok) return venueOrder;
+  const fees = trades.value.filter((t) => t.venueOrderId === venueOrder.venueOrderId && t.fee).map((t) => t.fee as VenueFee);
+  return { ...venueOrder, fees };
+}
