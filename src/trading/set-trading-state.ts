@@ -1,5 +1,6 @@
 import type { Db } from "../db/client.js";
 import { lockKillSwitchExclusive } from "../db/repositories/kill-switch-lock.js";
+import { liveAccountIds } from "../db/repositories/accounts-repository.js";
 import { lockSymbols } from "../db/repositories/symbol-lock.js";
 import { openPositionsInScope, workingOrders, type ScopeFilter, type StoredPosition } from "../db/repositories/trading-repository.js";
 import { upsertTradingState } from "../db/repositories/trading-states-repository.js";
@@ -44,12 +45,21 @@ export async function setTradingState({ ctx, input }: { ctx: TradingContext; inp
     const working = input.state === "HALTED" ? await workingOrders(tx, filter) : [];
     // Every symbol lock up front, in order: a price event holding one of them cannot deadlock with us.
     await lockSymbols(tx, [...open.map((p) => p.symbol), ...working.map((o) => o.symbol)]);
+    // An exchange account's orders and positions live at the exchange: marking them cancelled or
+    // closed here would only make our books lie. Until cancels and closes go through the venue, the
+    // halt stops their new orders (the risk engine reads the state) and leaves the rest as it is.
+    const live = await liveAccountIds(tx);
     const outcomes: FlattenOutcome[] = [];
-    for (const position of open) outcomes.push(await flattenPosition(ctx, tx, position));
+    for (const position of open) {
+      outcomes.push(live.has(position.accountId) ? { positionId: position.id, orderId: null, reason: "LIVE_FLATTEN_NOT_SUPPORTED" } : await flattenPosition(ctx, tx, position));
+    }
     const now = ctx.clock.now();
     await upsertTradingState(tx, { scope: key.scope, scopeId: key.id, state: input.state, reason: input.reason, changedBy: input.actor, changedAt: now });
-    // HALTED allows nothing but cancels: the orders still working in the scope are cancelled with it.
-    if (input.state === "HALTED") await cancelPaperOrders(tx, await workingOrders(tx, filter), now, "TRADING_HALTED");
+    // HALTED allows nothing but cancels: the paper orders still working in the scope are cancelled with it.
+    if (input.state === "HALTED") {
+      const paperOrders = (await workingOrders(tx, filter)).filter((o) => !live.has(o.accountId));
+      await cancelPaperOrders(tx, paperOrders, now, "TRADING_HALTED");
+    }
     return outcomes;
   });
   return { ...(await getTradingState({ ctx, input: input.target })), flattened };

@@ -129,6 +129,26 @@ describe("live trading through ccxt against the local exchange", () => {
     }
   });
 
+  it("halting a live account stops its new orders but never marks its exchange orders or positions closed locally", async () => {
+    const limits = await createStrategy(t, { mode: "live", accountId: "binance-local", defaultOrderType: { type: "limit", offsetBps: "100" }, riskLimits: OPEN_LIMITS });
+    const resting = await sendAlert(t, limits, { ticker: "BTCUSDT", action: "buy", quantity: "0.001", price: "50000" });
+    const [order] = resting.trace.orders as unknown as Array<{ id: string; status: string }>;
+    expect(order?.status).toBe("submitted");
+    const halt = await t.http.put("/v1/accounts/binance-local/trading-state").set(t.auth()).send({ state: "HALTED", reason: "drill", flatten: true });
+    expect(halt.status).toBe(200);
+    expect(halt.body.flattened.length).toBeGreaterThan(0);
+    for (const f of halt.body.flattened) expect(f).toMatchObject({ orderId: null, reason: "LIVE_FLATTEN_NOT_SUPPORTED" });
+    // Still working at the exchange, so still working in our books.
+    expect((await t.http.get(`/v1/orders/${order?.id}`).set(t.auth())).body.status).toBe("submitted");
+    try {
+      const denied = await sendAlert(t, limits, { ticker: "ETHUSDT", action: "buy", quantity: "0.1", price: "3000" });
+      expect(denied.trace.decisions).toMatchObject([{ outcome: "denied", reason: "TRADING_HALTED" }]);
+    } finally {
+      const back = await t.http.put("/v1/accounts/binance-local/trading-state").set(t.auth()).send({ state: "ACTIVE", reason: "drill over" });
+      expect(back.status).toBe(200);
+    }
+  });
+
   it("books at start an order that filled at the exchange while the gateway was stopped", async () => {
     const limits = await createStrategy(t, { mode: "live", accountId: "binance-local", defaultOrderType: { type: "limit", offsetBps: "100" }, riskLimits: OPEN_LIMITS });
     const placed = await sendAlert(t, limits, { ticker: "ETHUSDT", action: "buy", quantity: "0.3", price: "3000" });

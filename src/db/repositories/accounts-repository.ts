@@ -51,3 +51,9 @@ export async function setAccountCash(db: Db, id: string, cash: string, at: Date)
     .set({ cash, startingCash: sql`case when ${accounts.startingCash} = 0 then ${cash}::numeric else ${accounts.startingCash} end`, updatedAt: at })
     .where(eq(accounts.id, id));
 }
+
+/** Ids of the accounts that trade on an exchange (every venue but the paper one). */
+export async function liveAccountIds(db: Db): Promise<Set<string>> {
+  const rows = await db.select({ id: accounts.id }).from(accounts).where(sql`${accounts.venue} <> 'paper'`);
+  return new Set(rows.map((r) => r.id));
+}
