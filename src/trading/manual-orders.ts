@@ -44,7 +44,9 @@ export type ManualOrderResult = {
 export async function placeManualOrder({ ctx, input }: { ctx: TradingContext; input: ManualOrderInput }): Promise<ManualOrderResult> {
   const strategy = await requireStrategy(ctx, input.strategy);
   const config = configOf(strategy);
-  if (config.mode === "live") throw new ApiError("CONFLICT", `strategy '${strategy.key}' trades live, and no live venue is configured`);
+  // A manual order on an exchange account would need the live path (intent, venue call, booking),
+  // which manual orders do not take yet: refused rather than booked as a paper fill.
+  if (config.mode === "live") throw new ApiError("CONFLICT", `strategy '${strategy.key}' trades live; manual orders on exchange accounts are not supported yet`);
   if (!input.reduceOnly && strategy.allowedSymbols.length > 0 && !strategy.allowedSymbols.includes(input.symbol)) {
     throw invalid("symbol", `not among strategy '${strategy.key}''s allowed symbols (${strategy.allowedSymbols.join(", ")})`);
   }

@@ -149,6 +149,23 @@ describe("live trading through ccxt against the local exchange", () => {
     }
   });
 
+  it("refuses, rather than books as paper, what the live path does not do yet: manual orders, API closes, limit timeouts", async () => {
+    const manual = await t.http.post("/v1/orders").set(t.auth()).send({ strategy: strategy.key, symbol: "BTC/USDT", side: "buy", kind: "market", quantity: "0.001" });
+    expect(manual.status).toBe(409);
+    const positions = (await t.http.get(`/v1/positions?strategy=${strategy.id}&status=open`).set(t.auth())).body.data as Array<{ id: string }>;
+    expect(positions.length).toBeGreaterThan(0);
+    const close = await t.http.post(`/v1/positions/${positions[0]?.id}/close`).set(t.auth()).send();
+    expect(close.status).toBe(409);
+    const timed = await createStrategy(t, {
+      mode: "live", accountId: "binance-local", defaultOrderType: { type: "limit", offsetBps: "100" }, limitFallback: { afterSeconds: 1, to: "market" }, riskLimits: OPEN_LIMITS,
+    });
+    const resting = await sendAlert(t, timed, { ticker: "BTCUSDT", action: "buy", quantity: "0.001", price: "50000" });
+    await new Promise((r) => setTimeout(r, 1100));
+    await t.services.limitFallback.sweepOnce();
+    const id = (resting.trace.orders[0] as unknown as { id: string }).id;
+    expect((await t.http.get(`/v1/orders/${id}`).set(t.auth())).body.status).toBe("submitted");
+  });
+
   it("books at start an order that filled at the exchange while the gateway was stopped", async () => {
     const limits = await createStrategy(t, { mode: "live", accountId: "binance-local", defaultOrderType: { type: "limit", offsetBps: "100" }, riskLimits: OPEN_LIMITS });
     const placed = await sendAlert(t, limits, { ticker: "ETHUSDT", action: "buy", quantity: "0.3", price: "3000" });

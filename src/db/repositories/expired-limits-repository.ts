@@ -27,6 +27,9 @@ export async function workingLimitsWithFallback(db: Db): Promise<WorkingLimitRow
         isNotNull(orders.signalId),
         isNull(orders.parentOrderId),
         sql`jsonb_typeof(${strategies.config} -> 'limitFallback') = 'object'`,
+        // Paper orders only: an exchange account's limit rests at the exchange, and expiring it here
+        // would only change our books.
+        sql`exists (select 1 from accounts a where a.id = ${orders.accountId} and a.venue = 'paper')`,
       ),
     )
     .orderBy(asc(orders.seq));
