@@ -98,6 +98,19 @@ describe("live trading through ccxt against the local exchange", () => {
     expect(done.trace.orders).toMatchObject([{ status: "filled", filledQuantity: "0.1" }]);
   });
 
+  it("after a 5xx on the order, looks it up, and sends it again only once the exchange's receive window has passed", async () => {
+    exchange.faults.serverError(503, { match: { method: "POST", path: "/api/v3/order" } });
+    const before = orderPosts().length;
+    const done = await sendAlert(t, strategy, { ticker: "ETHUSDT", action: "exit_long", quantity: "0.05", price: "3000" });
+    expect(done.result).toMatchObject({ outcome: "EXECUTED" });
+    expect(orderPosts().length).toBe(before + 2);
+    const stored = (await t.http.get(`/v1/orders/${(done.trace.orders[0] as { id: string }).id}`).set(t.auth())).body;
+    expect(exchange.orders().filter((o) => o.clientOrderId === stored.clientOrderId)).toHaveLength(1);
+    // Between the two POSTs, the exchange was asked for the order by its client order id.
+    const lookups = exchange.requests().filter((r) => r.method === "GET" && r.path === "/api/v3/order" && r.query.includes(stored.clientOrderId));
+    expect(lookups.length).toBeGreaterThanOrEqual(1);
+  });
+
   it("waits out a 429 and places the order once", async () => {
     exchange.faults.rateLimited(1);
     const before = orderPosts().length;

@@ -52,6 +52,8 @@ export function exchangeClient(
   return exchange;
 }
 
+const MARKETS_MAX_AGE_MS = 60 * 60 * 1000;
+
 /** Every URL string in ccxt's `urls.api` (a nested map), with its origin replaced by `base`'s. */
 function withOrigin(api: unknown, base: string): unknown {
   const origin = base.replace(/\/+$/, "");
@@ -82,6 +84,7 @@ export function createLiveVenues(options: {
     venues.set(account.id, createCcxtVenue({ exchange, accountId: account.id, clock, logger, ambiguousSettleMs: settleMs }));
   }
   const connected = new Set<string>();
+  const marketsLoadedAt = new Map<string, number>();
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   // One pass at a time: the timer skips a beat rather than overlapping a slow exchange.
@@ -115,7 +118,10 @@ export function createLiveVenues(options: {
    * unsettled orders against the venue's, then our positions against its balances.
    */
   async function reconcileAccount(account: ExchangeAccountConfig, venue: CcxtVenue): Promise<void> {
-    const [markets, balances] = [await venue.loadMarkets(), await venue.fetchBalances()];
+    // Markets are cached; an exchange lists and delists, and changes steps and limits: reload hourly.
+    const reload = clock.now().getTime() - (marketsLoadedAt.get(account.id) ?? clock.now().getTime()) >= MARKETS_MAX_AGE_MS;
+    const [markets, balances] = [await venue.loadMarkets(reload), await venue.fetchBalances()];
+    if (markets.ok && (reload || !marketsLoadedAt.has(account.id))) marketsLoadedAt.set(account.id, clock.now().getTime());
     if (!markets.ok || !balances.ok) {
       const error = !markets.ok ? markets.error : !balances.ok ? balances.error : undefined;
       liveAccounts.status.reportHealth(account.id, "unavailable", `${error?.reason ?? "unknown"}: markets or balances could not be read`);
