@@ -41,6 +41,8 @@ export type TestExchange = {
   faults: FaultInjector;
   orders(): readonly ExchangeOrder[];
   balance(asset: string): { free: string; locked: string };
+  /** Moves an asset's free balance by `delta` (a deposit or a withdrawal made outside the gateway). */
+  adjustBalance(asset: string, delta: string): void;
   requests(): readonly RecordedRequest[];
   close(): Promise<void>;
 };
@@ -217,6 +219,10 @@ export async function startTestExchange(options: TestExchangeOptions): Promise<T
     balance: (asset) => {
       const b = state.balance(asset);
       return { free: b.free.toFixed(), locked: b.locked.toFixed() };
+    },
+    adjustBalance: (asset, delta) => {
+      const b = state.balance(asset);
+      b.free = b.free.plus(delta);
     },
     requests: () => recorded,
     close: async () => {

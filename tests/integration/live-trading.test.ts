@@ -179,6 +179,24 @@ describe("live trading through ccxt against the local exchange", () => {
     expect((await t.http.get(`/v1/orders/${id}`).set(t.auth())).body.status).toBe("submitted");
   });
 
+  it("moves the account to REDUCING when the exchange holds less than our positions say, and shows the mismatch", async () => {
+    const held = exchange.balance("BTC").free;
+    exchange.adjustBalance("BTC", `-${held}`);
+    try {
+      await t.services.liveVenues.reconcileNow();
+      const account = (await t.http.get("/v1/accounts/binance-local").set(t.auth())).body;
+      expect(account.reconciliation).toMatchObject({ status: "mismatch" });
+      expect(account.reconciliation.detail).toContain("BTC");
+      const state = (await t.http.get("/v1/accounts/binance-local/trading-state").set(t.auth())).body;
+      expect(state).toMatchObject({ state: "REDUCING", reason: "POSITION_MISMATCH", changedBy: "venue" });
+    } finally {
+      exchange.adjustBalance("BTC", held);
+      await t.http.put("/v1/accounts/binance-local/trading-state").set(t.auth()).send({ state: "ACTIVE", reason: "resolved" });
+    }
+    await t.services.liveVenues.reconcileNow();
+    expect((await t.http.get("/v1/accounts/binance-local").set(t.auth())).body.reconciliation.status).not.toBe("mismatch");
+  });
+
   it("books at start an order that filled at the exchange while the gateway was stopped", async () => {
     const limits = await createStrategy(t, { mode: "live", accountId: "binance-local", defaultOrderType: { type: "limit", offsetBps: "100" }, riskLimits: OPEN_LIMITS });
     const placed = await sendAlert(t, limits, { ticker: "ETHUSDT", action: "buy", quantity: "0.3", price: "3000" });
