@@ -105,6 +105,7 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
           timeoutMs: config.EXCHANGE_TIMEOUT_MS,
           recvWindowMs: config.EXCHANGE_RECV_WINDOW_MS,
           reconcileEveryMs: config.EXCHANGE_RECONCILE_MS,
+          protectionEveryMs: config.EXCHANGE_PROTECTION_POLL_MS,
         })
       : NO_LIVE_VENUES);
   const limitFallback = createLimitFallbackSweeper({ ctx: { ...venue, logger }, intervalMs: config.LIMIT_FALLBACK_SWEEP_MS });

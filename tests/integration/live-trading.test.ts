@@ -8,7 +8,7 @@ import { startTestApp, type TestApp } from "../helpers/harness.js";
 import { parseConfig } from "../../src/config/env.js";
 import { buildContainer } from "../../src/container.js";
 import { createStrategy, type CreatedStrategy } from "../helpers/strategies.js";
-import { sendAlert } from "../helpers/trading.js";
+import { sendAlert, waitProcessed } from "../helpers/trading.js";
 
 // TradingView alert → live order at an exchange that speaks Binance's REST protocol, through ccxt's
 // real binance class (signing, parsing, error mapping), → fill → position.
@@ -38,6 +38,7 @@ beforeAll(async () => {
     EXCHANGE_RECV_WINDOW_MS: "1000",
     // Reconciliation only at start, so the test decides when it happens.
     EXCHANGE_RECONCILE_MS: "0",
+    EXCHANGE_PROTECTION_POLL_MS: "0",
   };
   t = await startTestApp(env);
   // The venues connect in the background: wait until both accounts have been checked.
@@ -139,6 +140,36 @@ describe("live trading through ccxt against the local exchange", () => {
     for (const text of [...bodies.map((b) => b.text), ...t.logs.lines().map((l) => JSON.stringify(l))]) {
       expect(text).not.toContain(KEY);
       expect(text).not.toContain(SECRET);
+    }
+  });
+
+  it("holds a live entry's stop-loss and take-profit, and exits at market through the exchange when the price crosses the stop", async () => {
+    const protectedStrategy = await createStrategy(t, { mode: "live", accountId: "binance-local", riskLimits: OPEN_LIMITS });
+    const entry = await sendAlert(t, protectedStrategy, { ticker: "ETHUSDT", action: "buy", quantity: "0.2", price: "3000", sl: "2900", tp: "3200" });
+    const roles = () => entry.trace.orders.map((o) => [o.role, o.status]);
+    expect(roles()).toEqual([["entry", "filled"], ["stop_loss", "submitted"], ["take_profit", "submitted"]]);
+    // Held for what the position holds: 0.2 less the 0.1 % commission taken in ETH.
+    expect(entry.trace.orders[1]).toMatchObject({ quantity: "0.1998", stopPrice: "2900", side: "sell" });
+    const before = orderPosts().length;
+
+    await t.services.liveVenues.watchProtectionNow();
+    expect(orderPosts().length).toBe(before); // 3000: nothing crossed
+
+    exchange.setPrice("ETHUSDT", "2890");
+    try {
+      await t.services.liveVenues.watchProtectionNow();
+      expect(orderPosts().length).toBe(before + 1);
+      const after = await waitProcessed(t, entry.id);
+      const byRole = Object.fromEntries(after.trace.orders.map((o) => [`${o.role}:${o.kind}`, o]));
+      expect(byRole["stop_loss:stop"]).toMatchObject({ status: "cancelled" });
+      expect(byRole["take_profit:limit"]).toMatchObject({ status: "cancelled" });
+      expect(byRole["exit:market"]).toMatchObject({ status: "filled", filledQuantity: "0.1998", averageFillPrice: "2890" });
+      expect(after.trace.positions).toMatchObject([{ quantity: "0", status: "closed" }]);
+      // A second pass finds nothing left to fire.
+      await t.services.liveVenues.watchProtectionNow();
+      expect(orderPosts().length).toBe(before + 1);
+    } finally {
+      exchange.setPrice("ETHUSDT", "3000");
     }
   });
 

@@ -27,7 +27,8 @@ select
   (select quantity::text from positions
      where account_id = s.account_id and strategy_id = s.id and symbol = $2 and status = 'open') as position_quantity,
   (select price::text from market_prices where symbol = $2) as last_price,
-  exists (select 1 from orders where symbol = $2 and status in ('submitted', 'partially_filled')) as resting,
+  exists (select 1 from orders o join accounts a on a.id = o.account_id and a.venue = 'paper'
+          where o.symbol = $2 and o.status in ('submitted', 'partially_filled')) as resting,
   (select count(*) from recorded)::int as recorded
 from s`;
 

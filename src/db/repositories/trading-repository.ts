@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Position } from "../../domain/position.js";
 import type { Order, OrderStatus } from "../../domain/order.js";
 import type { Db } from "../client.js";
@@ -7,6 +7,8 @@ import { marketPrices } from "../schema/market-prices.js";
 import { orders, type OrderRow } from "../schema/orders.js";
 import { positions, type PositionRow } from "../schema/positions.js";
 import { riskDecisions, type RiskDecisionRow } from "../schema/risk-decisions.js";
+
+const ON_PAPER = sql`exists (select 1 from accounts a where a.id = ${orders.accountId} and a.venue = 'paper')`;
 
 export type StoredOrder = Order & { leg: number; stopLossPrice: string | null; takeProfitPrice: string | null };
 export type StoredPosition = Position & { id: string };
@@ -129,12 +131,16 @@ export async function workingOrders(db: Db, filter: ScopeFilter): Promise<Stored
   return rows.map(toOrder);
 }
 
-/** Every account's working orders in one symbol, oldest first: what a price event is matched against. */
+/**
+ * Every paper account's working orders in one symbol, oldest first: what a price event is matched
+ * against. An exchange account's orders rest at the exchange (or, for its stops and targets, with the
+ * live protection watcher), never on the paper venue.
+ */
 export async function restingOrdersOfSymbol(db: Db, symbol: string): Promise<StoredOrder[]> {
   const rows = await db
     .select()
     .from(orders)
-    .where(and(eq(orders.symbol, symbol), inArray(orders.status, ["submitted", "partially_filled"])))
+    .where(and(eq(orders.symbol, symbol), inArray(orders.status, ["submitted", "partially_filled"]), ON_PAPER))
     .orderBy(asc(orders.seq));
   return rows.map(toOrder);
 }

@@ -1,11 +1,12 @@
 import { findOpenPosition, updateOrder, type StoredOrder } from "../../db/repositories/trading-repository.js";
 import type { Db } from "../../db/client.js";
-import { rawQuery } from "../../db/raw-query.js";
+import { rawQuery, type RawQuery } from "../../db/raw-query.js";
+import { insertOrderRow } from "../../db/repositories/booking-repository.js";
 import { dec, plain, type Dec } from "../../domain/decimal.js";
 import type { MarketRules } from "../../domain/market.js";
 import type { Fill } from "../../domain/order.js";
 import type { IdSource } from "../../lib/ids.js";
-import { issue, planFillBooking } from "../paper/paper-booking.js";
+import { issue, planFillBooking, protectionOrders } from "../paper/paper-booking.js";
 import type { VenueOrder } from "./types.js";
 import { orderStatusOf } from "./venue-fills.js";
 
@@ -44,7 +45,23 @@ export async function bookVenueOrder(
   };
   const writes = fill && rules ? await planFillBooking(ctx.ids, [fill], rules, (key) => findOpenPosition(tx, key.accountId, key.strategyId, key.symbol)) : [];
   await issue(rawQuery(tx), [() => updateOrder(tx, updated), ...writes]);
+  if (updated.status === "filled" && current.status !== "filled") await holdProtection(tx, ctx, updated);
   return { order: updated, fill };
+}
+
+/**
+ * A filled live entry's stop-loss and take-profit, held by the gateway (never sent: venue id null)
+ * and watched against the venue's price by the protection watcher, for what the position now holds
+ * (net of a base-asset commission, so the exit can never sell more than the account has).
+ */
+async function holdProtection(tx: Db, ctx: { ids: IdSource }, entry: StoredOrder): Promise<void> {
+  if (entry.role !== "entry" || (!entry.stopLossPrice && !entry.takeProfitPrice)) return;
+  const position = await findOpenPosition(tx, entry.accountId, entry.strategyId, entry.symbol);
+  if (!position) return;
+  const held = dec(position.quantity).abs();
+  const quantity = held.lt(entry.filledQuantity) ? plain(held) : entry.filledQuantity;
+  const protection = protectionOrders(ctx.ids, { ...entry, filledQuantity: quantity }).map((p) => ({ ...p, venueOrderId: null }));
+  await issue(rawQuery(tx), protection.map((p) => (q: RawQuery) => insertOrderRow(q, p)));
 }
 
 function differenceFill(

@@ -3,7 +3,7 @@ import { dec, plain } from "../../domain/decimal.js";
 import { fitQuantity, isValidPrice, type MarketRules } from "../../domain/market.js";
 import type { Clock } from "../../lib/clock.js";
 import { toVenueBalances, toVenueOrder, toVenueTrade } from "./ccxt-convert.js";
-import { marketRulesMap } from "./ccxt-markets.js";
+import { marketRulesMap, numberText } from "./ccxt-markets.js";
 import { CircuitBreaker, DEFAULT_BREAKER, type BreakerConfig } from "./circuit-breaker.js";
 import { DEFAULT_RETRY, realSleep, withRetry, type Random, type RetryConfig, type Sleep } from "./retry.js";
 import { submitWithRecovery, unavailableFrom } from "./submit-order.js";
@@ -188,6 +188,11 @@ export function createCcxtVenue(options: CcxtVenueOptions) {
     async fetchMyTrades(symbol: string, since?: Date): Promise<VenueRead<VenueTrade[]>> {
       const r = await read(() => ex.fetchMyTrades(symbol, since?.getTime()));
       return r.ok ? { ok: true, value: r.value.map(toVenueTrade) } : r;
+    },
+    /** The symbol's last traded price, as a decimal string (undefined when the venue gives none). */
+    async fetchLastPrice(symbol: string): Promise<VenueRead<string | undefined>> {
+      const r = await read(() => ex.fetchTicker(symbol));
+      return r.ok ? { ok: true, value: numberText(r.value.last ?? r.value.close) } : r;
     },
     async fetchBalances(): Promise<VenueRead<Map<string, VenueBalance>>> {
       const r = await read(() => ex.fetchBalance());

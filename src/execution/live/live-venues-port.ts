@@ -14,7 +14,15 @@ export type LiveVenues = {
   start(): Promise<void>;
   /** One reconciliation pass over every account, now (what start and the timer run). */
   reconcileNow(): Promise<void>;
+  /** One pass of the protection watcher over every account, now (what its timer runs). */
+  watchProtectionNow(): Promise<void>;
   stop(): Promise<void>;
 };
 
-export const NO_LIVE_VENUES: LiveVenues = { venueOf: () => undefined, start: async () => {}, reconcileNow: async () => {}, stop: async () => {} };
+export const NO_LIVE_VENUES: LiveVenues = {
+  venueOf: () => undefined,
+  start: async () => {},
+  reconcileNow: async () => {},
+  watchProtectionNow: async () => {},
+  stop: async () => {},
+};

@@ -12,6 +12,7 @@ import type { Logger } from "../../lib/logger.js";
 import type { LiveAccounts } from "../live-status.js";
 import { createCcxtVenue, type CcxtVenue } from "./ccxt-venue.js";
 import type { LiveVenues } from "./live-venues-port.js";
+import { watchProtection } from "./protection-watcher.js";
 import { reconcileOrders } from "./reconcile.js";
 
 
@@ -75,6 +76,8 @@ export function createLiveVenues(options: {
   /** The venue's receive window: a request not seen by then never will be (see ccxt-venue's ambiguousSettleMs). */
   recvWindowMs: number;
   reconcileEveryMs: number;
+  /** How often held stops and targets are checked against the venue's last price; 0: never on this instance. */
+  protectionEveryMs: number;
 }): LiveVenues {
   const { liveAccounts, clock, logger } = options;
   const settleMs = options.recvWindowMs + 1000;
@@ -85,26 +88,43 @@ export function createLiveVenues(options: {
   }
   const connected = new Set<string>();
   const marketsLoadedAt = new Map<string, number>();
-  let timer: NodeJS.Timeout | undefined;
+  const timers: NodeJS.Timeout[] = [];
   let running: Promise<void> | undefined;
-  // One pass at a time: the timer skips a beat rather than overlapping a slow exchange.
+  let watching: Promise<void> | undefined;
+  // One pass at a time: a timer skips a beat rather than overlapping a slow exchange.
   const pass = () => (running ??= reconcileAll().finally(() => (running = undefined)));
+  const watch = () => (watching ??= watchAll().finally(() => (watching = undefined)));
+  const every = (ms: number, run: () => Promise<void>, what: string) => {
+    if (ms <= 0) return;
+    const timer = setInterval(() => void run().catch((err: unknown) => logger.error({ err }, `${what} failed; will retry`)), ms);
+    timer.unref();
+    timers.push(timer);
+  };
 
   return {
     venueOf: (accountId) => venues.get(accountId),
     start: async () => {
       void pass().catch((err: unknown) => logger.error({ err }, "live accounts could not be reconciled"));
-      if (options.reconcileEveryMs > 0) {
-        timer = setInterval(() => void pass().catch((err: unknown) => logger.error({ err }, "live accounts could not be reconciled")), options.reconcileEveryMs);
-        timer.unref();
-      }
+      every(options.reconcileEveryMs, pass, "live reconciliation");
+      every(options.protectionEveryMs, watch, "live protection watch");
     },
     reconcileNow: () => pass(),
+    watchProtectionNow: () => watch(),
     stop: async () => {
-      if (timer) clearInterval(timer);
-      await running?.catch(() => {});
+      for (const timer of timers.splice(0)) clearInterval(timer);
+      await Promise.all([running?.catch(() => {}), watching?.catch(() => {})]);
     },
   };
+
+  async function watchAll(): Promise<void> {
+    for (const account of liveAccounts.accounts) {
+      const venue = venues.get(account.id);
+      // Only once connected: the markets' rules are needed to place an exit.
+      if (!venue || !connected.has(account.id)) continue;
+      const markets = await venue.loadMarkets();
+      if (markets.ok) await watchProtection({ ...options }, venue, account.id, markets.value);
+    }
+  }
 
   async function reconcileAll(): Promise<void> {
     for (const account of liveAccounts.accounts) {
