@@ -154,7 +154,7 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     },
     processing,
     tradingStates: { db: database.db, clock },
-    trading: { ...venue, logger, liveAccounts },
+    trading: { ...venue, logger, liveAccounts, liveVenues },
     limitFallback,
     liveAccounts,
     liveVenues,

@@ -1,10 +1,10 @@
-import { liveAccountIds } from "../db/repositories/accounts-repository.js";
 import { findStrategyById } from "../db/repositories/strategies-repository.js";
 import { findPositionById, type StoredPosition } from "../db/repositories/trading-repository.js";
 import type { RiskDecisionRow } from "../db/schema/risk-decisions.js";
 import type { Db } from "../db/client.js";
 import { dec, plain } from "../domain/decimal.js";
-import { placeOrder, type PlaceOrderInput } from "../execution/place-order.js";
+import type { PlaceOrderInput } from "../execution/place-order.js";
+import { placeForAccount } from "./place-for-account.js";
 import { ApiError } from "../http/errors.js";
 import { DEFAULT_RISK_LIMITS } from "../risk/limits.js";
 import { configOf } from "../strategy/strategy-service.js";
@@ -24,11 +24,8 @@ export async function closePosition({ ctx, input }: { ctx: TradingContext; input
   const position = await findPositionById(ctx.db, input.id);
   if (!position) throw new ApiError("NOT_FOUND", `no position with id ${input.id}`);
   if (position.status !== "open") throw new ApiError("CONFLICT", `position ${input.id} is already closed`);
-  if ((await liveAccountIds(ctx.db)).has(position.accountId)) {
-    // It lives at the exchange: a paper close would only move our books. Not wired yet, so refused.
-    throw new ApiError("CONFLICT", `position ${input.id} is on an exchange account; closing it through the API is not supported yet`);
-  }
-  const result = await placeOrder({ ctx, input: await closeOrderInput(ctx.db, position) });
+  // On the position's account's venue: the paper one, or its exchange (the live path).
+  const result = await placeForAccount(ctx, await closeOrderInput(ctx.db, position));
   if (!result.decision) throw new Error(`order ${result.order?.id ?? "?"} has no stored decision`);
   return {
     decision: result.decision,

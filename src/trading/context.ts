@@ -1,5 +1,6 @@
 import type { PaperVenueContext } from "../execution/paper/paper-venue.js";
 import type { LiveAccounts } from "../execution/live-status.js";
+import type { LiveVenues } from "../execution/live/live-venues-port.js";
 import type { Logger } from "../lib/logger.js";
 
 /**
@@ -10,4 +11,6 @@ export type TradingContext = PaperVenueContext & {
   logger: Logger;
   /** Absent: no live accounts are configured (tests, backtests). */
   liveAccounts?: LiveAccounts;
+  /** The exchange accounts' venues; absent or empty: every order is a paper one. */
+  liveVenues?: LiveVenues;
 };

@@ -5,7 +5,7 @@ import type { StrategyRow } from "../db/schema/strategies.js";
 import { dec, isMultipleOf } from "../domain/decimal.js";
 import type { OrderSide } from "../domain/order.js";
 import { paperMarket } from "../execution/paper/paper-markets.js";
-import { placeOrder } from "../execution/place-order.js";
+import { placeForAccount } from "./place-for-account.js";
 import { ApiError, type FieldError } from "../http/errors.js";
 import { PAPER_ACCOUNT_ID } from "../strategy/signal-handler.js";
 import { configOf } from "../strategy/strategy-service.js";
@@ -44,33 +44,28 @@ export type ManualOrderResult = {
 export async function placeManualOrder({ ctx, input }: { ctx: TradingContext; input: ManualOrderInput }): Promise<ManualOrderResult> {
   const strategy = await requireStrategy(ctx, input.strategy);
   const config = configOf(strategy);
-  // A manual order on an exchange account would need the live path (intent, venue call, booking),
-  // which manual orders do not take yet: refused rather than booked as a paper fill.
-  if (config.mode === "live") throw new ApiError("CONFLICT", `strategy '${strategy.key}' trades live; manual orders on exchange accounts are not supported yet`);
   if (!input.reduceOnly && strategy.allowedSymbols.length > 0 && !strategy.allowedSymbols.includes(input.symbol)) {
     throw invalid("symbol", `not among strategy '${strategy.key}''s allowed symbols (${strategy.allowedSymbols.join(", ")})`);
   }
   await checkProtections(ctx, input);
   // Namespaced, so a client's key can never name a close's order (close:…) or a fresh one.
   const key = input.idempotencyKey ? `idempotency:${input.idempotencyKey}` : `fresh:${ctx.ids.next("ord")}`;
-  const result = await placeOrder({
-    ctx,
-    input: {
-      accountId: config.accountId ?? PAPER_ACCOUNT_ID,
-      strategyId: strategy.id,
-      symbol: input.symbol,
-      side: input.side,
-      kind: input.kind,
-      quantity: input.quantity,
-      limitPrice: input.limitPrice,
-      reduceOnly: input.reduceOnly,
-      role: input.reduceOnly ? "exit" : "entry",
-      origin: { manualKey: key },
-      leg: 0,
-      stopLoss: input.stopLoss,
-      takeProfit: input.takeProfit,
-      limits: config.riskLimits,
-    },
+  // On the strategy's account's venue: the paper one, or its exchange (the live path).
+  const result = await placeForAccount(ctx, {
+    accountId: config.accountId ?? PAPER_ACCOUNT_ID,
+    strategyId: strategy.id,
+    symbol: input.symbol,
+    side: input.side,
+    kind: input.kind,
+    quantity: input.quantity,
+    limitPrice: input.limitPrice,
+    reduceOnly: input.reduceOnly,
+    role: input.reduceOnly ? "exit" : "entry",
+    origin: { manualKey: key },
+    leg: 0,
+    stopLoss: input.stopLoss,
+    takeProfit: input.takeProfit,
+    limits: config.riskLimits,
   });
   if (result.duplicate && result.order && !sameRequest(result.order, result.decision, strategy.id, input)) {
     throw new ApiError("CONFLICT", "this Idempotency-Key already placed a different order; use a new key for a new order");

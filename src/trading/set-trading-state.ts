@@ -1,8 +1,9 @@
 import type { Db } from "../db/client.js";
 import { lockKillSwitchExclusive } from "../db/repositories/kill-switch-lock.js";
 import { liveAccountIds } from "../db/repositories/accounts-repository.js";
-import { lockSymbols } from "../db/repositories/symbol-lock.js";
-import { openPositionsInScope, workingOrders, type ScopeFilter, type StoredPosition } from "../db/repositories/trading-repository.js";
+import { lockSymbol, lockSymbols } from "../db/repositories/symbol-lock.js";
+import { findOrderById, openPositionsInScope, workingOrders, type ScopeFilter, type StoredOrder, type StoredPosition } from "../db/repositories/trading-repository.js";
+import { bookVenueOrder } from "../execution/live/book-venue-order.js";
 import { upsertTradingState } from "../db/repositories/trading-states-repository.js";
 import type { TradingState } from "../domain/trading-state.js";
 import { cancelPaperOrders } from "../execution/paper/paper-venue.js";
@@ -10,6 +11,7 @@ import { placeOrder } from "../execution/place-order.js";
 import { ApiError } from "../http/errors.js";
 import { getTradingState, requireScopeExists, scopeKey, type TradingStateScope, type TradingStateView } from "../risk/trading-state-store.js";
 import { closeOrderInput } from "./close-position.js";
+import { placeForAccount } from "./place-for-account.js";
 import type { TradingContext } from "./context.js";
 
 /** One position the flatten tried to close: reason is null exactly when it is now flat. */
@@ -39,30 +41,76 @@ export async function setTradingState({ ctx, input }: { ctx: TradingContext; inp
   }
   const key = scopeKey(input.target);
   const filter = scopeFilter(input.target);
+  const live = await liveAccountIds(ctx.db);
+  // An exchange account's positions close at its exchange, and a venue call cannot sit inside the
+  // locked transaction: they are closed first, through the live path, judged (like the paper ones)
+  // by the state in force before this call.
+  const liveOutcomes: FlattenOutcome[] = [];
+  if (input.flatten) {
+    for (const position of (await openPositionsInScope(ctx.db, filter)).filter((p) => live.has(p.accountId))) {
+      liveOutcomes.push(await flattenLivePosition(ctx, position));
+    }
+  }
   const flattened = await ctx.db.transaction(async (tx) => {
     await lockKillSwitchExclusive(tx);
-    const open = input.flatten ? await openPositionsInScope(tx, filter) : [];
+    const open = input.flatten ? (await openPositionsInScope(tx, filter)).filter((p) => !live.has(p.accountId)) : [];
     const working = input.state === "HALTED" ? await workingOrders(tx, filter) : [];
     // Every symbol lock up front, in order: a price event holding one of them cannot deadlock with us.
     await lockSymbols(tx, [...open.map((p) => p.symbol), ...working.map((o) => o.symbol)]);
-    // An exchange account's orders and positions live at the exchange: marking them cancelled or
-    // closed here would only make our books lie. Until cancels and closes go through the venue, the
-    // halt stops their new orders (the risk engine reads the state) and leaves the rest as it is.
-    const live = await liveAccountIds(tx);
     const outcomes: FlattenOutcome[] = [];
-    for (const position of open) {
-      outcomes.push(live.has(position.accountId) ? { positionId: position.id, orderId: null, reason: "LIVE_FLATTEN_NOT_SUPPORTED" } : await flattenPosition(ctx, tx, position));
-    }
+    for (const position of open) outcomes.push(await flattenPosition(ctx, tx, position));
     const now = ctx.clock.now();
     await upsertTradingState(tx, { scope: key.scope, scopeId: key.id, state: input.state, reason: input.reason, changedBy: input.actor, changedAt: now });
-    // HALTED allows nothing but cancels: the paper orders still working in the scope are cancelled with it.
+    // HALTED allows nothing but cancels: the orders still working in the scope are cancelled with it;
+    // here, those only we hold (paper orders, and the stops and targets held for exchange accounts).
     if (input.state === "HALTED") {
-      const paperOrders = (await workingOrders(tx, filter)).filter((o) => !live.has(o.accountId));
-      await cancelPaperOrders(tx, paperOrders, now, "TRADING_HALTED");
+      const ours = (await workingOrders(tx, filter)).filter((o) => !live.has(o.accountId) || o.venueOrderId === null);
+      await cancelPaperOrders(tx, ours.filter((o) => o.status !== "new"), now, "TRADING_HALTED");
     }
     return outcomes;
   });
-  return { ...(await getTradingState({ ctx, input: input.target })), flattened };
+  // Then, with the halt in force, the orders working at an exchange are cancelled there.
+  if (input.state === "HALTED") await cancelAtExchanges(ctx, (await workingOrders(ctx.db, filter)).filter((o) => live.has(o.accountId) && o.venueOrderId !== null));
+  return { ...(await getTradingState({ ctx, input: input.target })), flattened: [...liveOutcomes, ...flattened] };
+}
+
+/** An exchange position's close, through the live path; a failure is reported and never stops the halt. */
+async function flattenLivePosition(ctx: TradingContext, position: StoredPosition): Promise<FlattenOutcome> {
+  const positionId = position.id;
+  try {
+    const { decision, order } = await placeForAccount(ctx, await closeOrderInput(ctx.db, position));
+    if (!order) return { positionId, orderId: null, reason: decision?.reason ?? "DENIED" };
+    if (order.status === "filled") return { positionId, orderId: order.id, reason: null };
+    return { positionId, orderId: order.id, reason: order.rejectReason ?? `ORDER_${order.status.toUpperCase()}` };
+  } catch (err) {
+    ctx.logger.error({ err, positionId }, "flatten: closing the exchange position failed");
+    return { positionId, orderId: null, reason: "FLATTEN_FAILED" };
+  }
+}
+
+/**
+ * Cancels working orders at their exchange and books what the exchange answers (cancelled, with
+ * any fill it had made). One the exchange cannot cancel now is logged; reconciliation books its
+ * final state later.
+ */
+async function cancelAtExchanges(ctx: TradingContext, orders: readonly StoredOrder[]): Promise<void> {
+  for (const order of orders) {
+    const venue = ctx.liveVenues?.venueOf(order.accountId);
+    if (!venue || order.venueOrderId === null) continue;
+    const cancelled = await venue.cancelOrder(order.venueOrderId, order.symbol);
+    if (!cancelled.ok) {
+      ctx.logger.warn({ orderId: order.id, reason: cancelled.error.reason }, "halt: the exchange did not cancel the order now; reconciliation will");
+      continue;
+    }
+    const markets = await venue.loadMarkets();
+    await ctx.db.transaction(async (tx) => {
+      await lockSymbol(tx, order.symbol);
+      const current = await findOrderById(tx, order.id);
+      if (current && ["submitted", "partially_filled"].includes(current.status)) {
+        await bookVenueOrder(tx, ctx, current, cancelled.value, markets.ok ? markets.value.get(order.symbol) : undefined, ctx.clock.now());
+      }
+    });
+  }
 }
 
 /** The positions and orders a state reaches: the global one reaches all of them. */

@@ -22,6 +22,9 @@ let strategy: CreatedStrategy;
 let wrongKeyStrategy: CreatedStrategy;
 let env: Record<string, string>;
 
+/** The test exchange's amount steps (tests/exchange/markets.ts). */
+const STEP: Record<string, number> = { "BTC/USDT": 0.00001, "ETH/USDT": 0.0001 };
+
 const orderPosts = () => exchange.requests().filter((r) => r.method === "POST" && r.path === "/api/v3/order");
 
 beforeAll(async () => {
@@ -173,18 +176,31 @@ describe("live trading through ccxt against the local exchange", () => {
     }
   });
 
-  it("halting a live account stops its new orders but never marks its exchange orders or positions closed locally", async () => {
+  it("halting a live account with flatten closes its positions and cancels its orders at the exchange", async () => {
     const limits = await createStrategy(t, { mode: "live", accountId: "binance-local", defaultOrderType: { type: "limit", offsetBps: "100" }, riskLimits: OPEN_LIMITS });
     const resting = await sendAlert(t, limits, { ticker: "BTCUSDT", action: "buy", quantity: "0.001", price: "50000" });
     const [order] = resting.trace.orders as unknown as Array<{ id: string; status: string }>;
     expect(order?.status).toBe("submitted");
+    const stored = (await t.http.get(`/v1/orders/${order?.id}`).set(t.auth())).body;
+    const openBefore = (await t.http.get("/v1/positions?status=open&limit=500").set(t.auth())).body.data as Array<{ accountId: string; id: string }>;
+    const livePositions = openBefore.filter((p) => p.accountId === "binance-local");
+    expect(livePositions.length).toBeGreaterThan(0);
+    const posts = orderPosts().length;
+
     const halt = await t.http.put("/v1/accounts/binance-local/trading-state").set(t.auth()).send({ state: "HALTED", reason: "drill", flatten: true });
-    expect(halt.status).toBe(200);
-    expect(halt.body.flattened.length).toBeGreaterThan(0);
-    for (const f of halt.body.flattened) expect(f).toMatchObject({ orderId: null, reason: "LIVE_FLATTEN_NOT_SUPPORTED" });
-    // Still working at the exchange, so still working in our books.
-    expect((await t.http.get(`/v1/orders/${order?.id}`).set(t.auth())).body.status).toBe("submitted");
     try {
+      expect(halt.status).toBe(200);
+      // Every live position closed by a reduce-only market order at the exchange.
+      expect(halt.body.flattened).toHaveLength(livePositions.length);
+      for (const f of halt.body.flattened) expect(f).toMatchObject({ orderId: expect.any(String), reason: null });
+      expect(orderPosts().length).toBe(posts + livePositions.length);
+      // What is left is dust: the commissions taken in the coin leave less than one amount step, which
+      // no exchange order can sell. The position stays open with it, as the exchange's balance does.
+      const openAfter = (await t.http.get("/v1/positions?status=open&limit=500").set(t.auth())).body.data as Array<{ accountId: string; symbol: string; quantity: string }>;
+      for (const p of openAfter.filter((x) => x.accountId === "binance-local")) expect(Number(p.quantity), p.symbol).toBeLessThan(STEP[p.symbol] ?? 0);
+      // The resting limit is cancelled at the exchange, and then in our books.
+      expect(exchange.orders().find((o) => o.clientOrderId === stored.clientOrderId)?.status).toBe("CANCELED");
+      expect((await t.http.get(`/v1/orders/${order?.id}`).set(t.auth())).body.status).toBe("cancelled");
       const denied = await sendAlert(t, limits, { ticker: "ETHUSDT", action: "buy", quantity: "0.1", price: "3000" });
       expect(denied.trace.decisions).toMatchObject([{ outcome: "denied", reason: "TRADING_HALTED" }]);
     } finally {
@@ -193,13 +209,18 @@ describe("live trading through ccxt against the local exchange", () => {
     }
   });
 
-  it("refuses, rather than books as paper, what the live path does not do yet: manual orders, API closes, limit timeouts", async () => {
+  it("takes manual orders and API closes on an exchange account through the live path; limit timeouts leave live limits alone", async () => {
     const manual = await t.http.post("/v1/orders").set(t.auth()).send({ strategy: strategy.key, symbol: "BTC/USDT", side: "buy", kind: "market", quantity: "0.001" });
-    expect(manual.status).toBe(409);
-    const positions = (await t.http.get(`/v1/positions?strategy=${strategy.id}&status=open`).set(t.auth())).body.data as Array<{ id: string }>;
-    expect(positions.length).toBeGreaterThan(0);
-    const close = await t.http.post(`/v1/positions/${positions[0]?.id}/close`).set(t.auth()).send();
-    expect(close.status).toBe(409);
+    expect(manual.status, JSON.stringify(manual.body)).toBe(201);
+    expect(manual.body.order).toMatchObject({ status: "filled", accountId: "binance-local" });
+    expect(exchange.orders().filter((o) => o.clientOrderId === manual.body.order.clientOrderId)).toHaveLength(1);
+    const positions = (await t.http.get(`/v1/positions?strategy=${strategy.id}&status=open`).set(t.auth())).body.data as Array<{ id: string; symbol: string }>;
+    const btc = positions.find((p) => p.symbol === "BTC/USDT");
+    const close = await t.http.post(`/v1/positions/${btc?.id}/close`).set(t.auth()).send();
+    expect(close.status, JSON.stringify(close.body)).toBe(200);
+    expect(Number(close.body.position.quantity)).toBeLessThan(STEP["BTC/USDT"] ?? 0); // dust, as above
+    expect(exchange.orders().filter((o) => o.clientOrderId === close.body.order.clientOrderId)).toHaveLength(1);
+
     const timed = await createStrategy(t, {
       mode: "live", accountId: "binance-local", defaultOrderType: { type: "limit", offsetBps: "100" }, limitFallback: { afterSeconds: 1, to: "market" }, riskLimits: OPEN_LIMITS,
     });
@@ -208,24 +229,6 @@ describe("live trading through ccxt against the local exchange", () => {
     await t.services.limitFallback.sweepOnce();
     const id = (resting.trace.orders[0] as unknown as { id: string }).id;
     expect((await t.http.get(`/v1/orders/${id}`).set(t.auth())).body.status).toBe("submitted");
-  });
-
-  it("moves the account to REDUCING when the exchange holds less than our positions say, and shows the mismatch", async () => {
-    const held = exchange.balance("BTC").free;
-    exchange.adjustBalance("BTC", `-${held}`);
-    try {
-      await t.services.liveVenues.reconcileNow();
-      const account = (await t.http.get("/v1/accounts/binance-local").set(t.auth())).body;
-      expect(account.reconciliation).toMatchObject({ status: "mismatch" });
-      expect(account.reconciliation.detail).toContain("BTC");
-      const state = (await t.http.get("/v1/accounts/binance-local/trading-state").set(t.auth())).body;
-      expect(state).toMatchObject({ state: "REDUCING", reason: "POSITION_MISMATCH", changedBy: "venue" });
-    } finally {
-      exchange.adjustBalance("BTC", held);
-      await t.http.put("/v1/accounts/binance-local/trading-state").set(t.auth()).send({ state: "ACTIVE", reason: "resolved" });
-    }
-    await t.services.liveVenues.reconcileNow();
-    expect((await t.http.get("/v1/accounts/binance-local").set(t.auth())).body.reconciliation.status).not.toBe("mismatch");
   });
 
   it("books at start an order that filled at the exchange while the gateway was stopped", async () => {

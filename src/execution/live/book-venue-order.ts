@@ -7,7 +7,8 @@ import type { MarketRules } from "../../domain/market.js";
 import type { Fill } from "../../domain/order.js";
 import type { IdSource } from "../../lib/ids.js";
 import { issue, planFillBooking, protectionOrders } from "../paper/paper-booking.js";
-import type { VenueOrder } from "./types.js";
+import type { CcxtVenue } from "./ccxt-venue.js";
+import type { VenueFee, VenueOrder } from "./types.js";
 import { orderStatusOf } from "./venue-fills.js";
 
 /**
@@ -98,4 +99,17 @@ function differenceFill(
     liquidity: order.kind === "market" ? "taker" : "maker",
     filledAt: at,
   };
+}
+
+/**
+ * An order read back from the venue (fetchOrder) carries no fees on some exchanges (Binance's query
+ * answer has no fills): when it filled and has none, its trades are read for them, so the booked
+ * fill is net of a base-asset commission like one booked from the order's first answer.
+ */
+export async function withTradeFees(venue: CcxtVenue, order: StoredOrder, venueOrder: VenueOrder): Promise<VenueOrder> {
+  if (venueOrder.fees.length > 0 || !dec(venueOrder.filled || "0").gt(order.filledQuantity)) return venueOrder;
+  const trades = await venue.fetchMyTrades(order.symbol, order.createdAt);
+  if (!trades.ok) return venueOrder;
+  const fees = trades.value.filter((t) => t.venueOrderId === venueOrder.venueOrderId && t.fee).map((t) => t.fee as VenueFee);
+  return { ...venueOrder, fees };
 }

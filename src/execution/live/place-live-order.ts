@@ -12,7 +12,7 @@ import { signalIdOf } from "../client-order-id.js";
 import { decideOrder } from "../decide-order.js";
 import type { PlaceOrderInput, PlaceOrderResult } from "../place-order.js";
 import type { CcxtVenue } from "./ccxt-venue.js";
-import { bookVenueOrder } from "./book-venue-order.js";
+import { bookVenueOrder, withTradeFees } from "./book-venue-order.js";
 import type { SubmitResult } from "./types.js";
 
 /** The venue refused the account itself: retrying cannot help. */
@@ -55,7 +55,10 @@ export async function placeLiveOrder(ctx: LiveOrderContext, venue: CcxtVenue, in
     reduceOnly: order.reduceOnly,
     mayExist: intent.resumed,
   });
-  const applied = await ctx.db.transaction((tx) => applyVenueResult(tx, ctx, order, result, rules));
+  // An order found by lookup (after an ambiguous send) comes back without its fills' fees on some
+  // venues: read them from its trades first, outside the transaction.
+  const answer = result.status === "accepted" ? { ...result, order: await withTradeFees(venue, order, result.order) } : result;
+  const applied = await ctx.db.transaction((tx) => applyVenueResult(tx, ctx, order, answer, rules));
   return { decision: intent.decision, order: applied, duplicate: intent.resumed };
 }
 

@@ -1,15 +1,13 @@
 import type { Db } from "../../db/client.js";
 import { unsettledOrdersOfAccount } from "../../db/repositories/live-orders-repository.js";
 import { lockSymbol } from "../../db/repositories/symbol-lock.js";
-import { findOrderById, updateOrder, type StoredOrder } from "../../db/repositories/trading-repository.js";
-import { dec } from "../../domain/decimal.js";
+import { findOrderById, updateOrder } from "../../db/repositories/trading-repository.js";
 import type { MarketRules } from "../../domain/market.js";
 import type { Clock } from "../../lib/clock.js";
 import type { IdSource } from "../../lib/ids.js";
 import type { Logger } from "../../lib/logger.js";
-import { bookVenueOrder } from "./book-venue-order.js";
+import { bookVenueOrder, withTradeFees } from "./book-venue-order.js";
 import type { CcxtVenue } from "./ccxt-venue.js";
-import type { VenueFee, VenueOrder } from "./types.js";
 
 export type ReconcileContext = { db: Db; clock: Clock; ids: IdSource; logger: Logger };
 
@@ -67,17 +65,4 @@ export async function reconcileOrders(
     }
   }
   return outcome;
-}
-
-/**
- * An order read back from the venue (fetchOrder) carries no fees on some exchanges (Binance's query
- * answer has no fills): when it filled and has none, its trades are read for them, so the booked
- * fill is net of a base-asset commission like one booked from the order's first answer.
- */
-async function withTradeFees(venue: CcxtVenue, order: StoredOrder, venueOrder: VenueOrder): Promise<VenueOrder> {
-  if (venueOrder.fees.length > 0 || !dec(venueOrder.filled || "0").gt(order.filledQuantity)) return venueOrder;
-  const trades = await venue.fetchMyTrades(order.symbol, order.createdAt);
-  if (!trades.ok) return venueOrder;
-  const fees = trades.value.filter((t) => t.venueOrderId === venueOrder.venueOrderId && t.fee).map((t) => t.fee as VenueFee);
-  return { ...venueOrder, fees };
 }
