@@ -106,6 +106,7 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
           recvWindowMs: config.EXCHANGE_RECV_WINDOW_MS,
           reconcileEveryMs: config.EXCHANGE_RECONCILE_MS,
           protectionEveryMs: config.EXCHANGE_PROTECTION_POLL_MS,
+          deadManMs: config.EXCHANGE_DEAD_MAN_MS,
         })
       : NO_LIVE_VENUES);
   const limitFallback = createLimitFallbackSweeper({ ctx: { ...venue, logger }, intervalMs: config.LIMIT_FALLBACK_SWEEP_MS });

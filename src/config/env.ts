@@ -85,6 +85,7 @@ export const envSchema = z.object({
   EXCHANGE_RECV_WINDOW_MS: integer(1000, 60_000).default(5000),
   EXCHANGE_RECONCILE_MS: integer(0, 3_600_000).default(30_000),
   EXCHANGE_PROTECTION_POLL_MS: integer(0, 60_000).default(1000),
+  EXCHANGE_DEAD_MAN_MS: integer(0, 600_000).default(60_000),
   PAPER_STARTING_CASH: decimalText.default("10000"),
   PAPER_SLIPPAGE_BPS: decimalText.default("5"),
   PAPER_MAKER_FEE_BPS: decimalText.default("10"),

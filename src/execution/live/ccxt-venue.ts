@@ -189,6 +189,15 @@ export function createCcxtVenue(options: CcxtVenueOptions) {
       const r = await read(() => ex.fetchMyTrades(symbol, since?.getTime()));
       return r.ok ? { ok: true, value: r.value.map(toVenueTrade) } : r;
     },
+    /**
+     * Arms (or re-arms) the venue's dead-man's switch: unless called again within `timeoutMs`, the
+     * venue cancels every open order of the account. false when the venue has no such switch.
+     */
+    async armDeadManSwitch(timeoutMs: number): Promise<VenueRead<boolean>> {
+      if (!ex.has["cancelAllOrdersAfter"]) return { ok: true, value: false };
+      const r = await read(() => ex.cancelAllOrdersAfter(timeoutMs));
+      return r.ok ? { ok: true, value: true } : r;
+    },
     /** The symbol's last traded price, as a decimal string (undefined when the venue gives none). */
     async fetchLastPrice(symbol: string): Promise<VenueRead<string | undefined>> {
       const r = await read(() => ex.fetchTicker(symbol));

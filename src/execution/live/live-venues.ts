@@ -78,6 +78,8 @@ export function createLiveVenues(options: {
   reconcileEveryMs: number;
   /** How often held stops and targets are checked against the venue's last price; 0: never on this instance. */
   protectionEveryMs: number;
+  /** The dead-man's switch's timeout where the venue has one (refreshed at a quarter of it); 0: off. */
+  deadManMs: number;
 }): LiveVenues {
   const { liveAccounts, clock, logger } = options;
   const settleMs = options.recvWindowMs + 1000;
@@ -107,6 +109,10 @@ export function createLiveVenues(options: {
       void pass().catch((err: unknown) => logger.error({ err }, "live accounts could not be reconciled"));
       every(options.reconcileEveryMs, pass, "live reconciliation");
       every(options.protectionEveryMs, watch, "live protection watch");
+      if (options.deadManMs > 0) {
+        void armAll().catch((err: unknown) => logger.error({ err }, "dead-man's switch could not be armed"));
+        every(Math.max(1000, Math.floor(options.deadManMs / 4)), armAll, "dead-man's switch refresh");
+      }
     },
     reconcileNow: () => pass(),
     watchProtectionNow: () => watch(),
@@ -115,6 +121,18 @@ export function createLiveVenues(options: {
       await Promise.all([running?.catch(() => {}), watching?.catch(() => {})]);
     },
   };
+
+  /**
+   * While this instance runs, each venue that has a dead-man's switch is told to cancel the
+   * account's open orders if it does not hear from us again within deadManMs: a gateway that dies
+   * leaves no orders working unwatched for long. Refreshed at a quarter of the timeout.
+   */
+  async function armAll(): Promise<void> {
+    for (const [accountId, venue] of venues) {
+      const armed = await venue.armDeadManSwitch(options.deadManMs);
+      if (!armed.ok) logger.warn({ accountId, reason: armed.error.reason }, "dead-man's switch refresh failed; will retry");
+    }
+  }
 
   async function watchAll(): Promise<void> {
     for (const account of liveAccounts.accounts) {
