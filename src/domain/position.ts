@@ -105,6 +105,11 @@ export function applyFill(position: Position | undefined, fill: Fill, rules: Mar
 /** (quantity × mark − costBasis) × contractSize; a closed position has none. */
 export function unrealizedPnl(position: Position, markPrice: DecimalLike, rules: MarketRules): string {
   if (position.symbol !== rules.symbol) throw new RangeError(`rules for ${rules.symbol} cannot value a ${position.symbol} position`);
+  return unrealizedPnlAt(position, markPrice);
+}
+
+/** The same from the position alone: it carries its contract size, whatever venue lists the market. */
+export function unrealizedPnlAt(position: Position, markPrice: DecimalLike): string {
   if (position.status === "closed") return "0";
   return plain(dec(position.quantity).mul(markPrice).sub(position.costBasis).mul(position.contractSize));
 }

@@ -1,11 +1,10 @@
 import { dec, plain } from "../domain/decimal.js";
 import { equity as accountEquity } from "../domain/account.js";
 import type { MarketRules } from "../domain/market.js";
-import { unrealizedPnl } from "../domain/position.js";
+import { unrealizedPnlAt } from "../domain/position.js";
 import type { TradingState } from "../domain/trading-state.js";
 import { utcDay } from "../lib/clock.js";
 import type { OrderSnapshot } from "../db/repositories/order-snapshot-repository.js";
-import { paperMarket } from "../execution/paper/paper-markets.js";
 import type { RiskLimits } from "./limits.js";
 import type { ReasonCode } from "./reason-codes.js";
 import type { RiskContext } from "./types.js";
@@ -44,11 +43,9 @@ export function riskContextFrom(
   const mark = (symbol: string) => prices.get(symbol)?.price ?? "0";
   const marks = Object.fromEntries(open.map((p) => [p.symbol, mark(p.symbol)]));
   const equity = accountEquity({ id: account.id, currency: account.currency, startingCash: account.startingCash, cash: account.cash, fees: account.fees }, open, marks);
+  // Every open position counts, on whatever venue it trades: the daily loss includes them all.
   let unrealized = dec(0);
-  for (const p of open) {
-    const rules = paperMarket(p.symbol);
-    if (rules) unrealized = unrealized.plus(unrealizedPnl(p, mark(p.symbol), rules));
-  }
+  for (const p of open) unrealized = unrealized.plus(unrealizedPnlAt(p, mark(p.symbol)));
   const snapshotOf = (p: (typeof open)[number]) => ({ symbol: p.symbol, quantity: p.quantity, markPrice: mark(p.symbol), contractSize: p.contractSize });
   const netBySymbol = new Map<string, (typeof open)[number]>();
   for (const p of open) {
