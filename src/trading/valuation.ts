@@ -2,8 +2,7 @@ import type { Db } from "../db/client.js";
 import { lastPrices, toPosition } from "../db/repositories/trading-repository.js";
 import type { PositionRow } from "../db/schema/positions.js";
 import { dec } from "../domain/decimal.js";
-import { unrealizedPnl } from "../domain/position.js";
-import { paperMarket } from "../execution/paper/paper-markets.js";
+import { unrealizedPnlAt } from "../domain/position.js";
 
 export const POSITION_SIDES = ["long", "short", "flat"] as const;
 export type PositionSide = (typeof POSITION_SIDES)[number];
@@ -29,12 +28,12 @@ export async function marksFor(db: Db, rows: readonly PositionRow[]): Promise<Ma
   return new Map([...prices].map(([symbol, p]) => [symbol, p.price]));
 }
 
-/** Values a position at its mark; never guesses a mark or market rules it does not have (invariant 4). */
+/** Values a position at its mark; never guesses a mark it does not have (invariant 4). */
 export function valuePosition(row: PositionRow, marks: ReadonlyMap<string, string>): ValuedPosition {
   const side = sideOf(row.quantity);
   if (row.status !== "open") return { position: row, side, markPrice: null, unrealizedPnl: "0" };
   const markPrice = marks.get(row.symbol) ?? null;
-  const rules = paperMarket(row.symbol);
-  const unrealized = markPrice !== null && rules ? unrealizedPnl(toPosition(row), markPrice, rules) : null;
+  // The position carries its contract size: any venue's position can be valued at its mark.
+  const unrealized = markPrice !== null ? unrealizedPnlAt(toPosition(row), markPrice) : null;
   return { position: row, side, markPrice, unrealizedPnl: unrealized };
 }
