@@ -1,0 +1,10 @@
+export { Sma, sma } from "./sma.js";
+export { Ema, ema } from "./ema.js";
+export { Rsi, rsi } from "./rsi.js";
+export { Macd, macd } from "./macd.js";
+export type { MacdValue, MacdSeries } from "./macd.js";
+export { BollingerBands, bollinger } from "./bollinger.js";
+export type { BollingerValue, BollingerSeries } from "./bollinger.js";
+export { Atr, atr } from "./atr.js";
+export type { HighLowClose } from "./atr.js";
+export { WilderAverage } from "./wilder.js";
