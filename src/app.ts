@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { OpenAPIHono } from "@hono/zod-openapi";
+import { except } from "hono/combine";
 import { requestId } from "hono/request-id";
 import type { Services } from "./container.js";
 import { buildOpenApiDocument, registerDocumentComponents } from "./http/document.js";
@@ -11,6 +12,8 @@ import { securityHeaders } from "./http/middleware/security-headers.js";
 import { notFound, onError, validationHook } from "./http/on-error.js";
 import { registerAccountRoutes } from "./http/routes/accounts/index.js";
 import { registerApiKeyRoutes } from "./http/routes/api-keys/index.js";
+import { isCandleImport } from "./http/routes/candles/import-candles.js";
+import { registerCandleRoutes } from "./http/routes/candles/index.js";
 import { registerDocsRoutes } from "./http/routes/docs/index.js";
 import { registerHealthRoutes } from "./http/routes/health/index.js";
 import { registerOrderRoutes } from "./http/routes/orders/index.js";
@@ -40,6 +43,7 @@ function registerRoutes(app: OpenAPIHono) {
   registerOrderRoutes(app);
   registerPositionRoutes(app);
   registerAccountRoutes(app);
+  registerCandleRoutes(app);
 }
 
 /** Builds the HTTP application over already-built services. Never listens. */
@@ -60,8 +64,9 @@ export function createApp(services: Services): OpenAPIHono {
   });
   app.use(requestLog({ logger: services.logger }));
   app.use(securityHeaders());
-  app.use(limitBody(services.config.BODY_LIMIT_BYTES));
-  app.use("/v1/*", requireJsonBody(), authenticate({ skip: isSignedSignalRequest }));
+  // A candle import is a CSV of megabytes: its route checks the media type and its own, larger limit.
+  app.use(except(isCandleImport, limitBody(services.config.BODY_LIMIT_BYTES)));
+  app.use("/v1/*", except(isCandleImport, requireJsonBody()), authenticate({ skip: isSignedSignalRequest }));
   registerRoutes(app);
   app.onError(onError(services.logger));
   app.notFound(notFound);

@@ -23,6 +23,7 @@ import { ensurePaperAccount } from "./execution/paper/paper-account.js";
 import { createLiveAccounts, type LiveAccounts } from "./execution/live-status.js";
 import { registerExchangeAccounts } from "./trading/register-exchange-accounts.js";
 import { handleSignal, PAPER_ACCOUNT_ID } from "./strategy/signal-handler.js";
+import type { MarketDataContext } from "./market-data/context.js";
 
 /** Everything a request handler may use, built once at boot and handed to createApp. */
 export type Services = {
@@ -45,6 +46,8 @@ export type Services = {
   readonly liveAccounts: LiveAccounts;
   /** The exchange accounts' venues (none unless exchange accounts are configured). */
   readonly liveVenues: LiveVenues;
+  /** The candle store: CSV import and reads. */
+  readonly marketData: MarketDataContext;
   /** Releases what the container opened besides the database (Redis). */
   readonly closeExtras: () => Promise<void>;
 };
@@ -159,6 +162,7 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     limitFallback,
     liveAccounts,
     liveVenues,
+    marketData: { db: database.db },
     closeExtras: async () => {
       await liveVenues.stop();
       await redis?.quit().catch(() => {});

@@ -46,6 +46,8 @@ export const envSchema = z.object({
     z.string().min(32, { error: "must be at least 32 characters (generate one with: openssl rand -hex 32)" }),
   ),
   BODY_LIMIT_BYTES: integer(1024, 64 * 1024 * 1024).default(64 * 1024),
+  // POST /v1/candles/import only: the CSV is streamed, so this bounds the upload, not memory.
+  CANDLE_IMPORT_BODY_LIMIT_BYTES: integer(1024, 1024 * 1024 * 1024).default(64 * 1024 * 1024),
   SHUTDOWN_TIMEOUT_MS: integer(0, 600_000).default(10_000),
   PUBLIC_URL: optionalString(
     z.string().refine((v) => /^https?:\/\//.test(v) && URL.canParse(v), { error: "must be an http:// or https:// URL" }),

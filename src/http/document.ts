@@ -12,6 +12,7 @@ export const DOCUMENT_TAGS = [
   { name: "orders", description: "Orders in every state, with their fills." },
   { name: "positions", description: "Open and closed positions, valued at the last prices." },
   { name: "accounts", description: "Balances, equity, PnL and venue health." },
+  { name: "candles", description: "OHLCV candles for backtests: CSV import with a data quality report, and reads." },
 ];
 
 /** Declares what the routes reference but do not define: the bearer scheme. Call once per app. */

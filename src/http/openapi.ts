@@ -23,7 +23,7 @@ const DESCRIPTIONS: Record<ErrorCode, string> = {
   NOT_FOUND: "No such resource.",
   CONFLICT: "The request conflicts with the resource's current state.",
   PAYLOAD_TOO_LARGE: "The request body exceeds the configured limit.",
-  UNSUPPORTED_MEDIA_TYPE: "The request body is not application/json.",
+  UNSUPPORTED_MEDIA_TYPE: "The request body is not of the operation's media type (application/json; text/csv for candle imports).",
   RATE_LIMITED: "Too many requests; retry after the Retry-After header.",
   SERVICE_UNAVAILABLE: "A dependency is unavailable; retry later.",
   INTERNAL: "An unexpected error; quote the request id when reporting it.",

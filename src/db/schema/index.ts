@@ -10,3 +10,4 @@ export * from "./orders.js";
 export * from "./positions.js";
 export * from "./risk-decisions.js";
 export * from "./account-daily-pnl.js";
+export * from "./candles.js";
