@@ -7,6 +7,10 @@ import { startTestApp, type TestApp } from "../helpers/harness.js";
 // After the harness: it loads the app (and zod's OpenAPI extension) first, as the gateway does.
 import { parseConfig } from "../../src/config/env.js";
 import { buildContainer } from "../../src/container.js";
+import { createCcxtVenue } from "../../src/execution/live/ccxt-venue.js";
+import { exchangeClient } from "../../src/execution/live/live-venues.js";
+import { placeLiveOrder } from "../../src/execution/live/place-live-order.js";
+import { RiskLimitsSchema } from "../../src/risk/limits.js";
 import { createStrategy, type CreatedStrategy } from "../helpers/strategies.js";
 import { sendAlert, waitProcessed } from "../helpers/trading.js";
 
@@ -14,6 +18,7 @@ import { sendAlert, waitProcessed } from "../helpers/trading.js";
 // real binance class (signing, parsing, error mapping), → fill → position.
 const KEY = "live-itest-key-3b9d2f7a61";
 const SECRET = "live-itest-secret-8c4e1a0f95d2";
+const DEFAULT_RISK_LIMITS_OPEN = RiskLimitsSchema.parse({ maxOpenPositions: null, maxGrossExposureMultiple: null, maxOrdersPerMinute: null, maxDailyLossPercent: null });
 const OPEN_LIMITS = { maxOpenPositions: null, maxGrossExposureMultiple: null, maxOrdersPerMinute: null, maxDailyLossPercent: null };
 
 let exchange: TestExchange;
@@ -114,6 +119,39 @@ describe("live trading through ccxt against the local exchange", () => {
     const lookups = exchange.requests().filter((r) => r.method === "GET" && r.path === "/api/v3/order" && r.query.includes(stored.clientOrderId));
     expect(lookups.length).toBeGreaterThanOrEqual(1);
   });
+
+  it("an intent whose outcome was never confirmed is only looked up when its signal runs again, never sent twice", async () => {
+    // A venue of its own (same account, same exchange): its breaker and retries are this test's.
+    const account = { id: "binance-local", name: "binance-local", exchange: "binance", apiKeyEnv: "LIVE_ITEST_KEY", secretEnv: "LIVE_ITEST_SECRET", sandbox: false, marketType: "spot" as const, apiBaseUrl: exchange.url, currency: "USDT" };
+    const venue = createCcxtVenue({
+      exchange: exchangeClient(account, { apiKey: KEY, secret: SECRET }, 1000, 1000),
+      accountId: "binance-local",
+      clock: t.services.clock,
+      retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1 },
+      breaker: { failureThreshold: 100, coolDownMs: 1 },
+      ambiguousSettleMs: 60_000,
+    });
+    const ctx = { db: t.services.database.db, clock: t.services.clock, ids: t.services.ids, logger: t.logs.logger };
+    const markets = await venue.loadMarkets();
+    const rules = markets.ok ? markets.value.get("ETH/USDT") : undefined;
+    const input = {
+      accountId: "binance-local", strategyId: strategy.id, symbol: "ETH/USDT", side: "buy" as const, kind: "market" as const, quantity: "0.02",
+      reduceOnly: false, role: "entry" as const, origin: { manualKey: `resume-${Date.now()}` }, leg: 0, limits: DEFAULT_RISK_LIMITS_OPEN,
+      reference: { price: "3000", observedAt: new Date() },
+    };
+    // The exchange takes the order but every answer after it is lost: the outcome stays unknown.
+    exchange.faults.acceptThenTimeout();
+    exchange.faults.latency(2_000, { times: 10, match: { method: "GET", path: "/api/v3/order" } });
+    const first = await placeLiveOrder(ctx, venue, input, rules);
+    expect(first.order).toMatchObject({ status: "new" });
+    exchange.faults.clear();
+    const posts = orderPosts().length;
+    // Run again (a restart, a claim taken over): looked up, found, booked; nothing new is sent.
+    const again = await placeLiveOrder(ctx, venue, input, rules);
+    expect(again.order).toMatchObject({ id: first.order?.id, status: "filled", filledQuantity: "0.02" });
+    expect(orderPosts().length).toBe(posts);
+    expect(exchange.orders().filter((o) => o.clientOrderId === first.order?.clientOrderId)).toHaveLength(1);
+  }, 30_000);
 
   it("waits out a 429 and places the order once", async () => {
     exchange.faults.rateLimited(1);

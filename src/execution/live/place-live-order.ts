@@ -34,8 +34,8 @@ type Intent =
  *    the intent is on record before anything is sent.
  * 2. The venue call, outside any transaction: the adapter fits the quantity to the venue's rules,
  *    retries what is transient, and after an ambiguous failure looks the order up by its client
- *    order id before sending again. An order found still `new` (a crash after step 1) is sent with
- *    `mayExist`, so the adapter looks first.
+ *    order id before sending again. An order found still `new` (a crash after step 1, or a claim
+ *    taken over) is only looked up: see lookUp.
  * 3. Under the symbol's lock, the venue's answer: the order's status, its fill (position, cash,
  *    fees, today's PnL, booked as paper books them), or the rejection's reason. An authentication
  *    failure halts the account. An outcome the venue could not confirm leaves the order `new`.
@@ -44,7 +44,7 @@ export async function placeLiveOrder(ctx: LiveOrderContext, venue: CcxtVenue, in
   const intent = await ctx.db.transaction((tx) => commitIntent(tx, ctx, input, rules));
   if (intent.kind === "done") return intent.result;
   const { order } = intent;
-  const result = await venue.submitOrder({
+  const result = intent.resumed ? await lookUp(venue, order) : await venue.submitOrder({
     clientOrderId: order.clientOrderId,
     symbol: order.symbol,
     side: order.side,
@@ -53,13 +53,25 @@ export async function placeLiveOrder(ctx: LiveOrderContext, venue: CcxtVenue, in
     limitPrice: order.limitPrice ?? undefined,
     referencePrice: intent.referencePrice,
     reduceOnly: order.reduceOnly,
-    mayExist: intent.resumed,
   });
   // An order found by lookup (after an ambiguous send) comes back without its fills' fees on some
   // venues: read them from its trades first, outside the transaction.
   const answer = result.status === "accepted" ? { ...result, order: await withTradeFees(venue, order, result.order) } : result;
   const applied = await ctx.db.transaction((tx) => applyVenueResult(tx, ctx, order, answer, rules));
   return { decision: intent.decision, order: applied, duplicate: intent.resumed };
+}
+
+/**
+ * An intent found still `new` (its signal is being processed again: a crash, or a claim taken over)
+ * is only looked up, never sent again: its first send may still be in flight from the process that
+ * wrote it. Not found yet, it stays `new`; reconciliation settles it once the venue's receive window
+ * has passed (found, or rejected VENUE_ORDER_NOT_FOUND).
+ */
+async function lookUp(venue: CcxtVenue, order: StoredOrder): Promise<SubmitResult> {
+  const found = await venue.fetchOrderByClientId(order.symbol, order.clientOrderId);
+  if (found.ok && found.value) return { status: "accepted", order: found.value, quantity: order.quantity, truncated: false, attempts: 0, recovered: "lookup" };
+  const detail = found.ok ? "not found at the venue yet" : `lookup failed: ${found.error.reason}`;
+  return { status: "unknown", reason: "VENUE_OUTCOME_UNKNOWN", detail };
 }
 
 async function commitIntent(tx: Db, ctx: LiveOrderContext, input: PlaceOrderInput, rules: MarketRules | undefined): Promise<Intent> {
@@ -69,11 +81,7 @@ async function commitIntent(tx: Db, ctx: LiveOrderContext, input: PlaceOrderInpu
     const [order, decision] = await Promise.all([findOrderById(tx, decided.orderId), findDecisionOfOrder(tx, decided.orderId)]);
     if (!order) throw new Error(`order ${decided.orderId} vanished inside its transaction`);
     // Sent before a crash, answer never recorded: ask the venue rather than send it again.
-    if (order.status === "new") {
-      const referencePrice = order.limitPrice ?? input.reference?.price;
-      // Without a price the adapter can only deny a resend; it still looks the order up first.
-      return { kind: "send", order, decision: decision ?? null, referencePrice, resumed: true };
-    }
+    if (order.status === "new") return { kind: "send", order, decision: decision ?? null, referencePrice: undefined, resumed: true };
     return { kind: "done", result: { decision: decision ?? null, order, duplicate: true } };
   }
   const { approved, now } = decided;
