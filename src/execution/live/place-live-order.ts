@@ -9,6 +9,7 @@ import type { Clock } from "../../lib/clock.js";
 import type { IdSource } from "../../lib/ids.js";
 import type { Logger } from "../../lib/logger.js";
 import { signalIdOf } from "../client-order-id.js";
+import { orderFromApproval } from "../approved-order.js";
 import { decideOrder } from "../decide-order.js";
 import type { PlaceOrderInput, PlaceOrderResult } from "../place-order.js";
 import type { CcxtVenue } from "./ccxt-venue.js";
@@ -85,32 +86,18 @@ async function commitIntent(tx: Db, ctx: LiveOrderContext, input: PlaceOrderInpu
     return { kind: "done", result: { decision: decision ?? null, order, duplicate: true } };
   }
   const { approved, now } = decided;
-  const order: StoredOrder = {
+  const order = orderFromApproval(approved, {
     id: ctx.ids.next("ord"),
     clientOrderId: decided.clientOrderId,
-    accountId: approved.accountId,
-    strategyId: approved.strategyId,
     signalId: signalIdOf(input.origin),
     leg: input.leg,
-    symbol: approved.symbol,
-    side: approved.side,
-    kind: approved.kind,
     role: input.role,
-    quantity: approved.quantity,
-    limitPrice: approved.limitPrice ?? null,
-    stopPrice: approved.stopPrice ?? null,
-    reduceOnly: approved.reduceOnly,
-    parentOrderId: null,
-    stopLossPrice: input.role === "entry" ? (input.stopLoss ?? null) : null,
-    takeProfitPrice: input.role === "entry" ? (input.takeProfit ?? null) : null,
+    stopLoss: input.stopLoss,
+    takeProfit: input.takeProfit,
     status: "new",
-    filledQuantity: "0",
-    averageFillPrice: null,
     venueOrderId: null,
-    rejectReason: null,
-    createdAt: now,
-    updatedAt: now,
-  };
+    now,
+  });
   const [inserted, decision] = await Promise.all([insertOrderRow(decided.query, order), decided.storeApproval(order.id)]);
   if (!inserted) throw new Error(`order ${order.clientOrderId} already existed; the intent is rolled back`);
   return { kind: "send", order, decision, referencePrice: decided.referencePrice, resumed: false };

@@ -16,6 +16,7 @@ import { rawQuery, type RawQuery } from "../../db/raw-query.js";
 import type { ApprovedOrder } from "../../risk/types.js";
 import type { Clock } from "../../lib/clock.js";
 import type { IdSource } from "../../lib/ids.js";
+import { orderFromApproval } from "../approved-order.js";
 import { fillMarketOrder, onPrice, type PaperMatchingConfig } from "./index.js";
 import { issue, planFillBooking, protectionOrders, type Write } from "./paper-booking.js";
 import { paperMarket } from "./paper-markets.js";
@@ -53,32 +54,18 @@ export async function executePaperOrder(
   },
 ): Promise<Execution> {
   const { approved, now } = input;
-  const submitted: StoredOrder = {
+  const submitted = orderFromApproval(approved, {
     id: input.orderId,
     clientOrderId: input.clientOrderId,
-    accountId: approved.accountId,
-    strategyId: approved.strategyId,
     signalId: input.signalId,
     leg: input.leg,
-    symbol: approved.symbol,
-    side: approved.side,
-    kind: approved.kind,
     role: input.role,
-    quantity: approved.quantity,
-    limitPrice: approved.limitPrice ?? null,
-    stopPrice: approved.stopPrice ?? null,
-    reduceOnly: approved.reduceOnly,
-    parentOrderId: null,
-    stopLossPrice: input.role === "entry" ? (input.stopLoss ?? null) : null,
-    takeProfitPrice: input.role === "entry" ? (input.takeProfit ?? null) : null,
+    stopLoss: input.stopLoss,
+    takeProfit: input.takeProfit,
     status: "submitted",
-    filledQuantity: "0",
-    averageFillPrice: null,
     venueOrderId: input.orderId,
-    rejectReason: null,
-    createdAt: now,
-    updatedAt: now,
-  };
+    now,
+  });
   let order = submitted;
   let fills: readonly Fill[] = [];
   let protection: StoredOrder[] = [];
