@@ -7,7 +7,7 @@ import { bookVenueOrder } from "../execution/live/book-venue-order.js";
 import { upsertTradingState } from "../db/repositories/trading-states-repository.js";
 import type { TradingState } from "../domain/trading-state.js";
 import { cancelPaperOrders } from "../execution/paper/paper-venue.js";
-import { placeOrder } from "../execution/place-order.js";
+import { placeOrder, type PlaceOrderResult } from "../execution/place-order.js";
 import { ApiError } from "../http/errors.js";
 import { getTradingState, requireScopeExists, scopeKey, type TradingStateScope, type TradingStateView } from "../risk/trading-state-store.js";
 import { closeOrderInput } from "./close-position.js";
@@ -74,14 +74,18 @@ export async function setTradingState({ ctx, input }: { ctx: TradingContext; inp
   return { ...(await getTradingState({ ctx, input: input.target })), flattened: [...liveOutcomes, ...flattened] };
 }
 
+/** What a close came to: flat (reason null), or the reason the position stayed open. */
+function outcomeOf(positionId: string, { decision, order }: PlaceOrderResult): FlattenOutcome {
+  if (!order) return { positionId, orderId: null, reason: decision?.reason ?? "DENIED" };
+  if (order.status === "filled") return { positionId, orderId: order.id, reason: null };
+  return { positionId, orderId: order.id, reason: order.rejectReason ?? `ORDER_${order.status.toUpperCase()}` };
+}
+
 /** An exchange position's close, through the live path; a failure is reported and never stops the halt. */
 async function flattenLivePosition(ctx: TradingContext, position: StoredPosition): Promise<FlattenOutcome> {
   const positionId = position.id;
   try {
-    const { decision, order } = await placeForAccount(ctx, await closeOrderInput(ctx.db, position));
-    if (!order) return { positionId, orderId: null, reason: decision?.reason ?? "DENIED" };
-    if (order.status === "filled") return { positionId, orderId: order.id, reason: null };
-    return { positionId, orderId: order.id, reason: order.rejectReason ?? `ORDER_${order.status.toUpperCase()}` };
+    return outcomeOf(positionId, await placeForAccount(ctx, await closeOrderInput(ctx.db, position)));
   } catch (err) {
     ctx.logger.error({ err, positionId }, "flatten: closing the exchange position failed");
     return { positionId, orderId: null, reason: "FLATTEN_FAILED" };
@@ -124,12 +128,7 @@ function scopeFilter(target: TradingStateScope): ScopeFilter {
 async function flattenPosition(ctx: TradingContext, tx: Db, position: StoredPosition): Promise<FlattenOutcome> {
   const positionId = position.id;
   try {
-    return await tx.transaction(async (sp) => {
-      const { decision, order } = await placeOrder({ ctx: { ...ctx, db: sp }, input: await closeOrderInput(sp, position) });
-      if (!order) return { positionId, orderId: null, reason: decision?.reason ?? "DENIED" };
-      if (order.status === "filled") return { positionId, orderId: order.id, reason: null };
-      return { positionId, orderId: order.id, reason: order.rejectReason ?? `ORDER_${order.status.toUpperCase()}` };
-    });
+    return await tx.transaction(async (sp) => outcomeOf(positionId, await placeOrder({ ctx: { ...ctx, db: sp }, input: await closeOrderInput(sp, position) })));
   } catch (err) {
     ctx.logger.error({ err, positionId }, "flatten: closing the position failed");
     return { positionId, orderId: null, reason: "FLATTEN_FAILED" };

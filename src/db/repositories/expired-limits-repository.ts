@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import type { Db } from "../client.js";
 import { orders } from "../schema/orders.js";
 import { strategies } from "../schema/strategies.js";
-import { toOrder, type StoredOrder } from "./trading-repository.js";
+import { ON_PAPER, toOrder, type StoredOrder } from "./trading-repository.js";
 
 /** A working limit order with what its strategy says about it now (the config is parsed by the caller). */
 export type WorkingLimitRow = { order: StoredOrder; strategyConfig: unknown; strategyEnabled: boolean };
@@ -29,7 +29,7 @@ export async function workingLimitsWithFallback(db: Db): Promise<WorkingLimitRow
         sql`jsonb_typeof(${strategies.config} -> 'limitFallback') = 'object'`,
         // Paper orders only: an exchange account's limit rests at the exchange, and expiring it here
         // would only change our books.
-        sql`exists (select 1 from accounts a where a.id = ${orders.accountId} and a.venue = 'paper')`,
+        ON_PAPER,
       ),
     )
     .orderBy(asc(orders.seq));

@@ -8,7 +8,12 @@ import { orders, type OrderRow } from "../schema/orders.js";
 import { positions, type PositionRow } from "../schema/positions.js";
 import { riskDecisions, type RiskDecisionRow } from "../schema/risk-decisions.js";
 
-const ON_PAPER = sql`exists (select 1 from accounts a where a.id = ${orders.accountId} and a.venue = 'paper')`;
+/**
+ * An order of a paper account. The paper venue's matching, and its limit timeouts, only ever touch
+ * these: an exchange account's orders rest at the exchange (its stops and targets with the live
+ * protection watcher).
+ */
+export const ON_PAPER = sql`exists (select 1 from accounts a where a.id = ${orders.accountId} and a.venue = 'paper')`;
 
 export type StoredOrder = Order & { leg: number; stopLossPrice: string | null; takeProfitPrice: string | null };
 export type StoredPosition = Position & { id: string };
@@ -131,11 +136,7 @@ export async function workingOrders(db: Db, filter: ScopeFilter): Promise<Stored
   return rows.map(toOrder);
 }
 
-/**
- * Every paper account's working orders in one symbol, oldest first: what a price event is matched
- * against. An exchange account's orders rest at the exchange (or, for its stops and targets, with the
- * live protection watcher), never on the paper venue.
- */
+/** Every paper account's working orders in one symbol, oldest first: what a price event is matched against. */
 export async function restingOrdersOfSymbol(db: Db, symbol: string): Promise<StoredOrder[]> {
   const rows = await db
     .select()

@@ -3,7 +3,6 @@ import type { Exchange } from "ccxt";
 import type { ExchangeAccountConfig } from "../../config/exchange-accounts.js";
 import type { Db } from "../../db/client.js";
 import { openPositionRowsOfAccount, setAccountCash } from "../../db/repositories/accounts-repository.js";
-import { upsertTradingState } from "../../db/repositories/trading-states-repository.js";
 import { dec, plain, type Dec } from "../../domain/decimal.js";
 import type { MarketRules } from "../../domain/market.js";
 import type { Clock } from "../../lib/clock.js";
@@ -14,6 +13,7 @@ import { createCcxtVenue, type CcxtVenue } from "./ccxt-venue.js";
 import type { LiveVenues } from "./live-venues-port.js";
 import { watchProtection } from "./protection-watcher.js";
 import { reconcileOrders } from "./reconcile.js";
+import { setStateByVenue } from "./venue-state.js";
 
 
 type ExchangeClass = new (config: Record<string, unknown>) => Exchange;
@@ -166,8 +166,7 @@ export function createLiveVenues(options: {
       if (error?.kind === "auth") {
         // A key the venue refuses will not get better by retrying: the account's trading stops
         // until an operator has fixed the key and PUTs the account back to ACTIVE.
-        await upsertTradingState(options.db, { scope: "account", scopeId: account.id, state: "HALTED", reason: error.reason, changedBy: "venue", changedAt: clock.now() });
-        logger.error({ accountId: account.id, reason: error.reason }, "exchange refused the account's credentials; account trading HALTED");
+        await setStateByVenue(options.db, logger, { accountId: account.id, state: "HALTED", reason: error.reason, at: clock.now() });
       } else {
         logger.error({ accountId: account.id, reason: error?.reason }, "live account unavailable");
       }
@@ -183,9 +182,8 @@ export function createLiveVenues(options: {
     const mismatch = await positionMismatch(options.db, account.id, markets.value, balances.value);
     if (mismatch) {
       // Our books and the venue's disagree: no new risk until someone has looked.
-      await upsertTradingState(options.db, { scope: "account", scopeId: account.id, state: "REDUCING", reason: "POSITION_MISMATCH", changedBy: "venue", changedAt: clock.now() });
+      await setStateByVenue(options.db, logger, { accountId: account.id, state: "REDUCING", reason: "POSITION_MISMATCH", at: clock.now(), detail: mismatch });
       liveAccounts.status.reportReconciliation(account.id, "mismatch", mismatch);
-      logger.error({ accountId: account.id, detail: mismatch }, "positions disagree with the venue; account REDUCING");
     } else if (orders.unresolved > 0) {
       liveAccounts.status.reportReconciliation(account.id, "failed", `${orders.unresolved} of ${orders.checked} open orders could not be confirmed with the venue`);
     } else {

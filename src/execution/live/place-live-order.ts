@@ -1,7 +1,6 @@
 import { insertOrderRow } from "../../db/repositories/booking-repository.js";
 import { lockSymbol } from "../../db/repositories/symbol-lock.js";
 import { findDecisionOfOrder, findOrderById, updateOrder, type StoredOrder } from "../../db/repositories/trading-repository.js";
-import { upsertTradingState } from "../../db/repositories/trading-states-repository.js";
 import type { RiskDecisionRow } from "../../db/schema/risk-decisions.js";
 import type { Db } from "../../db/client.js";
 import type { MarketRules } from "../../domain/market.js";
@@ -15,9 +14,7 @@ import type { PlaceOrderInput, PlaceOrderResult } from "../place-order.js";
 import type { CcxtVenue } from "./ccxt-venue.js";
 import { bookVenueOrder, withTradeFees } from "./book-venue-order.js";
 import type { SubmitResult } from "./types.js";
-
-/** The venue refused the account itself: retrying cannot help. */
-const AUTH_REASONS = new Set<string>(["VENUE_AUTH_FAILED", "VENUE_PERMISSION_DENIED", "VENUE_ACCOUNT_SUSPENDED"]);
+import { setStateByVenue, VENUE_AUTH_REASONS } from "./venue-state.js";
 
 export type LiveOrderContext = { db: Db; clock: Clock; ids: IdSource; logger: Logger };
 
@@ -115,11 +112,8 @@ async function applyVenueResult(tx: Db, ctx: LiveOrderContext, sent: StoredOrder
   }
   if (result.status !== "accepted") {
     const reason = result.reason;
-    if (AUTH_REASONS.has(reason)) {
-      // A key the venue refuses will not get better by retrying: stop the account's trading until an operator looks.
-      await upsertTradingState(tx, { scope: "account", scopeId: current.accountId, state: "HALTED", reason, changedBy: "venue", changedAt: now });
-      ctx.logger.error({ accountId: current.accountId, reason }, "exchange refused the account's credentials; account trading HALTED");
-    }
+    // A key the venue refuses will not get better by retrying: the account stops until an operator looks.
+    if (VENUE_AUTH_REASONS.has(reason)) await setStateByVenue(tx, ctx.logger, { accountId: current.accountId, state: "HALTED", reason, at: now });
     const rejected: StoredOrder = { ...current, status: "rejected", rejectReason: reason, updatedAt: now };
     await updateOrder(tx, rejected);
     return rejected;
