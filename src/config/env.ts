@@ -116,6 +116,11 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
   // Checked even when other variables are bad, so one run reports every problem.
   const live = loadExchangeAccounts({ inline: env.EXCHANGE_ACCOUNTS || undefined, file: env.EXCHANGE_ACCOUNTS_FILE || undefined, env });
   if (!live.ok) errors.push(...live.errors);
-  if (!result.success || !live.ok) return { ok: false, errors: [...new Set(errors)] };
+  // Each signal worker holds a pool connection for its signal's transaction: with no connection left
+  // over, webhooks would wait behind them. (PGlite has one connection and serializes everything.)
+  if (result.success && result.data.DATABASE_URL && result.data.SIGNAL_WORKERS >= result.data.DATABASE_POOL_MAX) {
+    errors.push(`SIGNAL_WORKERS: must be less than DATABASE_POOL_MAX (${result.data.DATABASE_POOL_MAX}), so intake always has a connection`);
+  }
+  if (errors.length > 0 || !result.success || !live.ok) return { ok: false, errors: [...new Set(errors)] };
   return { ok: true, config: { ...result.data, exchangeAccounts: live.accounts } };
 }

@@ -46,7 +46,7 @@ export async function createScratchPostgresDatabase(adminUrl: string): Promise<{
 
 async function openPostgresTestDatabase(adminUrl: string): Promise<TestDatabase> {
   const scratch = await createScratchPostgresDatabase(adminUrl);
-  const database = await openDatabase({ url: scratch.url, dataDir: "unused", poolMax: 4 });
+  const database = await openDatabase({ url: scratch.url, dataDir: "unused", poolMax: 6 });
   await migrate(database.db);
   let dropped = false;
   const drop = async () => {

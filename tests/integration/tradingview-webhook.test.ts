@@ -174,9 +174,6 @@ describe("TradingView address allowlist", () => {
 describe("when the ledger cannot commit", () => {
   it("answers 503, never 2xx", async () => {
     const s = await createStrategy(t);
-    // Intake is what is under test: the signal workers are stopped first, so none is caught holding
-    // a pool connection in a transaction when the database disappears (the test pool has 4).
-    await t.services.processing.stop();
     await t.db.kill();
     const res = await post(s.webhookPath, JSON.stringify({ ticker: "BTCUSDT", action: "buy", n: "db-down" }));
     expect(res.status).toBe(503);

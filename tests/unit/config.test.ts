@@ -20,6 +20,17 @@ describe("parseConfig", () => {
     });
   });
 
+  it("on PostgreSQL, refuses as many signal workers as pool connections: intake would have none left", () => {
+    const url = "postgres://db.internal:5432/gw";
+    expect(parseConfig({ DATABASE_URL: url, DATABASE_POOL_MAX: "4", SIGNAL_WORKERS: "4" })).toEqual({
+      ok: false,
+      errors: ["SIGNAL_WORKERS: must be less than DATABASE_POOL_MAX (4), so intake always has a connection"],
+    });
+    expect(parseConfig({ DATABASE_URL: url, DATABASE_POOL_MAX: "5", SIGNAL_WORKERS: "4" }).ok).toBe(true);
+    // PGlite: one embedded connection whatever the pool setting.
+    expect(parseConfig({ DATABASE_POOL_MAX: "1", SIGNAL_WORKERS: "4" }).ok).toBe(true);
+  });
+
   it("treats empty strings as unset, as .env files write them", () => {
     const result = parseConfig({ DATABASE_URL: "", API_KEY: "" });
     expect(result.ok && result.config.DATABASE_URL).toBeUndefined();
