@@ -11,3 +11,6 @@ export * from "./positions.js";
 export * from "./risk-decisions.js";
 export * from "./account-daily-pnl.js";
 export * from "./candles.js";
+export * from "./backtests.js";
+export * from "./backtest-trades.js";
+export * from "./backtest-equity.js";
