@@ -7,10 +7,10 @@ import { rawQuery, type RawQuery } from "../db/raw-query.js";
 import type { MarketRules } from "../domain/market.js";
 import type { IdSource } from "../lib/ids.js";
 import type { Clock } from "../lib/clock.js";
-import { riskContextFrom, riskWindowsAt } from "../risk/risk-context.js";
-import { evaluateOrder } from "../risk/risk-engine.js";
-import type { ApprovedOrder, OrderRequest, RiskDecision } from "../risk/types.js";
+import { riskWindowsAt } from "../risk/risk-context.js";
+import type { ApprovedOrder } from "../risk/types.js";
 import { clientOrderIdOf, signalIdOf } from "./client-order-id.js";
+import { judgeOrder, type DecisionRecord } from "./judge-order.js";
 import type { PlaceOrderInput } from "./place-order.js";
 
 /** What deciding an order came to, inside the caller's transaction. */
@@ -57,53 +57,23 @@ export async function decideOrder(
   if (snapshot.existingOrderId) return { kind: "existing", orderId: snapshot.existingOrderId, clientOrderId };
 
   const store = (record: DecisionRecord) => storeDecision(query, ctx.ids, input, now, record);
-  const denied = async (record: DecisionRecord): Promise<Decided> => ({ kind: "denied", decision: await store(record) });
-  const known = input.reference ?? snapshot.prices.get(input.symbol);
-  const context = riskContextFrom(snapshot, { accountId: input.accountId, strategyId: input.strategyId, market: rules, limits: input.limits, now });
-  if (!context.ok) return denied({ outcome: "denied", reason: context.reason, limit: null, detail: context.detail });
-
-  const quantity = typeof input.quantity === "string" ? input.quantity : input.quantity({ equity: context.equity, referencePrice: known?.price });
-  if (typeof quantity !== "string") return denied({ outcome: "denied", reason: quantity.reason, limit: quantity.limit ?? null, detail: quantity.detail });
-  const request: OrderRequest = {
-    accountId: input.accountId,
-    strategyId: input.strategyId,
-    symbol: input.symbol,
-    side: input.side,
-    kind: input.kind,
-    quantity,
-    ...(input.limitPrice ? { limitPrice: input.limitPrice } : {}),
-    reduceOnly: input.reduceOnly,
-    ...(known ? { referencePrice: known.price, referencePriceAt: known.observedAt } : {}),
-  };
-  const decision = evaluateOrder(request, context.context, now);
-  if (decision.stateChange) {
-    const { scope, to, reason } = decision.stateChange;
+  const judged = judgeOrder(snapshot, input, rules, now);
+  if (judged.stateChange) {
+    const { scope, to, reason } = judged.stateChange;
     const scopeId = scope === "global" ? "" : scope === "account" ? input.accountId : input.strategyId;
     await upsertTradingState(tx, { scope, scopeId, state: to, reason, changedBy: "risk-engine", changedAt: now });
   }
-  if (decision.outcome === "denied" || !decision.order || !rules || !known) return denied(decisionRecord(decision, request));
+  if (judged.kind === "denied" || !rules) return { kind: "denied", decision: await store(judged.record) };
   return {
     kind: "approved",
     clientOrderId,
-    approved: decision.order,
+    approved: judged.approved,
     rules,
-    referencePrice: known.price,
+    referencePrice: judged.referencePrice,
     snapshot,
     query,
     now,
-    storeApproval: (orderId) => store({ ...decisionRecord(decision, request), orderId }),
-  };
-}
-
-type DecisionRecord = { outcome: string; reason: string | null; limit: string | null; detail?: string; request?: unknown; checks?: unknown; orderId?: string };
-
-function decisionRecord(decision: RiskDecision, request: OrderRequest): DecisionRecord {
-  return {
-    outcome: decision.outcome,
-    reason: decision.reason,
-    limit: decision.limit,
-    request: JSON.parse(JSON.stringify(request)) as unknown,
-    checks: decision.checks,
+    storeApproval: (orderId) => store({ ...judged.record, orderId }),
   };
 }
 

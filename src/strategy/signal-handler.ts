@@ -13,8 +13,8 @@ import { placeOrderWithin, type PlaceOrderInput, type PlaceOrderResult } from ".
 import type { CompleteSignal } from "../ingest/queue/signal-worker.js";
 import type { IdSource } from "../lib/ids.js";
 import type { Logger } from "../lib/logger.js";
-import { planOrders } from "./manager/index.js";
-import { runPlan, type SignalResult } from "./run-plan.js";
+import type { SignalResult } from "./run-plan.js";
+import { tradeSignal } from "./trade-signal.js";
 
 export const PAPER_ACCOUNT_ID = "acc_paper";
 
@@ -80,7 +80,6 @@ async function tradeLive(ctx: HandlerContext, claimed: ClaimedSignal, { config, 
   return trade(claimed, config, loaded, rules, (input) => placeLiveOrder(ctx, venue, input, rules));
 }
 
-/** Plans the signal against the position and places each leg in order with `place`. */
 function trade(
   claimed: ClaimedSignal,
   config: StrategyConfig,
@@ -88,9 +87,6 @@ function trade(
   rules: MarketRules | undefined,
   place: (input: PlaceOrderInput) => Promise<PlaceOrderResult>,
 ): Promise<SignalResult> {
-  const { signal } = claimed;
-  const referencePrice = signal.referencePrice ?? loaded.lastPrice;
-  const position = loaded.positionQuantity !== undefined ? { quantity: loaded.positionQuantity } : undefined;
-  const plan = rules ? planOrders({ signal, config, position, rules, referencePrice }) : undefined;
-  return runPlan({ claimed, config, plan, rules, position, accountId: config.accountId ?? PAPER_ACCOUNT_ID, place });
+  const accountId = config.accountId ?? PAPER_ACCOUNT_ID;
+  return tradeSignal({ claimed, config, positionQuantity: loaded.positionQuantity, lastPrice: loaded.lastPrice, rules, accountId, place });
 }
