@@ -115,10 +115,12 @@ export function computeMetrics(input: MetricsInput): BacktestMetrics {
   };
 }
 
-function cagr(growth: number, spanMs: number, minEquity: number): number {
+function cagr(growth: number, spanMs: number, minEquity: number): number | null {
   if (minEquity <= 0) return -1;
   if (spanMs <= 0) return 0;
-  return Math.pow(growth, YEAR_MS / spanMs) - 1;
+  const value = Math.pow(growth, YEAR_MS / spanMs) - 1;
+  // JSON has no Infinity: a gain over a few minutes, compounded to a year, overflows.
+  return Number.isFinite(value) ? value : null;
 }
 
 type TradeStats = Pick<BacktestMetrics, "profitFactor" | "winRate" | "expectancy" | "trades">;

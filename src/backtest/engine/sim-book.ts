@@ -1,0 +1,100 @@
+import type { OrderSnapshot } from "../../db/repositories/order-snapshot-repository.js";
+import type { StoredOrder, StoredPosition } from "../../db/repositories/trading-repository.js";
+import { dec, plain, type Dec } from "../../domain/decimal.js";
+import { applyFillToCash, openPaperAccount, type PaperAccount } from "../../domain/account.js";
+import type { MarketRules } from "../../domain/market.js";
+import type { Fill } from "../../domain/order.js";
+import { applyFill, type PositionUpdate } from "../../domain/position.js";
+import type { TradingState } from "../../domain/trading-state.js";
+import type { IdSource } from "../../lib/ids.js";
+import { utcDay } from "../../lib/clock.js";
+import type { StateChange } from "../../risk/types.js";
+
+export const BACKTEST_ACCOUNT_ID = "acc_backtest";
+
+/**
+ * The books a backtest keeps in memory instead of the database: one paper account, the strategy's
+ * open positions, the orders resting at the simulated venue, trading states, today's realized PnL
+ * and recent order times. It answers the same OrderSnapshot the database gives the live path, and
+ * books fills with the same domain functions (applyFill, applyFillToCash).
+ */
+export class SimBook {
+  account: PaperAccount;
+  readonly positions = new Map<string, StoredPosition>();
+  /** Working limit and stop orders, placement order. */
+  resting: StoredOrder[] = [];
+  readonly states: { global?: TradingState; account?: TradingState; strategy?: TradingState } = {};
+  /** Cash as a number, refreshed at each fill, for the equity curve. */
+  cashNumber: number;
+  /** Signed position quantity × contract size per symbol, as numbers, for the equity curve. */
+  readonly exposureNumber = new Map<string, number>();
+  #day = "";
+  #realizedToday: Dec = dec(0);
+  readonly #orderTimes: Date[] = [];
+
+  constructor(
+    startingCash: string,
+    currency: string,
+    private readonly ids: IdSource,
+  ) {
+    this.account = openPaperAccount({ id: BACKTEST_ACCOUNT_ID, currency, startingCash });
+    this.cashNumber = Number(this.account.cash);
+  }
+
+  /** The snapshot the live path reads under an order's locks, from memory. `prices` values open positions. */
+  snapshot(now: Date, prices: Map<string, { price: string; observedAt: Date }>, ordersLimit: number): OrderSnapshot {
+    const since = now.getTime() - 60_000;
+    const recent: Date[] = [];
+    for (let i = this.#orderTimes.length - 1; i >= 0 && recent.length < ordersLimit; i--) {
+      const at = this.#orderTimes[i] as Date;
+      if (at.getTime() < since) break;
+      recent.push(at);
+    }
+    return {
+      existingOrderId: null,
+      account: this.account,
+      openPositions: [...this.positions.values()],
+      prices,
+      states: this.states,
+      realizedToday: utcDay(now) === this.#day ? plain(this.#realizedToday) : "0",
+      recentOrderTimes: recent,
+    };
+  }
+
+  recordOrder(at: Date): void {
+    this.#orderTimes.push(at);
+    // Only the last minute's orders are ever read: keep the array short.
+    if (this.#orderTimes.length > 512) this.#orderTimes.splice(0, 256);
+  }
+
+  applyStateChange(change: StateChange): void {
+    this.states[change.scope] = change.to;
+  }
+
+  /** Books one fill: position, cash, fees and today's realized PnL net of fees, as the paper venue does. */
+  bookFill(fill: Fill, rules: MarketRules): { before: StoredPosition | undefined; update: PositionUpdate } {
+    const before = this.positions.get(fill.symbol);
+    const update = applyFill(before, fill, rules);
+    if (update.closed) {
+      this.positions.delete(fill.symbol);
+      this.exposureNumber.set(fill.symbol, 0);
+    } else {
+      this.positions.set(fill.symbol, { ...update.position, id: before?.id ?? this.ids.next("pos") });
+      this.exposureNumber.set(fill.symbol, Number(update.position.quantity) * Number(rules.contractSize));
+    }
+    this.account = applyFillToCash(this.account, fill, rules);
+    this.cashNumber = Number(this.account.cash);
+    const day = utcDay(fill.filledAt);
+    if (day !== this.#day) {
+      this.#day = day;
+      this.#realizedToday = dec(0);
+    }
+    this.#realizedToday = this.#realizedToday.add(update.realizedPnl).sub(fill.fee);
+    return { before, update };
+  }
+
+  /** A closed position's protective orders have nothing left to protect, as on the paper venue. */
+  cancelProtection(symbol: string): void {
+    this.resting = this.resting.filter((o) => !(o.symbol === symbol && (o.role === "stop_loss" || o.role === "take_profit")));
+  }
+}
