@@ -168,6 +168,7 @@ describe.skipIf(!hasChromium)(
         expect(await page.locator("dd").filter({ hasText: `<script>alert("x")</script>` }).count()).toBe(1);
         // The inline stylesheet applied (the CSP allows it): numbers are tabular, charts span the page.
         expect(await page.evaluate("getComputedStyle(document.body).fontVariantNumeric")).toBe("tabular-nums");
+        expect(await page.evaluate("getComputedStyle(document.body).fontFamily")).toMatch(/^system-ui/);
         expect(await page.evaluate(`document.querySelector("#equity-chart").getBoundingClientRect().width`)).toBeGreaterThan(600);
         expect(await problems()).toEqual([]);
         expect(requested.filter((p) => p !== "/control")).toEqual(["/report"]);

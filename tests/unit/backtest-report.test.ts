@@ -108,6 +108,10 @@ describe("renderBacktestReport", () => {
     expect(doc).not.toMatch(/<script|<iframe|<object|<embed|<img|\ssrc=|url\(|@import/i);
     const hrefs = [...doc.matchAll(/\shref="([^"]*)"/g)].map((m) => m[1]!);
     for (const href of hrefs) expect(href.startsWith("data:")).toBe(true);
+    // <style> is raw text: an entity there is not decoded and would break the declaration.
+    const css = doc.match(/<style>([\s\S]*?)<\/style>/)?.[1] ?? "";
+    expect(css).toContain('"Segoe UI"');
+    expect(css).not.toMatch(/&\w+;|&#/);
   });
 
   it("escapes hostile titles, ids, summary text and trade fields", () => {

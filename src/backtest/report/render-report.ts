@@ -1,7 +1,7 @@
 import { downsampleCurve } from "../downsample.js";
 import type { BacktestMetrics, BacktestTrade } from "../types.js";
 import { decimalsForStep, formatDateTime, formatNumber, formatPercent } from "./format.js";
-import { html } from "./html.js";
+import { html, SafeHtml } from "./html.js";
 import { renderMetricsTable } from "./metrics-table.js";
 import { REPORT_CSS } from "./styles.js";
 import { renderChart } from "./svg-chart.js";
@@ -94,6 +94,8 @@ export function renderBacktestReport(input: ReportInput): string {
   const noTrades =
     input.trades.length === 0 ? html`<p class="empty"><strong>No trades.</strong> This backtest closed no positions, so there is nothing to break down.</p>` : null;
 
+  // A constant, so it goes in unescaped: <style> content is raw text, where &quot; is not decoded.
+  const css = new SafeHtml(REPORT_CSS);
   const page = html`<!doctype html>
 <html lang="en">
 <head>
@@ -101,7 +103,7 @@ export function renderBacktestReport(input: ReportInput): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${input.title} · backtest ${input.id}</title>
 <link rel="icon" href="data:,">
-<style>${REPORT_CSS}</style>
+<style>${css}</style>
 </head>
 <body>
 <header><h1>${input.title}</h1><p class="meta">Backtest <code>${input.id}</code> · generated ${formatDateTime(input.generatedAt.getTime())} UTC</p></header>

@@ -30,7 +30,7 @@ function tradeRow(trade: BacktestTrade, index: number): SafeHtml {
 /** `id` is the backtest's, for the pointer to the full list in the API when rows are left out. */
 export function renderTradesTable(id: string, trades: readonly BacktestTrade[]): SafeHtml {
   if (trades.length === 0) {
-    return html`<p id="no-trades" class="empty">No trades: the strategy never opened a position in this backtest.</p>`;
+    return html`<p id="no-trades" class="empty">No trades in this backtest.</p>`;
   }
   const shown = trades.slice(0, MAX_TRADE_ROWS);
   const left = trades.length - shown.length;
