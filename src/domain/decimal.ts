@@ -13,7 +13,26 @@ export type DecimalLike = Dec | string | number;
 export const ZERO = new Dec(0);
 
 export function dec(value: DecimalLike): Dec {
-  return value instanceof Dec ? value : new Dec(value);
+  if (value instanceof Dec) return value;
+  return typeof value === "string" ? parseDec(value) : new Dec(value);
+}
+
+const PARSED = new Map<string, Dec>();
+const PARSED_MAX = 8192;
+
+/**
+ * Decimal text → Dec, remembering recent texts. Steps, limits and prices are read again on every
+ * order, and parsing is most of what a decimal costs; a Dec is immutable, so one parsed value can
+ * be shared. Throws like the constructor on text that is not a number.
+ */
+export function parseDec(text: string): Dec {
+  let parsed = PARSED.get(text);
+  if (parsed === undefined) {
+    parsed = new Dec(text);
+    if (PARSED.size >= PARSED_MAX) PARSED.clear();
+    PARSED.set(text, parsed);
+  }
+  return parsed;
 }
 
 /** Plain decimal text without exponent or trailing zeros: "0.015", "114679.56", "-3". */

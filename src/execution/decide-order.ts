@@ -90,7 +90,8 @@ async function storeDecision(query: RawQuery, ids: IdSource, input: PlaceOrderIn
     reason: record.reason,
     limitText: record.limit,
     orderId: record.orderId ?? null,
-    request: record.request ?? { detail: record.detail },
+    // Plain JSON, so the stored request reads back identical (Dates become ISO text).
+    request: record.request === undefined ? { detail: record.detail } : (JSON.parse(JSON.stringify(record.request)) as unknown),
     checks: record.checks ?? [],
     createdAt: now,
   };

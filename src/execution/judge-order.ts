@@ -54,7 +54,7 @@ function decisionRecord(decision: RiskDecision, request: OrderRequest): Decision
     outcome: decision.outcome,
     reason: decision.reason,
     limit: decision.limit,
-    request: JSON.parse(JSON.stringify(request)) as unknown,
+    request,
     checks: decision.checks,
   };
 }

@@ -1,4 +1,4 @@
-import { Dec } from "../domain/decimal.js";
+import { Dec, parseDec } from "../domain/decimal.js";
 
 /**
  * Defensive readers for values arriving from outside the engine. The engine must never throw
@@ -16,7 +16,7 @@ export function toDec(value: unknown): Dec | null {
   }
   if (typeof value === "string" && value.trim() === "") return null;
   try {
-    const d = new Dec(value);
+    const d = typeof value === "string" ? parseDec(value) : new Dec(value);
     return d.isFinite() ? d : null;
   } catch {
     return null;

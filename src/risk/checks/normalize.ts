@@ -110,9 +110,22 @@ function readPositions(list: readonly PositionSnapshot[] | undefined, scope: str
   return read;
 }
 
+// A strategy's limits are one parsed object reused for every order: checked once per object.
+const checkedLimits = new WeakMap<object, ReturnType<typeof RiskLimitsSchema.safeParse>>();
+
+function parseLimits(limits: unknown): ReturnType<typeof RiskLimitsSchema.safeParse> {
+  if (typeof limits !== "object" || limits === null) return RiskLimitsSchema.safeParse(limits);
+  let parsed = checkedLimits.get(limits);
+  if (parsed === undefined) {
+    parsed = RiskLimitsSchema.safeParse(limits);
+    checkedLimits.set(limits, parsed);
+  }
+  return parsed;
+}
+
 export function normalizeContext(context: RiskContext, symbol: string): NormalizedContext | Failure {
   if (typeof context !== "object" || context === null) return contextInvalid("the risk context is not an object");
-  const limits = RiskLimitsSchema.safeParse(context.limits);
+  const limits = parseLimits(context.limits);
   if (!limits.success) return contextInvalid(`limits are invalid: ${limits.error.issues.map((i) => i.path.join(".")).join(", ")}`);
   if (typeof context.tradingStates !== "object" || context.tradingStates === null) return contextInvalid("tradingStates is missing");
   const strategy = readPositions(context.positions?.strategy, "strategy");
