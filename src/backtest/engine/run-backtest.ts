@@ -69,6 +69,8 @@ type Lane = {
   pendingObservedAt: Date;
   lastClose: number;
   lastIndex: number;
+  /** The book's held quantity × contract size for this symbol. */
+  held: { value: number };
 };
 
 /**
@@ -84,6 +86,7 @@ export async function runBacktest(spec: BacktestSpec, series: readonly CandleSer
   const currency = lanes[0]?.rules.quote ?? "USDT";
   if (lanes.some((l) => l.rules.quote !== currency)) throw new BacktestInputError("BACKTEST_INVALID", "every symbol of a backtest must settle in the same currency");
   const book = new SimBook(spec.startingCash, currency, ids);
+  for (const lane of lanes) lane.held = book.held(lane.series.symbol);
   const recorder = new TradeRecorder();
   const matching = { slippageBps: spec.slippageBps, makerFeeBps: spec.makerFeeBps, takerFeeBps: spec.takerFeeBps };
   const venue = new SimVenue(book, ids, matching, new Map(lanes.map((l) => [l.series.symbol, l.rules])), recorder);
@@ -110,9 +113,9 @@ export async function runBacktest(spec: BacktestSpec, series: readonly CandleSer
     if (result.outcome === "NO_ACTION" && typeof result.reason === "string") venue.refusals[result.reason] = (venue.refusals[result.reason] ?? 0) + 1;
   };
 
-  for (;;) {
-    const lane = earliest(lanes);
-    if (!lane) break;
+  const single = lanes.length === 1;
+  let lane = earliest(lanes);
+  while (lane !== undefined) {
     const i = lane.next++;
     const s = lane.series;
     const time = s.time[i] as number;
@@ -143,12 +146,12 @@ export async function runBacktest(spec: BacktestSpec, series: readonly CandleSer
       }
     }
     // One equity point per instant, once every symbol's bar of that instant is in.
-    const following = earliest(lanes);
+    const following = single ? (lane.next < lane.end ? lane : undefined) : earliest(lanes);
     if (!following || (following.series.time[following.next] as number) !== time) {
       let equity = book.cashNumber;
       let exposed = false;
       for (const l of lanes) {
-        const held = book.exposureNumber.get(l.series.symbol) ?? 0;
+        const held = l.held.value;
         if (held !== 0) {
           equity += held * l.lastClose;
           exposed = true;
@@ -163,10 +166,11 @@ export async function runBacktest(spec: BacktestSpec, series: readonly CandleSer
       options.onProgress?.(done, total);
       if (options.isCancelled?.()) throw new BacktestCancelledError();
     }
+    lane = following;
   }
 
   await closeAtEnd(lanes, book, recorder, execute, tf);
-  if (points > 0) equityValue[points - 1] = book.cashNumber + lanes.reduce((v, l) => v + (book.exposureNumber.get(l.series.symbol) ?? 0) * l.lastClose, 0);
+  if (points > 0) equityValue[points - 1] = book.cashNumber + lanes.reduce((v, l) => v + l.held.value * l.lastClose, 0);
   options.onProgress?.(done, total);
   const equity = { time: equityTime.subarray(0, points), equity: equityValue.subarray(0, points) };
   const trades = recorder.trades;
@@ -185,7 +189,7 @@ function laneOf(spec: BacktestSpec, series: CandleSeries): Lane {
   const source = spec.source;
   const replay = source.kind === "replay" ? source.signals.filter((r) => r.signal.symbol === series.symbol).sort((a, b) => a.at - b.at) : [];
   const strategy = source.kind === "builtin" ? createBarStrategy(source.spec) : undefined;
-  return { series, rules, next, end, strategy, replay, replayNext: 0, pending: [], pendingObservedAt: new Date(0), lastClose: 0, lastIndex: -1 };
+  return { series, rules, next, end, strategy, replay, replayNext: 0, pending: [], pendingObservedAt: new Date(0), lastClose: 0, lastIndex: -1, held: { value: 0 } };
 }
 
 /** The lane whose next bar opens first (ties: the order the symbols were given); undefined when all are done. */

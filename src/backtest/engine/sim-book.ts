@@ -26,8 +26,8 @@ export class SimBook {
   readonly states: { global?: TradingState; account?: TradingState; strategy?: TradingState } = {};
   /** Cash as a number, refreshed at each fill, for the equity curve. */
   cashNumber: number;
-  /** Signed position quantity × contract size per symbol, as numbers, for the equity curve. */
-  readonly exposureNumber = new Map<string, number>();
+  /** Signed position quantity × contract size per symbol, as numbers, for the equity curve: a box per symbol, read every bar. */
+  readonly #held = new Map<string, { value: number }>();
   #day = "";
   #realizedToday: Dec = dec(0);
   readonly #orderTimes: Date[] = [];
@@ -61,6 +61,16 @@ export class SimBook {
     };
   }
 
+  /** The symbol's held quantity × contract size as a number; the same box for the whole run. */
+  held(symbol: string): { value: number } {
+    let box = this.#held.get(symbol);
+    if (box === undefined) {
+      box = { value: 0 };
+      this.#held.set(symbol, box);
+    }
+    return box;
+  }
+
   recordOrder(at: Date): void {
     this.#orderTimes.push(at);
     // Only the last minute's orders are ever read: keep the array short.
@@ -77,10 +87,10 @@ export class SimBook {
     const update = applyFill(before, fill, rules);
     if (update.closed) {
       this.positions.delete(fill.symbol);
-      this.exposureNumber.set(fill.symbol, 0);
+      this.held(fill.symbol).value = 0;
     } else {
       this.positions.set(fill.symbol, { ...update.position, id: before?.id ?? this.ids.next("pos") });
-      this.exposureNumber.set(fill.symbol, Number(update.position.quantity) * Number(rules.contractSize));
+      this.held(fill.symbol).value = Number(update.position.quantity) * Number(rules.contractSize);
     }
     this.account = applyFillToCash(this.account, fill, rules);
     this.cashNumber = Number(this.account.cash);

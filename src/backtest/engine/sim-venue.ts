@@ -4,7 +4,7 @@ import type { MarketRules } from "../../domain/market.js";
 import type { Fill, Order } from "../../domain/order.js";
 import type { IdSource } from "../../lib/ids.js";
 import { orderFromApproval } from "../../execution/approved-order.js";
-import { clientOrderIdOf, signalIdOf } from "../../execution/client-order-id.js";
+import { signalIdOf } from "../../execution/client-order-id.js";
 import { judgeOrder, type DecisionRecord } from "../../execution/judge-order.js";
 import { fillMarketOrder, onPrice, type PaperMatchingConfig } from "../../execution/paper/index.js";
 import { protectionOrders } from "../../execution/paper/paper-booking.js";
@@ -56,7 +56,8 @@ export class SimVenue {
     const id = this.ids.next("ord");
     let order = orderFromApproval(judged.approved, {
       id,
-      clientOrderId: clientOrderIdOf(input.origin, input.leg, input.role),
+      // Nothing at a simulated venue can be resent, so the order id serves; hashing one per order would only cost.
+      clientOrderId: id,
       signalId: signalIdOf(input.origin),
       leg: input.leg,
       role: input.role,
