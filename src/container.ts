@@ -24,6 +24,8 @@ import { createLiveAccounts, type LiveAccounts } from "./execution/live-status.j
 import { registerExchangeAccounts } from "./trading/register-exchange-accounts.js";
 import { handleSignal, PAPER_ACCOUNT_ID } from "./strategy/signal-handler.js";
 import type { MarketDataContext } from "./market-data/context.js";
+import { createBacktestJobs } from "./backtest/jobs/backtest-jobs.js";
+import type { BacktestContext } from "./backtest/service/context.js";
 
 /** Everything a request handler may use, built once at boot and handed to createApp. */
 export type Services = {
@@ -48,6 +50,8 @@ export type Services = {
   readonly liveVenues: LiveVenues;
   /** The candle store: CSV import and reads. */
   readonly marketData: MarketDataContext;
+  /** Backtest submissions and reads; the jobs start and stop with `processing`. */
+  readonly backtests: BacktestContext;
   /** Releases what the container opened besides the database (Redis). */
   readonly closeExtras: () => Promise<void>;
 };
@@ -60,6 +64,8 @@ export type ContainerOverrides = Partial<Pick<Services, "logger" | "database" | 
   secretEnv?: Readonly<Record<string, string | undefined>>;
   /** Tests that only look at account configuration pass NO_LIVE_VENUES: no exchange is contacted. */
   liveVenues?: LiveVenues;
+  /** The backtest worker thread's entry; tests pass one that holds a run still until it is stopped. */
+  backtestWorkerUrl?: URL;
 };
 
 /** The composition root. Tests pass overrides (a captured logger, a cloned database, a fake clock). */
@@ -113,7 +119,16 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
         })
       : NO_LIVE_VENUES);
   const limitFallback = createLimitFallbackSweeper({ ctx: { ...venue, logger }, intervalMs: config.LIMIT_FALLBACK_SWEEP_MS });
-  const processing = createSignalProcessing({
+  const backtestJobs = createBacktestJobs({
+    database,
+    clock,
+    logger,
+    instanceId: config.INSTANCE_ID,
+    concurrency: config.BACKTEST_CONCURRENCY,
+    timeoutSeconds: config.BACKTEST_TIMEOUT_SECONDS,
+    ...(overrides.backtestWorkerUrl ? { workerUrl: overrides.backtestWorkerUrl } : {}),
+  });
+  const signalProcessing = createSignalProcessing({
     handler: (claimed, complete) => handleSignal({ ...venue, logger, liveVenues }, claimed, complete),
     beforeStart: async () => {
       await ensurePaperAccount(database.db, { id: PAPER_ACCOUNT_ID, startingCash: config.PAPER_STARTING_CASH, clock });
@@ -128,6 +143,18 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     leaseMs: config.SIGNAL_CLAIM_TIMEOUT_MS,
     background: [limitFallback],
   });
+  // Backtest jobs start and stop with the signal workers: after migrations, and before the database closes.
+  const processing: SignalProcessing = {
+    start: async () => {
+      await signalProcessing.start();
+      await backtestJobs.start();
+    },
+    stop: async () => {
+      await backtestJobs.stop();
+      await signalProcessing.stop();
+    },
+    wake: () => signalProcessing.wake(),
+  };
   return {
     config,
     logger,
@@ -163,6 +190,13 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     liveAccounts,
     liveVenues,
     marketData: { db: database.db },
+    backtests: {
+      db: database.db,
+      clock,
+      ids,
+      limits: { timeoutSeconds: config.BACKTEST_TIMEOUT_SECONDS, maxCandles: config.BACKTEST_MAX_CANDLES },
+      jobs: backtestJobs,
+    },
     closeExtras: async () => {
       await liveVenues.stop();
       await redis?.quit().catch(() => {});

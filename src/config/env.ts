@@ -95,6 +95,12 @@ export const envSchema = z.object({
   PAPER_PARTIAL_FILL_RATIO: optionalString(
     z.string().refine((v) => /^(0?\.\d*[1-9]\d*|1(\.0*)?)$/.test(v), { error: "must be a decimal in (0, 1]" }),
   ),
+  /** Backtests run at once on this instance, each in a worker thread; 0: this instance only queues them. */
+  BACKTEST_CONCURRENCY: integer(0, 16).default(1),
+  /** The longest a backtest may run; a request may ask for less. pg-boss caps a job below 24 hours. */
+  BACKTEST_TIMEOUT_SECONDS: integer(1, 43_200).default(1800),
+  /** Candles one backtest may span (symbols × bars in the range), so one request cannot exhaust memory. */
+  BACKTEST_MAX_CANDLES: integer(1, 100_000_000).default(5_000_000),
   /** Live exchange accounts as inline JSON; parsed with the rest by parseConfig (src/config/exchange-accounts.ts). */
   EXCHANGE_ACCOUNTS: optionalString(z.string()),
   /** Or the path of a file holding the same JSON. */

@@ -1,0 +1,139 @@
+import { randomUUID } from "node:crypto";
+import PgBoss from "pg-boss";
+import type { Database, Db } from "../../db/client.js";
+import { failInterruptedBacktests, queuedBacktestIds } from "../../db/repositories/backtests-repository.js";
+import type { Clock } from "../../lib/clock.js";
+import type { Logger } from "../../lib/logger.js";
+import type { BacktestJobsPort } from "../service/context.js";
+import { bossDatabase, bossTransaction } from "./pg-boss-db.js";
+import { runBacktestJob, type ActiveRun } from "./run-backtest-job.js";
+import { defaultWorkerUrl } from "./worker-thread.js";
+
+export const BACKTEST_QUEUE = "backtests";
+export const BOSS_SCHEMA = "pgboss";
+
+export type BacktestJobs = BacktestJobsPort & {
+  /** After migrations: installs pg-boss's schema, settles what a crash left behind, starts the workers. */
+  start(): Promise<void>;
+  /** Stops the workers; running backtests go back to the queue. Bounded: never holds up a shutdown for long. */
+  stop(): Promise<void>;
+};
+
+export type BacktestJobsOptions = {
+  database: Database;
+  clock: Clock;
+  logger: Logger;
+  instanceId: string;
+  /** Backtests run at once here; 0 queues without running any. */
+  concurrency: number;
+  /** BACKTEST_TIMEOUT_SECONDS: a job's pg-boss expiry is set past it, so pg-boss never expires a run we still own. */
+  timeoutSeconds: number;
+  /** The worker thread's entry; tests pass one that holds still until stopped. */
+  workerUrl?: URL;
+  pollSeconds?: number;
+  heartbeatMs?: number;
+  /** A running backtest whose heartbeat is older than this belongs to a dead process. */
+  staleAfterMs?: number;
+  /** How long stop() waits for running backtests to hand back their rows. */
+  stopTimeoutMs?: number;
+};
+
+const INTERRUPTED_MESSAGE = "the gateway running this backtest stopped without finishing it; submit it again";
+
+/**
+ * Backtest jobs on pg-boss, on the gateway's own database (PGlite included) under the `pgboss` schema.
+ * The backtests row is the truth and a job only carries its id, so a job delivered twice, or for a
+ * cancelled backtest, does nothing. Rows left `running` by a crash are failed (INTERRUPTED), never
+ * retried: what killed the process may be the backtest itself. A clean shutdown re-queues instead.
+ */
+export function createBacktestJobs(options: BacktestJobsOptions): BacktestJobs {
+  const { database, clock, logger } = options;
+  const bootPrefix = `${options.instanceId}/`;
+  const runner = `${bootPrefix}${randomUUID().slice(0, 8)}`;
+  const expireInSeconds = options.timeoutSeconds + 600;
+  const staleAfterMs = options.staleAfterMs ?? 120_000;
+  const active = new Map<string, ActiveRun>();
+  const handlers = new Set<Promise<void>>();
+  const workerIds: string[] = [];
+  let boss: PgBoss | undefined;
+  let sweep: NodeJS.Timeout | undefined;
+  let stopping = false;
+
+  const send = async (backtestId: string, db?: PgBoss.Db) => {
+    if (!boss) return;
+    await boss.send(BACKTEST_QUEUE, { backtestId }, { retryLimit: 0, expireInSeconds, ...(db ? { db } : {}) });
+  };
+
+  const deps = {
+    database,
+    clock,
+    logger,
+    runner,
+    workerUrl: options.workerUrl ?? defaultWorkerUrl(),
+    heartbeatMs: options.heartbeatMs ?? 1000,
+    resend: (id: string) => send(id),
+  };
+
+  const handle = async (jobs: Array<PgBoss.Job<{ backtestId: string }>>) => {
+    // A job fetched as the workers stop is left to fail in pg-boss; its row stays queued and is sent again at the next start.
+    if (stopping) throw new Error("backtest workers are stopping");
+    for (const job of jobs) {
+      const run = runBacktestJob(deps, job.data.backtestId, active);
+      handlers.add(run);
+      try {
+        await run;
+      } finally {
+        handlers.delete(run);
+      }
+    }
+  };
+
+  const failInterrupted = async () => {
+    const now = clock.now();
+    const failed = await failInterruptedBacktests(database.db, {
+      ownPrefix: bootPrefix,
+      runner,
+      staleBefore: new Date(now.getTime() - staleAfterMs),
+      now,
+      message: INTERRUPTED_MESSAGE,
+    });
+    if (failed.length > 0) logger.warn({ backtests: failed }, "failed backtests a stopped gateway left running");
+  };
+
+  return {
+    start: async () => {
+      if (boss) return;
+      stopping = false;
+      const instance = new PgBoss({ db: bossDatabase(database), schema: BOSS_SCHEMA, schedule: false, supervise: true, migrate: true });
+      instance.on("error", (err: unknown) => logger.warn({ err }, "backtest queue error"));
+      await instance.start();
+      await instance.createQueue(BACKTEST_QUEUE);
+      boss = instance;
+      await failInterrupted();
+      // Rows whose job was lost (a shutdown mid-fetch, a send that failed) get one now; extra deliveries are no-ops.
+      for (const id of await queuedBacktestIds(database.db)) await send(id);
+      for (let i = 0; i < options.concurrency; i++) {
+        workerIds.push(await instance.work(BACKTEST_QUEUE, { batchSize: 1, pollingIntervalSeconds: options.pollSeconds ?? 1 }, handle));
+      }
+      sweep = setInterval(() => void failInterrupted().catch((err: unknown) => logger.warn({ err }, "backtest sweep failed; will retry")), 60_000);
+      sweep.unref();
+    },
+    stop: async () => {
+      if (!boss) return;
+      stopping = true;
+      clearInterval(sweep);
+      for (const run of active.values()) run.stop("shutdown");
+      const bounded = <T>(work: Promise<T>, ms: number) =>
+        Promise.race([work, new Promise<void>((resolve) => setTimeout(resolve, ms).unref())]);
+      await bounded(Promise.allSettled([...handlers]), options.stopTimeoutMs ?? 5000);
+      await bounded(boss.stop({ graceful: true, timeout: 1000, close: false }), 5000).catch((err: unknown) => logger.warn({ err }, "stopping the backtest queue failed"));
+      boss = undefined;
+      workerIds.length = 0;
+    },
+    enqueue: (tx: Db, backtestId: string) => send(backtestId, bossTransaction(tx)),
+    wake: () => {
+      for (const id of workerIds) boss?.notifyWorker(id);
+    },
+    cancelLocal: (backtestId: string) => active.get(backtestId)?.stop("cancel"),
+  };
+}

@@ -1,0 +1,56 @@
+import { setImmediate as yieldToEventLoop } from "node:timers/promises";
+import type { Database } from "../../db/client.js";
+import { candleNumbersPage } from "../../db/repositories/backtest-inputs-repository.js";
+import type { SeriesArrays } from "./worker-protocol.js";
+
+export const CANDLE_PAGE_SIZE = 20_000;
+
+const FIELDS = ["time", "open", "high", "low", "close", "volume"] as const;
+type Field = (typeof FIELDS)[number];
+type Columns = Record<Field, Float64Array>;
+
+/**
+ * Reads one symbol's candles in [from, to] into typed arrays, a page per query, yielding to the
+ * event loop between pages so webhooks are answered while a large range loads. `signal` stops it
+ * between pages (a cancel or the timeout).
+ */
+export async function loadCandleSeries(
+  database: Database,
+  input: { symbol: string; timeframe: string; from: number; to: number; pageSize?: number; signal?: AbortSignal },
+): Promise<SeriesArrays> {
+  const pageSize = input.pageSize ?? CANDLE_PAGE_SIZE;
+  const pages: Columns[] = [];
+  let from = input.from;
+  for (;;) {
+    input.signal?.throwIfAborted();
+    const rows = await candleNumbersPage(database, { symbol: input.symbol, timeframe: input.timeframe, from, to: input.to, limit: pageSize });
+    if (rows.length > 0) {
+      const page = Object.fromEntries(FIELDS.map((f) => [f, new Float64Array(rows.length)])) as Columns;
+      for (let i = 0; i < rows.length; i++) {
+        const r = rows[i]!;
+        page.time[i] = r.t;
+        page.open[i] = r.o;
+        page.high[i] = r.h;
+        page.low[i] = r.l;
+        page.close[i] = r.c;
+        page.volume[i] = r.v;
+      }
+      pages.push(page);
+    }
+    if (rows.length < pageSize) break;
+    from = rows[rows.length - 1]!.t + 1;
+    await yieldToEventLoop();
+  }
+  return { symbol: input.symbol, ...concat(pages) };
+}
+
+function concat(pages: readonly Columns[]): Columns {
+  const length = pages.reduce((n, p) => n + p.time.length, 0);
+  const out = Object.fromEntries(FIELDS.map((f) => [f, new Float64Array(length)])) as Columns;
+  let offset = 0;
+  for (const page of pages) {
+    for (const f of FIELDS) out[f].set(page[f], offset);
+    offset += page.time.length;
+  }
+  return out;
+}
