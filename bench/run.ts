@@ -5,12 +5,14 @@
  * request failed or a ledger check did not add up. Then two more sections: signal received → paper
  * fill on PostgreSQL (a fresh gateway and scratch database, open-loop alerts at a fixed rate), and
  * the in-process pre-trade check (risk engine; strategy manager + sizing), each with its goal; and
- * live: what the gateway adds to an order on a local test exchange over calling it directly.
+ * live: what the gateway adds to an order on a local test exchange over calling it directly; and
+ * backtest: candles per second through the whole code path next to a bare indicator loop.
  *
  * Flags: --connections N (32), --warmup S (1), --duration S (5), --max-requests N (2000000),
  * --signal-rate N (200), --signal-duration S (10), --live-orders N (200),
- * --only webhooks,signal,pretrade,live (all four).
+ * --only webhooks,signal,pretrade,live,backtest (all five).
  */
+import { runBacktestThroughput } from "./backtest.js";
 import { LIVE_ACCOUNT_ID, liveGatewayEnv, runLiveLatency, startBenchExchange, waitForAccount } from "./live-latency.js";
 import { runLoad } from "./load.js";
 import { runPretrade } from "./pretrade.js";
@@ -127,6 +129,12 @@ async function pretradeSection(): Promise<void> {
   for (const line of (await runPretrade()).lines) console.log(line);
 }
 
+async function backtestSection(): Promise<void> {
+  process.stderr.write("running backtest throughput (in process) ...\n");
+  console.log();
+  for (const line of (await runBacktestThroughput()).lines) console.log(line);
+}
+
 async function main(settings: BenchSettings, cleanup: ReturnType<typeof cleanupStack>): Promise<number> {
   const adminUrl = process.env.BENCH_PG_ADMIN_URL || DEFAULT_PG_ADMIN_URL;
   const pg = await createScratchDatabase(adminUrl);
@@ -136,6 +144,7 @@ async function main(settings: BenchSettings, cleanup: ReturnType<typeof cleanupS
   const signalsOk = settings.sections.has("signal") ? await signalLatencySection(settings, adminUrl, pg, cleanup) : true;
   if (settings.sections.has("pretrade")) await pretradeSection();
   const liveOk = settings.sections.has("live") ? await liveSection(settings, adminUrl, pg, cleanup) : true;
+  if (settings.sections.has("backtest")) await backtestSection();
   return webhooksOk && signalsOk && liveOk ? 0 : 1;
 }
 

@@ -4,7 +4,7 @@ import { parseArgs } from "node:util";
 import type { LoadSettings } from "./webhooks.js";
 
 /** The closed-loop scenarios' settings, and the open-loop signal → fill scenario's rate and length. */
-export const SECTIONS = ["webhooks", "signal", "pretrade", "live"] as const;
+export const SECTIONS = ["webhooks", "signal", "pretrade", "live", "backtest"] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export type BenchSettings = LoadSettings & { signalRate: number; signalDurationMs: number; liveOrders: number; sections: Set<Section> };
