@@ -14,3 +14,4 @@ export * from "./candles.js";
 export * from "./backtests.js";
 export * from "./backtest-trades.js";
 export * from "./backtest-equity.js";
+export * from "./strategy-stage-changes.js";
