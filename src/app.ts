@@ -12,6 +12,7 @@ import { securityHeaders } from "./http/middleware/security-headers.js";
 import { notFound, onError, validationHook } from "./http/on-error.js";
 import { registerAccountRoutes } from "./http/routes/accounts/index.js";
 import { registerApiKeyRoutes } from "./http/routes/api-keys/index.js";
+import { registerBacktestRoutes } from "./http/routes/backtests/index.js";
 import { isCandleImport } from "./http/routes/candles/import-candles.js";
 import { registerCandleRoutes } from "./http/routes/candles/index.js";
 import { registerDocsRoutes } from "./http/routes/docs/index.js";
@@ -44,6 +45,7 @@ function registerRoutes(app: OpenAPIHono) {
   registerPositionRoutes(app);
   registerAccountRoutes(app);
   registerCandleRoutes(app);
+  registerBacktestRoutes(app);
 }
 
 /** Builds the HTTP application over already-built services. Never listens. */

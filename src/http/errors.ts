@@ -21,6 +21,9 @@ export const ERROR_CODES = [
   "ACCOUNT_UNKNOWN",
   // Strategy configuration: a paper strategy on a live account, or a live strategy on a paper one.
   "ACCOUNT_MODE_MISMATCH",
+  // Backtests: a symbol the paper venue has no market rules for, or no stored candles in the range.
+  "UNKNOWN_MARKET",
+  "CANDLES_MISSING",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -40,6 +43,8 @@ export const ERROR_STATUS = {
   SIGNAL_REJECTED: 422,
   ACCOUNT_UNKNOWN: 422,
   ACCOUNT_MODE_MISMATCH: 422,
+  UNKNOWN_MARKET: 422,
+  CANDLES_MISSING: 422,
 } as const satisfies Record<ErrorCode, ContentfulStatusCode>;
 
 const TITLES: Record<ErrorCode, string> = {
@@ -58,6 +63,8 @@ const TITLES: Record<ErrorCode, string> = {
   SIGNAL_REJECTED: "Signal rejected",
   ACCOUNT_UNKNOWN: "Unknown account",
   ACCOUNT_MODE_MISMATCH: "Account does not match the strategy's mode",
+  UNKNOWN_MARKET: "Unknown market",
+  CANDLES_MISSING: "Candles missing",
 };
 
 export type FieldError = { path: string; message: string };

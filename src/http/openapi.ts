@@ -32,6 +32,8 @@ const DESCRIPTIONS: Record<ErrorCode, string> = {
   SIGNAL_REJECTED: "The alert was read but cannot become a signal; stored as rejected, `reason` says why.",
   ACCOUNT_UNKNOWN: "The configuration's `accountId` names no account; create it with POST /v1/accounts first.",
   ACCOUNT_MODE_MISMATCH: "A `paper` strategy must trade on a paper account and a `live` one on a live (exchange) account.",
+  UNKNOWN_MARKET: "A symbol has no market rules on the paper venue, which every backtest runs on; `errors` names it.",
+  CANDLES_MISSING: "No candles are stored for a symbol in the range; import them with POST /v1/candles/import. `errors` names the symbol and range.",
 };
 
 /** The error responses a route declares, keyed by status; codes sharing a status share an entry. */

@@ -13,8 +13,19 @@ type PgliteClient = {
   query(text: string, params: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
 };
 
-// node-postgres, which pg-boss was written for, sends undefined as NULL; postgres.js refuses it.
-const nullsFor = (values: readonly unknown[]) => values.map((v) => (v === undefined ? null : v));
+/**
+ * Parameters as node-postgres, which pg-boss is written for, would send them: undefined as NULL
+ * (postgres.js refuses it), dates as ISO text and objects as JSON text, since drizzle makes the
+ * postgres.js client pass json and timestamp parameters through unserialized.
+ */
+function pgValue(value: unknown): unknown {
+  if (value === undefined || value === null) return null;
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) return value.map(pgValue);
+  if (typeof value === "object" && !(value instanceof Uint8Array)) return JSON.stringify(value);
+  return value;
+}
+const nullsFor = (values: readonly unknown[]) => values.map(pgValue);
 
 // A multi-statement text answers with one result per statement; pg-boss reads the last one's rows.
 function lastRows(result: unknown): Record<string, unknown>[] {

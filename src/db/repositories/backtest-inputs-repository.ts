@@ -22,7 +22,9 @@ export async function candleNumbersPage(
   database: Database,
   input: { symbol: string; timeframe: string; from: number; to: number; limit: number },
 ): Promise<CandleNumbers[]> {
-  return database.query<CandleNumbers>(CANDLE_PAGE_SQL, [input.symbol, input.timeframe, new Date(input.from), new Date(input.to), input.limit]);
+  // ISO text, not Date: drizzle has the postgres.js client pass timestamp parameters through as given.
+  const range = [new Date(input.from).toISOString(), new Date(input.to).toISOString()];
+  return database.query<CandleNumbers>(CANDLE_PAGE_SQL, [input.symbol, input.timeframe, ...range, input.limit]);
 }
 
 /** Whether any candle of the symbol and timeframe opens in [from, to]. */
