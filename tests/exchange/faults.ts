@@ -14,6 +14,9 @@ type FaultOptions = { times?: number; match?: FaultMatch };
 
 const ORDER_POST: FaultMatch = { method: "POST", path: "/api/v3/order" };
 
+/** Binance's answer to a request past the REQUEST_WEIGHT limit, injected or earned (see weights.ts). */
+export const RATE_LIMITED_BODY = JSON.stringify({ code: -1003, msg: "Too many requests; current limit of IP is 6000 requests per minute." });
+
 /** Faults queued for the next matching requests; each fires `times` times (default once) and is then dropped. */
 export class FaultInjector {
   private readonly queue: Fault[] = [];
@@ -36,15 +39,7 @@ export class FaultInjector {
   }
 
   rateLimited(retryAfterSeconds: number, options?: FaultOptions): void {
-    this.inject(
-      {
-        kind: "status",
-        status: 429,
-        retryAfterSeconds,
-        body: JSON.stringify({ code: -1003, msg: "Too many requests; current limit of IP is 6000 requests per minute." }),
-      },
-      options,
-    );
+    this.inject({ kind: "status", status: 429, retryAfterSeconds, body: RATE_LIMITED_BODY }, options);
   }
 
   ipBanned(retryAfterSeconds: number, options?: FaultOptions): void {

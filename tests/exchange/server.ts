@@ -10,10 +10,12 @@ import {
   tradeBody,
 } from "./binance-format.js";
 import { BinanceError, unknownOrder } from "./binance-errors.js";
-import { FaultInjector, type FaultKind } from "./faults.js";
+import { FaultInjector, RATE_LIMITED_BODY, type FaultKind } from "./faults.js";
+import { KlineBook, type KlineSeed } from "./klines.js";
 import { defaultMarkets, exchangeInfoSymbol, type MarketSpec } from "./markets.js";
 import { checkTimestamp, verifySignature } from "./signing.js";
 import { ExchangeState, type ExchangeOrder, type Side } from "./state.js";
+import { requestWeight, WeightMeter } from "./weights.js";
 
 export type TestExchangeOptions = {
   apiKey: string;
@@ -27,6 +29,8 @@ export type TestExchangeOptions = {
   clock?: () => number;
   /** Commission rate taken from the received asset on every fill; default 0. */
   commissionRate?: string;
+  /** REQUEST_WEIGHT per minute of `clock`; past it a request is answered 429 with Retry-After. Default: no limit. */
+  requestWeightPerMinute?: number;
 };
 
 /** `receivedAt`: Date.now() when the request's headers arrived (the benchmark times the gateway's orders by it). */
@@ -38,6 +42,10 @@ export type TestExchange = {
   /** `urls.api` for ccxt's binance class: every key it may use, all pointing here. */
   ccxtApiUrls: Readonly<Record<"public" | "private" | "v1" | "sapi", string>>;
   setPrice(symbol: string, price: string): void;
+  /** Candles GET /api/v3/klines serves for an exchange symbol (BTCUSDT) and Binance interval (1h). */
+  seedKlines(symbol: string, interval: string, rows: readonly KlineSeed[]): void;
+  /** REQUEST_WEIGHT used in the current minute, as the X-MBX-USED-WEIGHT-1M header reports it. */
+  usedWeight(): number;
   faults: FaultInjector;
   orders(): readonly ExchangeOrder[];
   balance(asset: string): { free: string; locked: string };
@@ -60,6 +68,8 @@ export async function startTestExchange(options: TestExchangeOptions): Promise<T
     new Decimal(options.commissionRate ?? "0"),
   );
   const faults = new FaultInjector();
+  const klines = new KlineBook();
+  const weight = new WeightMeter(options.requestWeightPerMinute);
   const recorded: RecordedRequest[] = [];
   const held = new Set<ReturnType<typeof setTimeout>>();
 
@@ -79,6 +89,7 @@ export async function startTestExchange(options: TestExchangeOptions): Promise<T
     }),
     "GET /api/v3/ticker/price": (p) => tickers(state, p, (s, price) => ({ symbol: s, price: price.toFixed(8) })),
     "GET /api/v3/ticker/24hr": (p) => tickers(state, p, (s, price) => ticker24hrBody(s, price, now())),
+    "GET /api/v3/klines": (p) => klines.query(state.market(p.get("symbol")).symbol, p),
   };
 
   const signedRoutes: Record<string, Handler> = {
@@ -141,7 +152,8 @@ export async function startTestExchange(options: TestExchangeOptions): Promise<T
 
   const send = (res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}) => {
     if (res.destroyed) return;
-    res.writeHead(status, { "content-type": "application/json;charset=UTF-8", ...headers });
+    const used = String(weight.usedAt(now()));
+    res.writeHead(status, { "content-type": "application/json;charset=UTF-8", "x-mbx-used-weight": used, "x-mbx-used-weight-1m": used, ...headers });
     res.end(body);
   };
 
@@ -164,12 +176,15 @@ export async function startTestExchange(options: TestExchangeOptions): Promise<T
     const injected = pick(taken, "binanceError");
     if (injected) return send(res, injected.status, JSON.stringify({ code: injected.code, msg: injected.msg }));
 
+    const params = new URLSearchParams(rawBody);
+    for (const [k, v] of url.searchParams) params.set(k, v);
+    const charged = weight.charge(requestWeight(method, url.pathname, params), now());
+    if (!charged.ok) return send(res, 429, RATE_LIMITED_BODY, { "retry-after": String(charged.retryAfterSeconds) });
+
     let httpStatus = 200;
     let payload: unknown;
     try {
       const key = `${method} ${url.pathname}`;
-      const params = new URLSearchParams(rawBody);
-      for (const [k, v] of url.searchParams) params.set(k, v);
       const publicHandler = publicRoutes[key];
       const signedHandler = signedRoutes[key];
       if (publicHandler) {
@@ -214,6 +229,8 @@ export async function startTestExchange(options: TestExchangeOptions): Promise<T
     port,
     ccxtApiUrls: { public: `${url}/api/v3`, private: `${url}/api/v3`, v1: `${url}/api/v1`, sapi: `${url}/sapi/v1` },
     setPrice: (symbol, price) => state.setPrice(symbol, price),
+    seedKlines: (symbol, interval, rows) => klines.seed(symbol, interval, rows),
+    usedWeight: () => weight.usedAt(now()),
     faults,
     orders: () => state.orders,
     balance: (asset) => {
