@@ -101,6 +101,12 @@ export const envSchema = z.object({
   BACKTEST_TIMEOUT_SECONDS: integer(1, 43_200).default(1800),
   /** Candles one backtest may span (symbols × bars in the range), so one request cannot exhaust memory. */
   BACKTEST_MAX_CANDLES: integer(1, 100_000_000).default(5_000_000),
+  /** Promotion thresholds (src/strategy/lifecycle/thresholds.ts): backtest and paper profit factor; 0 turns the check off. */
+  PROMOTION_MIN_PROFIT_FACTOR: decimalText.default("1.2"),
+  /** Closed trades the backtest, and to go live the paper results, must each hold. */
+  PROMOTION_MIN_TRADES: integer(0, 1_000_000).default(30),
+  /** Days a strategy must have been in paper before it goes live. */
+  PROMOTION_MIN_PAPER_DAYS: integer(0, 3650).default(14),
   /** Live exchange accounts as inline JSON; parsed with the rest by parseConfig (src/config/exchange-accounts.ts). */
   EXCHANGE_ACCOUNTS: optionalString(z.string()),
   /** Or the path of a file holding the same JSON. */
