@@ -24,6 +24,10 @@ export const ERROR_CODES = [
   // Backtests: a symbol the paper venue has no market rules for, or no stored candles in the range.
   "UNKNOWN_MARKET",
   "CANDLES_MISSING",
+  // Strategy lifecycle: a move between stages the lifecycle does not allow (retired is final), and a
+  // promotion below its thresholds (the body lists each failed check with its value and limit).
+  "STAGE_TRANSITION_NOT_ALLOWED",
+  "PROMOTION_REFUSED",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -45,6 +49,8 @@ export const ERROR_STATUS = {
   ACCOUNT_MODE_MISMATCH: 422,
   UNKNOWN_MARKET: 422,
   CANDLES_MISSING: 422,
+  STAGE_TRANSITION_NOT_ALLOWED: 409,
+  PROMOTION_REFUSED: 422,
 } as const satisfies Record<ErrorCode, ContentfulStatusCode>;
 
 const TITLES: Record<ErrorCode, string> = {
@@ -65,6 +71,8 @@ const TITLES: Record<ErrorCode, string> = {
   ACCOUNT_MODE_MISMATCH: "Account does not match the strategy's mode",
   UNKNOWN_MARKET: "Unknown market",
   CANDLES_MISSING: "Candles missing",
+  STAGE_TRANSITION_NOT_ALLOWED: "Stage change not allowed",
+  PROMOTION_REFUSED: "Promotion refused",
 };
 
 export type FieldError = { path: string; message: string };

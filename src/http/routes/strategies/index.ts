@@ -1,6 +1,8 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
+import { registerChangeStrategyStage } from "./change-strategy-stage.js";
 import { registerCreateStrategy } from "./create-strategy.js";
 import { registerGetStrategy } from "./get-strategy.js";
+import { registerListStageChanges } from "./list-stage-changes.js";
 import { registerListStrategies } from "./list-strategies.js";
 import { registerPassphraseRoutes } from "./rotate-passphrase.js";
 import { registerRotateWebhookToken } from "./rotate-webhook-token.js";
@@ -13,4 +15,6 @@ export function registerStrategyRoutes(app: OpenAPIHono) {
   registerUpdateStrategy(app);
   registerRotateWebhookToken(app);
   registerPassphraseRoutes(app);
+  registerChangeStrategyStage(app);
+  registerListStageChanges(app);
 }
