@@ -13,8 +13,8 @@ export type TradeMonteCarloResult = MonteCarloResult & {
   /**
    * The same two statistics on the trades in the order they closed, measured the way each
    * bootstrap path is (equity stepped by each trade's net PnL, peak including the starting cash),
-   * so they can be read against the bands. The drawdown is at trade exits only: the backtest's
-   * own maxDrawdown marks every bar and is at least as deep.
+   * so they can be read against the bands. The drawdown is at trade exits only, not the
+   * backtest's bar-by-bar maxDrawdown (which is at least as deep when the account is flat at every exit).
    */
   readonly observed: { readonly totalReturn: number; readonly maxDrawdown: number };
 };
