@@ -61,8 +61,9 @@ export async function changeStage({ ctx, input }: { ctx: LifecycleContext; input
       });
     }
 
-    const strategy = await updateStrategy({ ctx: { ...ctx, db: tx }, input: { id: row.id, config: await configChange(tx, row, input) } });
+    // The stage first: the configuration's mode follows it, and a mode change is checked against it.
     await setStrategyStage(tx, row.id, input.to);
+    const strategy = await updateStrategy({ ctx: { ...ctx, db: tx }, input: { id: row.id, config: await configChange(tx, row, input) } });
     const audit = await insertStageChange(tx, {
       strategyId: row.id,
       fromStage: from,
