@@ -4,7 +4,7 @@ import { startTestApp, type TestApp } from "../helpers/harness.js";
 import { insertBacktest } from "../../src/db/repositories/backtests-repository.js";
 import { positions } from "../../src/db/schema/positions.js";
 import { NO_LIVE_VENUES } from "../../src/execution/live/live-venues-port.js";
-import { recordInitialStage } from "../../src/strategy/lifecycle/change-stage.js";
+import { recordInitialStage } from "../../src/strategy/lifecycle/initial-stage.js";
 import { createStrategy, type CreatedStrategy } from "../helpers/strategies.js";
 import { OffsetClock, sendAlert } from "../helpers/trading.js";
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/config/env.js";
+import { initialStage } from "../../src/strategy/lifecycle/initial-stage.js";
 import { allowedTargets, MODE_OF_STAGE, STRATEGY_STAGES, transitionKind } from "../../src/strategy/lifecycle/stages.js";
 import {
   backtestChecks,
@@ -43,6 +44,17 @@ describe("stage transitions", () => {
 
   it("fix the mode: only paper and live trade", () => {
     expect(MODE_OF_STAGE).toEqual({ candidate: "disabled", paper: "paper", live: "live", retired: "disabled" });
+  });
+
+  it("start a new strategy where its request says, or where its mode implies, and refuse the two disagreeing", () => {
+    expect([initialStage(undefined, undefined), initialStage(undefined, "paper"), initialStage(undefined, "live"), initialStage(undefined, "disabled")]).toEqual([
+      "paper",
+      "paper",
+      "live",
+      "candidate",
+    ]);
+    expect([initialStage("candidate", undefined), initialStage("candidate", "disabled"), initialStage("paper", "paper")]).toEqual(["candidate", "candidate", "paper"]);
+    expect([initialStage("candidate", "paper"), initialStage("paper", "live"), initialStage("paper", "disabled")]).toEqual([undefined, undefined, undefined]);
   });
 
   it("need a backtest to enter paper, a backtest and paper results to go live, and nothing to step back", () => {

@@ -82,31 +82,6 @@ export async function changeStage({ ctx, input }: { ctx: LifecycleContext; input
 }
 
 /**
- * The stage a strategy is created in, with its audit row (from null), for the creating transaction.
- * Sets the stage only: the caller stores the configuration with the stage's mode.
- */
-export async function recordInitialStage(
-  db: Db,
-  input: { strategyId: string; stage: StrategyStage; mode: StageChangeView["mode"]; accountId: string | null; actor: string; reason?: string; now: Date },
-): Promise<StageChangeView> {
-  await setStrategyStage(db, input.strategyId, input.stage);
-  const row = await insertStageChange(db, {
-    strategyId: input.strategyId,
-    fromStage: null,
-    toStage: input.stage,
-    mode: input.mode,
-    accountId: input.accountId,
-    reason: input.reason ?? "created",
-    forced: false,
-    checks: [],
-    backtestId: null,
-    changedBy: input.actor,
-    changedAt: input.now,
-  });
-  return toStageChangeView(row);
-}
-
-/**
  * The thresholds the move needs, over the latest succeeded backtest and, to go live, the paper
  * results since the strategy last entered paper (its creation, when it was created there).
  */
