@@ -66,25 +66,28 @@ describe("with no instance running backtests", () => {
     expect((await queue.http.get(`/v1/backtests/${id}`).set(auth)).body).toMatchObject({ status: "cancelled", startedAt: null, candlesTotal: 0 });
   });
 
-  it("at start, an instance fails the backtests an earlier run of it left running (a crash), and only those", async () => {
-    const mine = await submitTo(queue);
-    const other = await submitTo(queue);
-    // What a process that claimed them and then died leaves behind.
-    const now = new Date();
-    await queue.db.database.db.execute(
-      sql`update backtests set status = 'running', runner = 'crashed-node/0badc0de', started_at = ${now.toISOString()}::timestamptz, heartbeat_at = ${now.toISOString()}::timestamptz where id = ${mine}`,
-    );
-    await queue.db.database.db.execute(
-      sql`update backtests set status = 'running', runner = 'alive-node/12345678', started_at = ${now.toISOString()}::timestamptz, heartbeat_at = ${now.toISOString()}::timestamptz where id = ${other}`,
-    );
+  it("at start, an instance fails what its own crashed run left running and what a long-silent one did, and nothing else", async () => {
+    const [mine, silent, alive] = [await submitTo(queue), await submitTo(queue), await submitTo(queue)];
+    // What processes that claimed them and then died leave behind: the row says running, nobody runs it.
+    const leave = async (id: string, runner: string, heartbeatAgoMs: number) => {
+      const at = new Date(Date.now() - heartbeatAgoMs).toISOString();
+      await queue.db.database.db.execute(
+        sql`update backtests set status = 'running', runner = ${runner}, started_at = ${at}::timestamptz, heartbeat_at = ${at}::timestamptz where id = ${id}`,
+      );
+    };
+    await leave(mine, "crashed-node/0badc0de", 0);
+    await leave(silent, "gone-node/0badf00d", 10 * 60_000);
+    await leave(alive, "alive-node/12345678", 0);
     const restarted = await startGateway(queue.db.database, { INSTANCE_ID: "crashed-node", BACKTEST_CONCURRENCY: "0" });
     await restarted.close();
-    const failed = (await queue.http.get(`/v1/backtests/${mine}`).set(auth)).body;
-    expect(failed).toMatchObject({ status: "failed", error: { code: "INTERRUPTED" } });
-    expect(failed.error.message).toContain("submit it again");
+    for (const id of [mine, silent]) {
+      const failed = (await queue.http.get(`/v1/backtests/${id}`).set(auth)).body;
+      expect(failed).toMatchObject({ status: "failed", error: { code: "INTERRUPTED" } });
+      expect(failed.error.message).toContain("submit it again");
+    }
     // Another instance's run, with a fresh heartbeat, is left alone.
-    expect((await queue.http.get(`/v1/backtests/${other}`).set(auth)).body).toMatchObject({ status: "running" });
-    await queue.db.database.db.execute(sql`update backtests set status = 'failed' where id = ${other}`);
+    expect((await queue.http.get(`/v1/backtests/${alive}`).set(auth)).body).toMatchObject({ status: "running" });
+    await queue.db.database.db.execute(sql`update backtests set status = 'failed' where id = ${alive}`);
   });
 });
 

@@ -120,6 +120,19 @@ describe("POST /v1/backtests → a finished backtest", () => {
     expect(res.text).not.toMatch(/<script/i);
   });
 
+  it("runs several symbols on one account, charging the dearest of their markets' fees by default", async () => {
+    const perp = ETH_1H.replace(/^timestamp.*\n/, "");
+    await t.http.post("/v1/candles/import?symbol=ETH/USDT:USDT&timeframe=1h").set(t.auth()).set("content-type", "text/csv").send(perp);
+    const res = await submit(body({ symbols: ["ETH/USDT:USDT", "ETH/USDT"] }));
+    expect(res.status).toBe(202);
+    // The perpetual charges 2 / 5 bps, spot 10 / 10: the first symbol's would flatter the result.
+    expect(res.body.request.fees).toEqual({ makerBps: "10", takerBps: "10" });
+    expect(await waitForBacktest(t, res.body.id, finished)).toMatchObject({ status: "succeeded", candlesTotal: 600, candlesProcessed: 600 });
+    const given = await submit(body({ symbols: ["ETH/USDT:USDT"], fees: { makerBps: "-1", takerBps: "4" } }));
+    expect(given.body.request.fees).toEqual({ makerBps: "-1", takerBps: "4" });
+    await waitForBacktest(t, given.body.id, finished);
+  });
+
   it("lists backtests newest first, filtered by status, with a cursor", async () => {
     const first = await t.http.get("/v1/backtests?limit=1").set(t.auth(readKey));
     expect(first.status).toBe(200);

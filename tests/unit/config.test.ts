@@ -31,6 +31,17 @@ describe("parseConfig", () => {
     expect(parseConfig({ DATABASE_POOL_MAX: "1", SIGNAL_WORKERS: "4" }).ok).toBe(true);
   });
 
+  it("runs one backtest at a time for at most 30 minutes over at most 5 million candles by default, and bounds each", () => {
+    expect(parseConfig({})).toMatchObject({
+      ok: true,
+      config: { BACKTEST_CONCURRENCY: 1, BACKTEST_TIMEOUT_SECONDS: 1800, BACKTEST_MAX_CANDLES: 5_000_000 },
+    });
+    expect(parseConfig({ BACKTEST_CONCURRENCY: "0" })).toMatchObject({ ok: true, config: { BACKTEST_CONCURRENCY: 0 } });
+    // pg-boss expires a job within 24 hours; a timeout must leave room for the job's margin.
+    const result = parseConfig({ BACKTEST_CONCURRENCY: "17", BACKTEST_TIMEOUT_SECONDS: "86400", BACKTEST_MAX_CANDLES: "0" });
+    expect(result.ok ? [] : result.errors.map((e) => e.split(":")[0]).sort()).toEqual(["BACKTEST_CONCURRENCY", "BACKTEST_MAX_CANDLES", "BACKTEST_TIMEOUT_SECONDS"]);
+  });
+
   it("treats empty strings as unset, as .env files write them", () => {
     const result = parseConfig({ DATABASE_URL: "", API_KEY: "" });
     expect(result.ok && result.config.DATABASE_URL).toBeUndefined();

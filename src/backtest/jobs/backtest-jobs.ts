@@ -45,19 +45,42 @@ const INTERRUPTED_MESSAGE = "the gateway running this backtest stopped without f
  * The backtests row is the truth and a job only carries its id, so a job delivered twice, or for a
  * cancelled backtest, does nothing. Rows left `running` by a crash are failed (INTERRUPTED), never
  * retried: what killed the process may be the backtest itself. A clean shutdown re-queues instead.
+ *
+ * The workers are this module's own loops over `fetch` and `complete` rather than pg-boss's `work`:
+ * `work` completes a job without awaiting it, so a database error at that moment would surface as an
+ * unhandled rejection (which stops the gateway), and its workers cannot be awaited on shutdown.
  */
 export function createBacktestJobs(options: BacktestJobsOptions): BacktestJobs {
   const { database, clock, logger } = options;
   const bootPrefix = `${options.instanceId}/`;
   const runner = `${bootPrefix}${randomUUID().slice(0, 8)}`;
   const expireInSeconds = options.timeoutSeconds + 600;
+  const pollMs = (options.pollSeconds ?? 1) * 1000;
   const staleAfterMs = options.staleAfterMs ?? 120_000;
   const active = new Map<string, ActiveRun>();
-  const handlers = new Set<Promise<void>>();
-  const workerIds: string[] = [];
   let boss: PgBoss | undefined;
+  let loops: Array<Promise<void>> = [];
   let sweep: NodeJS.Timeout | undefined;
   let stopping = false;
+  let waiters: Array<() => void> = [];
+
+  const wakeAll = () => {
+    const pending = waiters;
+    waiters = [];
+    for (const resolve of pending) resolve();
+  };
+  const idle = () =>
+    new Promise<void>((resolve) => {
+      const waiter = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        waiters = waiters.filter((w) => w !== waiter);
+        resolve();
+      }, pollMs);
+      waiters.push(waiter);
+    });
 
   const send = async (backtestId: string, db?: PgBoss.Db) => {
     if (!boss) return;
@@ -74,16 +97,21 @@ export function createBacktestJobs(options: BacktestJobsOptions): BacktestJobs {
     resend: (id: string) => send(id),
   };
 
-  const handle = async (jobs: Array<PgBoss.Job<{ backtestId: string }>>) => {
-    // A job fetched as the workers stop is left to fail in pg-boss; its row stays queued and is sent again at the next start.
-    if (stopping) throw new Error("backtest workers are stopping");
-    for (const job of jobs) {
-      const run = runBacktestJob(deps, job.data.backtestId, active);
-      handlers.add(run);
+  const loop = async (queue: PgBoss) => {
+    while (!stopping) {
+      // pg-boss's fetch answers [] when the database is briefly unreachable: the jobs are safe in it.
+      const [job] = await queue.fetch<{ backtestId: string }>(BACKTEST_QUEUE, { batchSize: 1 }).catch(() => []);
+      if (!job) {
+        if (!stopping) await idle();
+        continue;
+      }
       try {
-        await run;
-      } finally {
-        handlers.delete(run);
+        if (stopping) await send(job.data.backtestId); // fetched as the workers stop: another instance may take it now
+        else await runBacktestJob(deps, job.data.backtestId, active);
+        await queue.complete(BACKTEST_QUEUE, job.id);
+      } catch (err) {
+        // The row is unaffected (runBacktestJob never throws); the job expires in pg-boss and a queued row is sent again at the next start.
+        logger.warn({ err, backtestId: job.data.backtestId }, "backtest job bookkeeping failed");
       }
     }
   };
@@ -105,16 +133,14 @@ export function createBacktestJobs(options: BacktestJobsOptions): BacktestJobs {
       if (boss) return;
       stopping = false;
       const instance = new PgBoss({ db: bossDatabase(database), schema: BOSS_SCHEMA, schedule: false, supervise: true, migrate: true });
-      instance.on("error", (err: unknown) => logger.warn({ err }, "backtest queue error"));
+      instance.on("error", (err: unknown) => logger.warn({ err }, "backtest queue maintenance failed; will retry"));
       await instance.start();
       await instance.createQueue(BACKTEST_QUEUE);
       boss = instance;
       await failInterrupted();
       // Rows whose job was lost (a shutdown mid-fetch, a send that failed) get one now; extra deliveries are no-ops.
       for (const id of await queuedBacktestIds(database.db)) await send(id);
-      for (let i = 0; i < options.concurrency; i++) {
-        workerIds.push(await instance.work(BACKTEST_QUEUE, { batchSize: 1, pollingIntervalSeconds: options.pollSeconds ?? 1 }, handle));
-      }
+      loops = Array.from({ length: options.concurrency }, () => loop(instance));
       sweep = setInterval(() => void failInterrupted().catch((err: unknown) => logger.warn({ err }, "backtest sweep failed; will retry")), 60_000);
       sweep.unref();
     },
@@ -122,18 +148,18 @@ export function createBacktestJobs(options: BacktestJobsOptions): BacktestJobs {
       if (!boss) return;
       stopping = true;
       clearInterval(sweep);
+      wakeAll();
       for (const run of active.values()) run.stop("shutdown");
-      const bounded = <T>(work: Promise<T>, ms: number) =>
-        Promise.race([work, new Promise<void>((resolve) => setTimeout(resolve, ms).unref())]);
-      await bounded(Promise.allSettled([...handlers]), options.stopTimeoutMs ?? 5000);
-      await bounded(boss.stop({ graceful: true, timeout: 1000, close: false }), 5000).catch((err: unknown) => logger.warn({ err }, "stopping the backtest queue failed"));
+      const bounded = (work: Promise<unknown>, ms: number) => Promise.race([work, new Promise<void>((resolve) => setTimeout(resolve, ms).unref())]);
+      if (!(await bounded(Promise.all(loops).then(() => true), options.stopTimeoutMs ?? 10_000))) {
+        logger.warn("backtest workers outlived the shutdown timeout; their rows are settled at the next start");
+      }
+      await bounded(boss.stop({ graceful: false, close: false }), 5000).catch((err: unknown) => logger.warn({ err }, "stopping the backtest queue failed"));
       boss = undefined;
-      workerIds.length = 0;
+      loops = [];
     },
     enqueue: (tx: Db, backtestId: string) => send(backtestId, bossTransaction(tx)),
-    wake: () => {
-      for (const id of workerIds) boss?.notifyWorker(id);
-    },
+    wake: wakeAll,
     cancelLocal: (backtestId: string) => active.get(backtestId)?.stop("cancel"),
   };
 }
