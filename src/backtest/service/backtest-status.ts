@@ -5,8 +5,6 @@
 export const BACKTEST_STATUSES = ["queued", "running", "succeeded", "failed", "cancelled", "timed_out"] as const;
 export type BacktestStatus = (typeof BACKTEST_STATUSES)[number];
 
-export const FINISHED_STATUSES: readonly BacktestStatus[] = ["succeeded", "failed", "cancelled", "timed_out"];
-
 /**
  * Why a backtest failed, as stored in `error_code`. ENGINE_ERROR: the engine refused or threw.
  * WORKER_CRASHED: the worker thread died (out of memory, for instance). INTERRUPTED: the gateway
