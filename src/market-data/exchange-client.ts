@@ -15,10 +15,11 @@ export type PublicClientOptions = {
   timeoutMs: number;
 };
 
-export class UnknownExchangeError extends Error {
-  constructor(id: string) {
-    super(`ccxt has no exchange '${id}'`);
-    this.name = "UnknownExchangeError";
+/** The client cannot be built as asked: an exchange ccxt does not know, or a sandbox it does not have. */
+export class ExchangeClientError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ExchangeClientError";
   }
 }
 
@@ -29,14 +30,18 @@ export class UnknownExchangeError extends Error {
  */
 export function publicExchangeClient(options: PublicClientOptions): Exchange {
   const Class = ccxtExchangeIds().has(options.exchange) ? (ccxt as unknown as Record<string, ExchangeClass | undefined>)[options.exchange] : undefined;
-  if (typeof Class !== "function") throw new UnknownExchangeError(options.exchange);
+  if (typeof Class !== "function") throw new ExchangeClientError(`ccxt has no exchange '${options.exchange}'`);
   const spot = !options.symbol.includes(":");
   const exchange = new Class({
     enableRateLimit: true,
     timeout: options.timeoutMs,
     options: spot ? { defaultType: "spot", fetchCurrencies: false, fetchMargins: false, fetchMarkets: { types: ["spot"] } } : { fetchCurrencies: false, fetchMargins: false },
   });
-  if (options.sandbox) exchange.setSandboxMode(true);
+  if (options.sandbox) {
+    // Some exchanges declare `urls.test` without a URL in it; ccxt would then send requests to "undefined/…".
+    if (!hasUrl(exchange.urls["test"])) throw new ExchangeClientError(`ccxt knows no sandbox (testnet) for ${options.exchange}`);
+    exchange.setSandboxMode(true);
+  }
   if (options.apiBaseUrl) exchange.urls["api"] = withOrigin(exchange.urls["api"], options.apiBaseUrl) as (typeof exchange.urls)["api"];
   return exchange;
 }
@@ -50,4 +55,9 @@ function withOrigin(api: unknown, base: string): unknown {
     return value;
   };
   return swap(api);
+}
+
+function hasUrl(value: unknown): boolean {
+  if (typeof value === "string") return /^https?:\/\//.test(value);
+  return value !== null && typeof value === "object" && Object.values(value).some(hasUrl);
 }

@@ -70,7 +70,7 @@ export async function* fetchCandlePages(input: FetchCandlesInput): AsyncGenerato
   const now = input.now ?? Date.now;
   const retry = { ...DEFAULT_RETRY, ...input.retry };
   const deps = { config: retry, sleep: input.sleep ?? realSleep, random: input.random ?? Math.random };
-  // The last open time of a closed candle: the one forming now would be stored with passing values.
+  // The last open time of a closed candle: the one forming now would be stored with values still moving.
   const last = Math.min(input.to, now() - tf);
   const seen = new Map<number, string>();
   let since = alignUp(input.from, timeframe);
@@ -169,7 +169,8 @@ export function alignUp(ms: number, timeframe: Timeframe): number {
   let t = Math.floor(ms / tf) * tf;
   // Weekly candles open on Mondays, off the epoch's seven-day grid: step back to one.
   while (!isAligned(t, timeframe)) t -= 86_400_000;
-  return t < ms ? t + tf : t;
+  while (t < ms) t += tf;
+  return t;
 }
 
 /** The most candles one request may ask for, from ccxt's `features` for the symbol's market type. */
