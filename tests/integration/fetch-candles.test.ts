@@ -1,4 +1,6 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Exchange } from "ccxt";
 import { sql } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -10,6 +12,7 @@ import type { KlineSeed } from "../exchange/klines.js";
 import { startTestExchange, type TestExchange, type TestExchangeOptions } from "../exchange/server.js";
 import { freePort } from "../helpers/gateway-process.js";
 import { openTestDatabase, type TestDatabase } from "../helpers/test-database.js";
+import { runScript } from "./cli-process.js";
 
 const HOUR = 3_600_000;
 /** The first 60 hourly BTC/USDT candles of the fixture, as published: the exact text fetched candles must come back as. */
@@ -213,5 +216,46 @@ describe("importExchangeCandles", () => {
     // Bars 0 to 8, bar 5 twice: nine stored, the report says so.
     expect(result.report).toMatchObject({ rowsRead: 10, imported: 9 });
     expect(await listCandleRows(db.database.db, { symbol: "BTC/USDT", timeframe: "1h", limit: 100 })).toHaveLength(9);
+  });
+});
+
+describe("npm run candles:fetch", () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "candles-fetch-"));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const run = (args: readonly string[]) => runScript("fetch-candles.ts", args, { cwd: dir, env: { DATA_DIR: join(dir, "data") } });
+  const range = ["--exchange", "binance", "--symbol", "BTC/USDT", "--timeframe", "1h", "--from", new Date(T0).toISOString(), "--to", String(at(29))];
+
+  it("fetches from the sandbox at --api-url into DATA_DIR and prints the quality report", async () => {
+    await start({ clock: Date.now });
+    const res = await run([...range, "--sandbox", "--api-url", exchange.url, "--limit", "7"]);
+    expect(res.code, res.stderr).toBe(0);
+    expect(JSON.parse(res.stdout)).toMatchObject({
+      symbol: "BTC/USDT",
+      rowsRead: 30,
+      imported: 30,
+      first: new Date(T0).toISOString(),
+      last: new Date(at(29)).toISOString(),
+      gaps: { count: 0 },
+      fetch: { pages: 5, requests: 5, kept: 30 },
+    });
+    expect(klineRequests().map((r) => r.limit)).toEqual([7, 7, 7, 7, 2]);
+    expect(res.stderr).toMatch(/30 imported, 0 updated, 0 already stored, .* 5 requests for 5 pages\n$/);
+  });
+
+  it("exits 1 with one line when the exchange cannot be reached", async () => {
+    await start();
+    const res = await run([...range, "--api-url", `http://127.0.0.1:${await freePort()}`]);
+    expect(res.code).toBe(1);
+    expect(res.stdout).toBe("");
+    expect(res.stderr).toMatch(/^candles:fetch: fetching BTC\/USDT 1h candles from 2025-04-30T00:00:00.000Z failed after 4 attempts: VENUE_NETWORK \(.*\)\n$/);
+  });
+
+  it("exits 1 with one line naming a bad argument", async () => {
+    await start();
+    const res = await run(["--exchange", "binance", "--symbol", "btcusdt", "--timeframe", "1h", "--from", "2025-01-01", "--to", "2025-01-02"]);
+    expect(res).toEqual({ code: 1, stdout: "", stderr: "candles:fetch: --symbol must be a ccxt unified symbol such as BTC/USDT, not btcusdt\n" });
   });
 });
