@@ -60,7 +60,7 @@ async function boot(dataDir: string): Promise<{ services: Services; server: Serv
 async function createBenchStrategy(services: Services): Promise<WebhookInfo> {
   const raw = process.env.BENCH_STRATEGY_CONFIG;
   const config = raw ? (JSON.parse(raw) as StrategyConfigPatch) : undefined;
-  const input = { key: STRATEGY_KEY, name: "Benchmark", enabled: true, allowedSymbols: [], passphrase: false, ...(config ? { config } : {}) };
+  const input = { key: STRATEGY_KEY, name: "Benchmark", enabled: true, allowedSymbols: [], passphrase: false, actor: "bench", ...(config ? { config } : {}) };
   const created = await createStrategy({ ctx: services.strategies, input });
   return { path: new URL(created.webhookUrl).pathname, strategyKey: created.strategy.key };
 }

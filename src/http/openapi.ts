@@ -34,6 +34,8 @@ const DESCRIPTIONS: Record<ErrorCode, string> = {
   ACCOUNT_MODE_MISMATCH: "A `paper` strategy must trade on a paper account and a `live` one on a live (exchange) account.",
   UNKNOWN_MARKET: "A symbol has no market rules on the paper venue, which every backtest runs on; `errors` names it.",
   CANDLES_MISSING: "No candles are stored for a symbol in the range; import them with POST /v1/candles/import. `errors` names the symbol and range.",
+  STAGE_TRANSITION_NOT_ALLOWED: "The strategy's lifecycle has no such move (retired is final); `allowed` lists where it may go.",
+  PROMOTION_REFUSED: "A promotion threshold failed; `failedChecks` lists each failed check with its value and limit.",
 };
 
 /** The error responses a route declares, keyed by status; codes sharing a status share an entry. */

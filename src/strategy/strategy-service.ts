@@ -14,6 +14,8 @@ import type { IdSource } from "../lib/ids.js";
 import { randomSecret, sha256Hex } from "../lib/secrets.js";
 import { StrategyConfigSchema, type StrategyConfig, type StrategyConfigInput, type StrategyConfigPatch } from "../domain/strategy-config.js";
 import { fieldErrors } from "../http/on-error.js";
+import { initialStage, recordInitialStage } from "./lifecycle/initial-stage.js";
+import { MODE_OF_STAGE, type StrategyStage } from "./lifecycle/stages.js";
 
 export type StrategyContext = { db: Db; clock: Clock; ids: IdSource; publicUrl: string };
 
@@ -23,6 +25,7 @@ export type StrategyView = StrategyConfig & {
   name: string;
   enabled: boolean;
   allowedSymbols: string[];
+  stage: StrategyStage;
   passphraseRequired: boolean;
   createdAt: string;
   updatedAt: string;
@@ -101,6 +104,7 @@ export function toStrategyView(row: StrategyRow): StrategyView {
     name: row.name,
     enabled: row.enabled,
     allowedSymbols: row.allowedSymbols,
+    stage: row.stage as StrategyStage,
     ...configOf(row),
     passphraseRequired: row.passphraseHash !== null,
     createdAt: row.createdAt.toISOString(),
@@ -113,9 +117,25 @@ export async function createStrategy({
   input,
 }: {
   ctx: StrategyContext;
-  input: { key: string; name: string; enabled: boolean; allowedSymbols: string[]; passphrase: boolean; config?: StrategyConfigPatch };
+  input: {
+    key: string;
+    name: string;
+    enabled: boolean;
+    allowedSymbols: string[];
+    passphrase: boolean;
+    config?: StrategyConfigPatch;
+    /** Absent: the stage the mode implies (paper by default). */
+    stage?: "candidate" | "paper" | undefined;
+    /** The API key creating it, for the stage's audit row. */
+    actor: string;
+  };
 }): Promise<{ strategy: StrategyView } & StrategySecrets> {
-  const config = await mergeConfig(ctx, {}, input.config ?? {});
+  const stage = initialStage(input.stage, input.config?.mode);
+  if (!stage) {
+    const message = `a ${input.stage} strategy's mode is ${MODE_OF_STAGE[input.stage as StrategyStage]}`;
+    throw new ApiError("VALIDATION_FAILED", "the mode does not agree with the stage", { errors: [{ path: "mode", message }] });
+  }
+  const config = await mergeConfig(ctx, {}, { ...input.config, mode: MODE_OF_STAGE[stage] });
   const token = newWebhookToken();
   const passphrase = input.passphrase ? newPassphrase() : undefined;
   const now = ctx.clock.now();
@@ -128,10 +148,17 @@ export async function createStrategy({
     webhookTokenHash: sha256Hex(token),
     passphraseHash: passphrase ? sha256Hex(passphrase) : null,
     config,
+    stage,
     createdAt: now,
     updatedAt: now,
   };
-  if (!(await insertStrategy(ctx.db, row))) {
+  // The strategy and its first audit row commit together.
+  const inserted = await ctx.db.transaction(async (tx) => {
+    if (!(await insertStrategy(tx, row))) return false;
+    await recordInitialStage(tx, { strategyId: row.id, stage, mode: config.mode, accountId: config.accountId, actor: input.actor, now });
+    return true;
+  });
+  if (!inserted) {
     throw new ApiError("CONFLICT", `a strategy with key '${input.key}' already exists`);
   }
   return { strategy: toStrategyView(row), webhookUrl: webhookUrl(ctx.publicUrl, token), ...(passphrase ? { passphrase } : {}) };
@@ -153,6 +180,12 @@ export async function updateStrategy({
   input: { id: string; name?: string; enabled?: boolean; allowedSymbols?: string[]; config?: StrategyConfigPatch };
 }): Promise<StrategyView> {
   const current = await requireStrategy(ctx, input.id);
+  // The mode follows the stage: only POST /v1/strategies/{id}/stage moves both, with an audit row.
+  const stageMode = MODE_OF_STAGE[current.stage as StrategyStage];
+  if (input.config?.mode !== undefined && input.config.mode !== stageMode) {
+    const message = `follows the stage: a ${current.stage} strategy's mode is ${stageMode}`;
+    throw new ApiError("CONFLICT", `the mode ${message}; change the stage with POST /v1/strategies/${input.id}/stage`, { errors: [{ path: "mode", message }] });
+  }
   const config = input.config ? await mergeConfig(ctx, configOf(current), input.config) : undefined;
   const row = await updateStrategyRow(ctx.db, input.id, {
     ...(config ? { config } : {}),

@@ -116,14 +116,15 @@ describe("live accounts from EXCHANGE_ACCOUNTS", () => {
     const liveOnShared = await create("live-on-shared", { mode: "live" });
     expect(liveOnShared.status).toBe(422);
     expect(liveOnShared.body.code).toBe("ACCOUNT_MODE_MISMATCH");
-    // A live strategy cannot be switched to paper while it names a live account; disabled is fine.
+    // A live strategy cannot be demoted to paper while it keeps a live account; retiring it is fine.
     const live = await create("live-ok", { mode: "live", accountId: "okx-swap" });
     expect(live.status).toBe(201);
-    const toPaper = await t.http.patch(`/v1/strategies/${live.body.strategy.id}`).set(t.auth()).send({ mode: "paper" });
+    const toPaper = await t.http.post(`/v1/strategies/${live.body.strategy.id}/stage`).set(t.auth()).send({ to: "paper", accountId: "okx-swap" });
     expect(toPaper.status).toBe(422);
     expect(toPaper.body.code).toBe("ACCOUNT_MODE_MISMATCH");
-    const toDisabled = await t.http.patch(`/v1/strategies/${live.body.strategy.id}`).set(t.auth()).send({ mode: "disabled" });
-    expect(toDisabled.status).toBe(200);
+    const retired = await t.http.post(`/v1/strategies/${live.body.strategy.id}/stage`).set(t.auth()).send({ to: "retired" });
+    expect(retired.status).toBe(200);
+    expect(retired.body.strategy).toMatchObject({ stage: "retired", mode: "disabled" });
     expect((await create("nothing-named", {})).status).toBe(201);
   });
 

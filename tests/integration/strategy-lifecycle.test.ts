@@ -4,7 +4,6 @@ import { startTestApp, type TestApp } from "../helpers/harness.js";
 import { insertBacktest } from "../../src/db/repositories/backtests-repository.js";
 import { positions } from "../../src/db/schema/positions.js";
 import { NO_LIVE_VENUES } from "../../src/execution/live/live-venues-port.js";
-import { recordInitialStage } from "../../src/strategy/lifecycle/initial-stage.js";
 import { createStrategy, type CreatedStrategy } from "../helpers/strategies.js";
 import { OffsetClock, sendAlert } from "../helpers/trading.js";
 
@@ -98,15 +97,7 @@ async function goodPaperResults(strategyId: string) {
   for (const realizedPnl of ["10", "10", "-10"]) await closedPosition(strategyId, { realizedPnl });
 }
 
-/**
- * A candidate, as POST /v1/strategies with `stage: "candidate"` would make one: created with mode
- * disabled, then given its initial stage and audit row by the function that create path is to call.
- */
-async function candidate(): Promise<CreatedStrategy> {
-  const s = await createStrategy(t, { mode: "disabled" });
-  await recordInitialStage(db(), { strategyId: s.id, stage: "candidate", mode: "disabled", accountId: null, actor: "key_env_admin", now: clock.now() });
-  return s;
-}
+const candidate = (): Promise<CreatedStrategy> => createStrategy(t, { stage: "candidate" });
 
 /** A strategy created in paper (the default), there for `days`, with a passing backtest and paper results. */
 async function seasonedPaper(days = 15): Promise<CreatedStrategy> {
@@ -120,10 +111,31 @@ async function seasonedPaper(days = 15): Promise<CreatedStrategy> {
 const failedRules = (body: { failedChecks: Array<{ rule: string }> }) => body.failedChecks.map((c) => c.rule);
 
 describe("stages and modes", () => {
-  it("start a strategy created as today in paper, trading paper, with nothing audited", async () => {
+  it("start a strategy created as today in paper, trading paper, and audit the stage it was created in", async () => {
     const s = await createStrategy(t);
-    expect(await audit(s.id)).toEqual({ stage: "paper", data: [], nextCursor: null });
-    expect((await strategyOf(s.id)).mode).toBe("paper");
+    const trail = await audit(s.id);
+    expect(trail.stage).toBe("paper");
+    expect(trail.data).toMatchObject([{ from: null, to: "paper", mode: "paper", reason: "created", changedBy: "key_env_admin", checks: [] }]);
+    expect(await strategyOf(s.id)).toMatchObject({ stage: "paper", mode: "paper" });
+    const live = await createStrategy(t, { mode: "live", accountId: "binance-test" });
+    expect(await strategyOf(live.id)).toMatchObject({ stage: "live", mode: "live" });
+  });
+
+  it("create a candidate on request, disabled, and refuse a mode that disagrees with the stage", async () => {
+    const c = await candidate();
+    expect(await strategyOf(c.id)).toMatchObject({ stage: "candidate", mode: "disabled" });
+    const clash = await t.http.post("/v1/strategies").set(t.auth()).send({ key: `clash-${++seq}`, name: "clash", stage: "candidate", mode: "paper" });
+    expect(clash.status).toBe(400);
+    expect(clash.body.errors).toEqual([expect.objectContaining({ path: "mode" })]);
+  });
+
+  it("refuse a PATCH that would move the mode away from the stage, and accept one that keeps it", async () => {
+    const s = await createStrategy(t);
+    const res = await t.http.patch(`/v1/strategies/${s.id}`).set(t.auth()).send({ mode: "disabled" });
+    expect(res.status).toBe(409);
+    expect(res.body).toMatchObject({ code: "CONFLICT", errors: [{ path: "mode" }] });
+    expect((await t.http.patch(`/v1/strategies/${s.id}`).set(t.auth()).send({ mode: "paper", pyramiding: true })).status).toBe(200);
+    expect((await audit(s.id)).data).toHaveLength(1);
   });
 
   it("record a candidate's alerts without trading them, and trade them once it is promoted to paper", async () => {
@@ -155,7 +167,7 @@ describe("stages and modes", () => {
     const p = await createStrategy(t);
     expect((await stage(p.id, { to: "candidate" })).body.code).toBe("STAGE_TRANSITION_NOT_ALLOWED");
     expect((await stage(p.id, { to: "paper" })).body.code).toBe("STAGE_TRANSITION_NOT_ALLOWED");
-    expect((await audit(p.id)).data).toEqual([]);
+    expect((await audit(p.id)).data).toHaveLength(1);
   });
 
   it("retire from any stage, stop trading, and keep retired final even for a forced change", async () => {

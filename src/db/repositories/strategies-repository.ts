@@ -18,7 +18,7 @@ export async function findStrategyByKey(db: Db, key: string): Promise<StrategyRo
 }
 
 // Every TradingView delivery starts here, so it is a prepared statement rather than a built query.
-const BY_TOKEN_HASH = `select id, key, name, enabled, allowed_symbols, webhook_token_hash, passphrase_hash, config, created_at, updated_at
+const BY_TOKEN_HASH = `select id, key, name, enabled, allowed_symbols, webhook_token_hash, passphrase_hash, config, stage, created_at, updated_at
 from strategies where webhook_token_hash = $1 limit 1`;
 
 type StrategySqlRow = {
@@ -30,6 +30,7 @@ type StrategySqlRow = {
   webhook_token_hash: string;
   passphrase_hash: string | null;
   config: unknown;
+  stage: string;
   created_at: Date | string;
   updated_at: Date | string;
 };
@@ -46,6 +47,7 @@ export async function findStrategyByTokenHash(database: Database, tokenHash: str
     webhookTokenHash: row.webhook_token_hash,
     passphraseHash: row.passphrase_hash,
     config: typeof row.config === "string" ? (JSON.parse(row.config) as unknown) : row.config,
+    stage: row.stage,
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
   };

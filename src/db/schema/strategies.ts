@@ -16,14 +16,13 @@ export const strategies = pgTable("strategies", {
   passphraseHash: text("passphrase_hash"),
   /** The trading configuration (StrategyConfig); parsed with its schema on read, so defaults fill gaps. */
   config: jsonb("config").notNull().default(sql`'{}'::jsonb`),
-  /** candidate | paper | live | retired (src/strategy/lifecycle/stages.ts); agrees with the config's mode. */
+  /**
+   * candidate | paper | live | retired (src/strategy/lifecycle/stages.ts); agrees with the config's mode.
+   * Changed only by src/strategy/lifecycle, with its audit row: updateStrategyRow cannot set it.
+   */
   stage: text("stage").notNull().default("paper"),
   createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
   updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull(),
 });
 
-/**
- * Without `stage`: the stage changes only with its audit row, through the lifecycle module
- * (src/db/repositories/strategy-stages-repository.ts), so no other writer can set it by accident.
- */
-export type StrategyRow = Omit<typeof strategies.$inferSelect, "stage">;
+export type StrategyRow = typeof strategies.$inferSelect;

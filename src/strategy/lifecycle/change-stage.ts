@@ -30,7 +30,7 @@ export type ChangeStageInput = {
   actor: Principal;
 };
 
-export type StageChangeResult = { strategy: StrategyView & { stage: StrategyStage }; change: StageChangeView };
+export type StageChangeResult = { strategy: StrategyView; change: StageChangeView };
 
 /**
  * Moves a strategy to another stage. Promotions must meet the thresholds (unless an admin forces
@@ -77,7 +77,7 @@ export async function changeStage({ ctx, input }: { ctx: LifecycleContext; input
       changedBy: input.actor.keyId,
       changedAt: now,
     });
-    return { strategy: { ...strategy, stage: input.to }, change: toStageChangeView(audit) };
+    return { strategy, change: toStageChangeView(audit) };
   });
 }
 

@@ -12,7 +12,8 @@ const route = createRoute({
   summary: "Create a strategy",
   description:
     "Returns the strategy's TradingView webhook URL (a 256-bit token) and, when asked, a passphrase. " +
-    "Both are shown only here and stored as digests; rotate them to get new ones.",
+    "Both are shown only here and stored as digests; rotate them to get new ones. `stage: \"candidate\"` creates a " +
+    "strategy that records alerts without trading until it is promoted with POST /v1/strategies/{id}/stage.",
   security: bearerSecurity,
   middleware: [requireScope("write")] as const,
   request: { body: { required: true, content: { "application/json": { schema: CreateStrategyBodySchema } } } },
@@ -25,9 +26,17 @@ const route = createRoute({
 export function registerCreateStrategy(app: OpenAPIHono) {
   app.openapi(route, async (c) => {
     // The configuration fields are typed loosely by the shared shape; the service validates them whole.
-    const body = c.req.valid("json") as { key: string; name: string; enabled: boolean; allowedSymbols: string[]; passphrase: boolean };
+    const body = c.req.valid("json") as {
+      key: string;
+      name: string;
+      enabled: boolean;
+      allowedSymbols: string[];
+      passphrase: boolean;
+      stage?: "candidate" | "paper";
+    };
     const { config } = splitConfig(body as Record<string, unknown>);
-    const input = { key: body.key, name: body.name, enabled: body.enabled, allowedSymbols: body.allowedSymbols, passphrase: body.passphrase, config };
+    const { key, name, enabled, allowedSymbols, passphrase, stage } = body;
+    const input = { key, name, enabled, allowedSymbols, passphrase, config, stage, actor: c.get("principal").keyId };
     const created = await createStrategy({ ctx: c.get("services").strategies, input });
     return c.json(CreatedStrategySchema.parse(created), 201);
   });

@@ -1,7 +1,15 @@
 import { z } from "@hono/zod-openapi";
 import { StrategyConfigSchema, strategyConfigPatchShape, STRATEGY_CONFIG_KEYS, type StrategyConfigPatch } from "../../../domain/strategy-config.js";
+import { STRATEGY_STAGES } from "../../../strategy/lifecycle/stages.js";
 
 const UNIFIED_SYMBOL = /^[A-Z0-9.]+\/[A-Z0-9.]+(:[A-Z0-9.]+)?$/;
+
+export const StrategyStageSchema = z.enum(STRATEGY_STAGES).openapi({
+  description:
+    "candidate: signals recorded, not traded (mode disabled). paper: trades on a paper account. live: trades on an " +
+    "exchange account. retired: signals recorded, not traded; final. Changed with POST /v1/strategies/{id}/stage.",
+  example: "paper",
+});
 
 export const StrategySchema = z
   .object({
@@ -10,6 +18,7 @@ export const StrategySchema = z
     name: z.string().openapi({ example: "BTC trend follower" }),
     enabled: z.boolean(),
     allowedSymbols: z.array(z.string()).openapi({ description: "ccxt unified symbols; empty allows any.", example: ["BTC/USDT"] }),
+    stage: StrategyStageSchema,
     passphraseRequired: z.boolean().openapi({ description: "Whether TradingView alerts must carry the passphrase." }),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
@@ -43,6 +52,11 @@ export const CreateStrategyBodySchema = z
     allowedSymbols: SymbolList.default([]),
     passphrase: z.boolean().default(false).openapi({
       description: "Generate a passphrase that every TradingView alert body must carry (returned once).",
+    }),
+    stage: z.enum(["candidate", "paper"]).optional().openapi({
+      description:
+        "candidate: record alerts without trading until promoted (mode disabled). Absent: the stage the mode implies " +
+        "(paper by default, live with mode live).",
     }),
   })
   .extend(strategyConfigPatchShape)

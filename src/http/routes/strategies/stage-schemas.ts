@@ -1,15 +1,7 @@
 import { z } from "@hono/zod-openapi";
-import { STRATEGY_STAGES } from "../../../strategy/lifecycle/stages.js";
 import { STAGE_CHECK_RULES } from "../../../strategy/lifecycle/thresholds.js";
 import { ProblemSchema } from "../../openapi.js";
-import { StrategySchema } from "./schemas.js";
-
-export const StrategyStageSchema = z.enum(STRATEGY_STAGES).openapi({
-  description:
-    "candidate: signals recorded, not traded (mode disabled). paper: trades on a paper account. live: trades on an " +
-    "exchange account. retired: signals recorded, not traded; final.",
-  example: "paper",
-});
+import { StrategySchema, StrategyStageSchema } from "./schemas.js";
 
 export const StageCheckSchema = z
   .object({
@@ -63,10 +55,8 @@ export const ChangeStageBodySchema = z
   .refine((b) => b.accountId === undefined || b.to === "paper" || b.to === "live", { path: ["accountId"], error: "only with `to` paper or live" })
   .openapi("ChangeStageRequest");
 
-export const StagedStrategySchema = StrategySchema.extend({ stage: StrategyStageSchema }).openapi("StagedStrategy");
-
 export const StageChangeResultSchema = z
-  .object({ strategy: StagedStrategySchema, change: StageChangeSchema })
+  .object({ strategy: StrategySchema, change: StageChangeSchema })
   .openapi("StageChangeResult");
 
 export const StageChangeProblemSchema = ProblemSchema.extend({

@@ -10,7 +10,9 @@ const route = createRoute({
   tags: ["strategies"],
   operationId: "updateStrategy",
   summary: "Update a strategy",
-  description: "Rename, enable or disable, or change the allowed symbols. A disabled strategy's alerts are stored as rejected.",
+  description:
+    "Rename, enable or disable, or change the allowed symbols or the trading configuration. A disabled strategy's alerts " +
+    "are stored as rejected. The mode follows the stage: a different `mode` is refused with 409 (use POST /v1/strategies/{id}/stage).",
   security: bearerSecurity,
   middleware: [requireScope("write")] as const,
   request: {
@@ -19,7 +21,7 @@ const route = createRoute({
   },
   responses: {
     200: { description: "The updated strategy.", content: { "application/json": { schema: StrategySchema } } },
-    ...errorResponses(...AUTHENTICATED_BODY_ERRORS, "NOT_FOUND", "ACCOUNT_UNKNOWN", "ACCOUNT_MODE_MISMATCH"),
+    ...errorResponses(...AUTHENTICATED_BODY_ERRORS, "NOT_FOUND", "CONFLICT", "ACCOUNT_UNKNOWN", "ACCOUNT_MODE_MISMATCH"),
   },
 });
 
