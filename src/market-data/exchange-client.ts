@@ -1,6 +1,7 @@
 import * as ccxt from "ccxt";
 import type { Exchange } from "ccxt";
 import { ccxtExchangeIds } from "../config/exchange-accounts.js";
+import { withOrigin } from "../lib/with-origin.js";
 
 type ExchangeClass = new (config: Record<string, unknown>) => Exchange;
 
@@ -46,16 +47,6 @@ export function publicExchangeClient(options: PublicClientOptions): Exchange {
   return exchange;
 }
 
-// The same as live-venues.ts's (not exported there).
-function withOrigin(api: unknown, base: string): unknown {
-  const origin = base.replace(/\/+$/, "");
-  const swap = (value: unknown): unknown => {
-    if (typeof value === "string") return value.replace(/^https?:\/\/[^/]+/, origin);
-    if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, swap(v)]));
-    return value;
-  };
-  return swap(api);
-}
 
 function hasUrl(value: unknown): boolean {
   if (typeof value === "string") return /^https?:\/\//.test(value);

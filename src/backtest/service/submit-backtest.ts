@@ -6,13 +6,9 @@ import type { MarketRules } from "../../domain/market.js";
 import { DEFAULT_STRATEGY_CONFIG } from "../../domain/strategy-config.js";
 import { paperMarket } from "../../execution/paper/paper-markets.js";
 import { ApiError, type FieldError } from "../../http/errors.js";
-import type { IdPrefix } from "../../lib/ids.js";
 import { configOf } from "../../strategy/strategy-service.js";
 import { defaultFees, limitErrors, resolveConfig, storedRequest, storedSpec, type BacktestRequest } from "./backtest-spec.js";
 import type { BacktestContext } from "./context.js";
-
-// "bt" is not yet in lib/ids.ts's IdPrefix union; the id source itself takes any prefix.
-const BACKTEST_PREFIX = "bt" as IdPrefix;
 
 const isoDate = (ms: number) => new Date(ms).toISOString();
 
@@ -34,7 +30,7 @@ export async function submitBacktest({ ctx, input }: { ctx: BacktestContext; inp
     fees: input.fees ?? defaultFees(markets),
     timeoutSeconds: input.timeoutSeconds ?? ctx.limits.timeoutSeconds,
   });
-  const id = ctx.ids.next(BACKTEST_PREFIX);
+  const id = ctx.ids.next("bt");
   const row = await ctx.db.transaction(async (tx) => {
     const inserted = await insertBacktest(tx, {
       id,

@@ -14,6 +14,7 @@ import type { LiveVenues } from "./live-venues-port.js";
 import { watchProtection } from "./protection-watcher.js";
 import { reconcileOrders } from "./reconcile.js";
 import { setStateByVenue } from "./venue-state.js";
+import { withOrigin } from "../../lib/with-origin.js";
 
 
 type ExchangeClass = new (config: Record<string, unknown>) => Exchange;
@@ -43,7 +44,9 @@ export function exchangeClient(
       defaultType: account.marketType,
       fetchCurrencies: false,
       fetchMargins: false,
-      fetchMarkets: { types: [account.marketType] },
+      // Spot loads only spot markets; binance calls its USDT perpetuals "linear", so a swap account
+      // leaves the market types to ccxt rather than name one the exchange does not know.
+      ...(account.marketType === "spot" ? { fetchMarkets: { types: ["spot"] } } : {}),
       // How long a signed request stays valid at the venue (Binance's name; others ignore it).
       recvWindow: recvWindowMs,
     },
@@ -55,16 +58,6 @@ export function exchangeClient(
 
 const MARKETS_MAX_AGE_MS = 60 * 60 * 1000;
 
-/** Every URL string in ccxt's `urls.api` (a nested map), with its origin replaced by `base`'s. */
-function withOrigin(api: unknown, base: string): unknown {
-  const origin = base.replace(/\/+$/, "");
-  const swap = (value: unknown): unknown => {
-    if (typeof value === "string") return value.replace(/^https?:\/\/[^/]+/, origin);
-    if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, swap(v)]));
-    return value;
-  };
-  return swap(api);
-}
 
 export function createLiveVenues(options: {
   liveAccounts: LiveAccounts;
