@@ -1,3 +1,4 @@
+import type { AddressInfo } from "node:net";
 import type { LiveVenues } from "../../src/execution/live/live-venues-port.js";
 import { mkdtempSync, rmSync } from "node:fs";
 import type { Server } from "node:http";
@@ -16,6 +17,8 @@ export const TEST_ADMIN_KEY = "test-admin-key-0123456789abcdef0123456789";
 
 export type TestApp = {
   http: supertest.Agent;
+  /** http://127.0.0.1:port, for clients other than supertest (a browser). */
+  baseUrl: string;
   services: Services;
   logs: LogCapture;
   db: TestDatabase;
@@ -37,6 +40,7 @@ export async function startTestApp(env: Record<string, string> = {}, overrides: 
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
     http: supertest.agent(server),
+    baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     services,
     logs,
     db,
