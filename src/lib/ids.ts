@@ -1,6 +1,6 @@
 import { randomFillSync } from "node:crypto";
 
-export type IdPrefix = "key" | "stg" | "sig" | "dlv" | "ord" | "fil" | "pos" | "rsk" | "acc" | "bt";
+export type IdPrefix = "key" | "stg" | "sig" | "dlv" | "ord" | "fil" | "pos" | "rsk" | "acc" | "bt" | "ps";
 
 /** Prefixed ids: the prefix says what the id names, the rest is 96 random bits. */
 export interface IdSource {

@@ -15,3 +15,4 @@ export * from "./backtests.js";
 export * from "./backtest-trades.js";
 export * from "./backtest-equity.js";
 export * from "./strategy-stage-changes.js";
+export * from "./parameter-searches.js";
