@@ -13,6 +13,7 @@
  * --only webhooks,signal,pretrade,live,backtest (all five).
  */
 import { runBacktestThroughput } from "./backtest.js";
+import { runBacktestWebhooks } from "./backtest-webhooks.js";
 import { LIVE_ACCOUNT_ID, liveGatewayEnv, runLiveLatency, startBenchExchange, waitForAccount } from "./live-latency.js";
 import { runLoad } from "./load.js";
 import { runPretrade } from "./pretrade.js";
@@ -129,10 +130,30 @@ async function pretradeSection(): Promise<void> {
   for (const line of (await runPretrade()).lines) console.log(line);
 }
 
-async function backtestSection(): Promise<void> {
+/** Throughput in process, then webhook answers on a gateway of its own while backtests run. False when a request failed. */
+async function backtestSection(settings: BenchSettings, adminUrl: string, firstPg: ScratchOutcome, cleanup: ReturnType<typeof cleanupStack>): Promise<boolean> {
   process.stderr.write("running backtest throughput (in process) ...\n");
   console.log();
   for (const line of (await runBacktestThroughput()).lines) console.log(line);
+  console.log();
+  const pg = firstPg.ok ? await createScratchDatabase(adminUrl) : firstPg;
+  if (pg.ok) cleanup.add(pg.database.drop);
+  const database = pg.ok ? "PostgreSQL" : "PGlite";
+  process.stderr.write(`running webhooks during backtests (${database}) ...\n`);
+  const env = { BENCH_DATABASE_URL: pg.ok ? pg.database.url : "", BENCH_STRATEGY_CONFIG: JSON.stringify(SIGNAL_STRATEGY_CONFIG) };
+  const target = await spawnTarget("gateway for webhooks during backtests", targetScript("gateway-server.ts"), env);
+  cleanup.add(target.stop);
+  try {
+    const rate = Math.min(settings.signalRate, 100);
+    const outcome = await runBacktestWebhooks(target, { rate, durationMs: settings.signalDurationMs, database });
+    for (const line of outcome.lines) console.log(line);
+    return outcome.ok;
+  } catch (err) {
+    console.error(`\nwebhooks during backtests: ${err instanceof Error ? err.message : String(err)}`);
+    return false;
+  } finally {
+    await target.stop();
+  }
 }
 
 async function main(settings: BenchSettings, cleanup: ReturnType<typeof cleanupStack>): Promise<number> {
@@ -144,8 +165,8 @@ async function main(settings: BenchSettings, cleanup: ReturnType<typeof cleanupS
   const signalsOk = settings.sections.has("signal") ? await signalLatencySection(settings, adminUrl, pg, cleanup) : true;
   if (settings.sections.has("pretrade")) await pretradeSection();
   const liveOk = settings.sections.has("live") ? await liveSection(settings, adminUrl, pg, cleanup) : true;
-  if (settings.sections.has("backtest")) await backtestSection();
-  return webhooksOk && signalsOk && liveOk ? 0 : 1;
+  const backtestOk = settings.sections.has("backtest") ? await backtestSection(settings, adminUrl, pg, cleanup) : true;
+  return webhooksOk && signalsOk && liveOk && backtestOk ? 0 : 1;
 }
 
 /** The GET and webhook scenarios against the bare baseline. False when a request failed or the ledger did not add up. */

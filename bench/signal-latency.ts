@@ -69,10 +69,10 @@ const REQUEST_TIMEOUT_MS = 10_000;
 /** How long the workers may take to finish the backlog after the last send before the run gives up on it. */
 const DRAIN_TIMEOUT_MS = 10_000;
 
-type Send = { n: number; lagMs: number; sentAt: number; answerMs?: number; status?: number; error?: string };
+export type Send = { n: number; lagMs: number; sentAt: number; answerMs?: number; status?: number; error?: string };
 
 /** Fires `total` alerts at `rate` per second on an absolute schedule; resolves once every answer is in. */
-async function sendOpenLoop(port: number, path: string, rate: number, total: number): Promise<{ sends: Send[]; lastSentAt: number }> {
+export async function sendOpenLoop(port: number, path: string, rate: number, total: number, firstAlert = 0): Promise<{ sends: Send[]; lastSentAt: number }> {
   // No socket cap: with maxSockets Infinity, a slow answer opens another connection rather than
   // queueing the next alert behind it, so the schedule stays the schedule.
   const agent = new Agent({ keepAlive: true });
@@ -88,7 +88,7 @@ async function sendOpenLoop(port: number, path: string, rate: number, total: num
       while (n < total && start + n * interval <= now) {
         const send: Send = { n, lagMs: now - (start + n * interval), sentAt: performance.now() };
         sends.push(send);
-        answers.push(post(agent, port, path, signalAlertBody(n), send));
+        answers.push(post(agent, port, path, signalAlertBody(firstAlert + n), send));
         n++;
       }
       if (n < total) await new Promise((resolve) => setTimeout(resolve, Math.max(0, start + n * interval - performance.now())));
