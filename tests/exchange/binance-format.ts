@@ -3,6 +3,9 @@ import type { ExchangeOrder, ExchangeState, ExchangeTrade } from "./state.js";
 
 const fixed = (d: Decimal) => d.toFixed(8);
 
+/** A stop order's trigger, in the answers that carry one only for stop orders. */
+const stopFields = (o: ExchangeOrder) => (o.stopPrice.gt(0) ? { stopPrice: fixed(o.stopPrice) } : {});
+
 /** The order as GET /api/v3/order returns it. */
 export function orderQueryBody(o: ExchangeOrder) {
   return {
@@ -18,12 +21,12 @@ export function orderQueryBody(o: ExchangeOrder) {
     timeInForce: o.timeInForce ?? "GTC",
     type: o.type,
     side: o.side,
-    stopPrice: "0.00000000",
+    stopPrice: fixed(o.stopPrice),
     icebergQty: "0.00000000",
     time: o.time,
     updateTime: o.updateTime,
-    isWorking: true,
-    workingTime: o.time,
+    isWorking: o.working,
+    workingTime: o.workingTime,
     origQuoteOrderQty: "0.00000000",
     selfTradePreventionMode: "EXPIRE_MAKER",
   };
@@ -44,7 +47,8 @@ export function newOrderBody(o: ExchangeOrder, respType: string | null) {
     timeInForce: o.timeInForce ?? "GTC",
     type: o.type,
     side: o.side,
-    workingTime: o.time,
+    ...stopFields(o),
+    workingTime: o.workingTime,
     selfTradePreventionMode: "EXPIRE_MAKER",
   };
   if (respType === "RESULT") return result;
@@ -78,6 +82,7 @@ export function cancelBody(o: ExchangeOrder, cancelClientId: string) {
     timeInForce: o.timeInForce ?? "GTC",
     type: o.type,
     side: o.side,
+    ...stopFields(o),
     selfTradePreventionMode: "EXPIRE_MAKER",
   };
 }

@@ -38,8 +38,13 @@ export const defaultMarkets: readonly MarketSpec[] = [
   },
 ];
 
-/** One symbol of GET /api/v3/exchangeInfo, with the fields ccxt's parseMarket reads. */
-export function exchangeInfoSymbol(m: MarketSpec) {
+const STOP_ORDER_TYPES = ["STOP_LOSS_LIMIT", "TAKE_PROFIT_LIMIT"];
+
+/**
+ * One symbol of GET /api/v3/exchangeInfo, with the fields ccxt's parseMarket reads. ccxt refuses an
+ * order type the symbol does not list before sending anything.
+ */
+export function exchangeInfoSymbol(m: MarketSpec, listStopOrders = false) {
   return {
     symbol: m.symbol,
     status: "TRADING",
@@ -50,7 +55,7 @@ export function exchangeInfoSymbol(m: MarketSpec) {
     quoteAssetPrecision: 8,
     baseCommissionPrecision: 8,
     quoteCommissionPrecision: 8,
-    orderTypes: ["LIMIT", "LIMIT_MAKER", "MARKET"],
+    orderTypes: ["LIMIT", "LIMIT_MAKER", "MARKET", ...(listStopOrders ? STOP_ORDER_TYPES : [])],
     icebergAllowed: false,
     ocoAllowed: false,
     otoAllowed: false,

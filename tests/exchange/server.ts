@@ -14,7 +14,7 @@ import { FaultInjector, RATE_LIMITED_BODY, type FaultKind } from "./faults.js";
 import { KlineBook, type KlineSeed } from "./klines.js";
 import { defaultMarkets, exchangeInfoSymbol, type MarketSpec } from "./markets.js";
 import { checkTimestamp, verifySignature } from "./signing.js";
-import { ExchangeState, type ExchangeOrder, type Side } from "./state.js";
+import { ExchangeState, type ExchangeOrder, type Side, type StopOrderSupport } from "./state.js";
 import { requestWeight, WeightMeter } from "./weights.js";
 
 export type TestExchangeOptions = {
@@ -31,6 +31,11 @@ export type TestExchangeOptions = {
   commissionRate?: string;
   /** REQUEST_WEIGHT per minute of `clock`; past it a request is answered 429 with Retry-After. Default: no limit. */
   requestWeightPerMinute?: number;
+  /**
+   * STOP_LOSS_LIMIT and TAKE_PROFIT_LIMIT: "native" takes them; "none" (the default, as before they
+   * existed here) neither lists nor takes them; "refused" lists them and answers -1116 Invalid orderType.
+   */
+  stopOrders?: StopOrderSupport;
 };
 
 /** `receivedAt`: Date.now() when the request's headers arrived (the benchmark times the gateway's orders by it). */
@@ -66,6 +71,7 @@ export async function startTestExchange(options: TestExchangeOptions): Promise<T
     options.prices ?? {},
     now,
     new Decimal(options.commissionRate ?? "0"),
+    options.stopOrders ?? "none",
   );
   const faults = new FaultInjector();
   const klines = new KlineBook();
@@ -85,7 +91,7 @@ export async function startTestExchange(options: TestExchangeOptions): Promise<T
         { rateLimitType: "ORDERS", interval: "DAY", intervalNum: 1, limit: 200000 },
       ],
       exchangeFilters: [],
-      symbols: selectSymbols(state, p).map(exchangeInfoSymbol),
+      symbols: selectSymbols(state, p).map((m) => exchangeInfoSymbol(m, state.listsStopOrders())),
     }),
     "GET /api/v3/ticker/price": (p) => tickers(state, p, (s, price) => ({ symbol: s, price: price.toFixed(8) })),
     "GET /api/v3/ticker/24hr": (p) => tickers(state, p, (s, price) => ticker24hrBody(s, price, now())),
@@ -101,6 +107,8 @@ export async function startTestExchange(options: TestExchangeOptions): Promise<T
         quantity: p.get("quantity"),
         quoteOrderQty: p.get("quoteOrderQty"),
         price: p.get("price"),
+        stopPrice: p.get("stopPrice"),
+        timeInForce: p.get("timeInForce"),
         newClientOrderId: p.get("newClientOrderId"),
       });
       return newOrderBody(order, p.get("newOrderRespType"));

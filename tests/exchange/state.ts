@@ -12,6 +12,15 @@ import type { MarketSpec } from "./markets.js";
 
 export type OrderStatus = "NEW" | "FILLED" | "CANCELED";
 export type Side = "BUY" | "SELL";
+export type OrderType = "MARKET" | "LIMIT" | "STOP_LOSS_LIMIT" | "TAKE_PROFIT_LIMIT";
+type StopType = Extract<OrderType, "STOP_LOSS_LIMIT" | "TAKE_PROFIT_LIMIT">;
+
+/**
+ * Binance spot's STOP_LOSS_LIMIT and TAKE_PROFIT_LIMIT: "native" takes them; "none" neither lists
+ * them in exchangeInfo nor takes them (-1116); "refused" lists them but answers -1116, an exchange
+ * whose listing promises more than its matching engine takes.
+ */
+export type StopOrderSupport = "native" | "none" | "refused";
 
 export type Fill = { price: Decimal; qty: Decimal; commission: Decimal; commissionAsset: string; tradeId: number };
 
@@ -20,9 +29,14 @@ export type ExchangeOrder = {
   clientOrderId: string;
   symbol: string;
   side: Side;
-  type: "MARKET" | "LIMIT";
+  type: OrderType;
   timeInForce: "GTC" | undefined;
   price: Decimal;
+  /** A stop order's trigger; 0 for the others. */
+  stopPrice: Decimal;
+  /** False while a stop order waits for its trigger; then it rests (or fills) as a limit at `price`. */
+  working: boolean;
+  workingTime: number;
   origQty: Decimal;
   executedQty: Decimal;
   cummulativeQuoteQty: Decimal;
@@ -55,6 +69,8 @@ export type NewOrderInput = {
   quantity: string | null;
   quoteOrderQty: string | null;
   price: string | null;
+  stopPrice: string | null;
+  timeInForce: string | null;
   newClientOrderId: string | null;
 };
 
@@ -76,6 +92,7 @@ export class ExchangeState {
     prices: Readonly<Record<string, string>>,
     private readonly now: () => number,
     private readonly commissionRate: Decimal,
+    private readonly stopOrders: StopOrderSupport = "none",
   ) {
     for (const m of markets) this.markets.set(m.symbol, m);
     for (const [asset, free] of Object.entries(balances)) this.balances.set(asset, { free: new Decimal(free), locked: new Decimal(0) });
@@ -107,7 +124,7 @@ export class ExchangeState {
   placeOrder(input: NewOrderInput): ExchangeOrder {
     const m = this.market(input.symbol);
     if (input.side !== "BUY" && input.side !== "SELL") throw new BinanceError(-1117, "Invalid side.");
-    if (input.type !== "MARKET" && input.type !== "LIMIT") throw new BinanceError(-1116, "Invalid orderType.");
+    const type = this.orderType(input.type);
     const clientOrderId = input.newClientOrderId ?? `test-${this.nextOrderId}`;
     if (this.orders.some((o) => o.status === "NEW" && o.clientOrderId === clientOrderId)) throw duplicateOrder();
     const last = this.price(m.symbol);
@@ -115,7 +132,7 @@ export class ExchangeState {
     let qty: Decimal;
     if (input.quantity !== null) {
       qty = new Decimal(input.quantity);
-    } else if (input.type === "MARKET" && input.quoteOrderQty !== null) {
+    } else if (type === "MARKET" && input.quoteOrderQty !== null) {
       qty = new Decimal(input.quoteOrderQty).div(last).toNearest(m.stepSize, Decimal.ROUND_DOWN);
     } else {
       throw mandatoryParam("quantity");
@@ -123,14 +140,21 @@ export class ExchangeState {
     if (qty.lt(m.minQty) || qty.gt(m.maxQty) || !isMultiple(qty, m.stepSize)) throw filterFailure("LOT_SIZE");
 
     let limit: Decimal | undefined;
-    if (input.type === "LIMIT") {
+    if (type !== "MARKET") {
       if (input.price === null) throw mandatoryParam("price");
-      limit = new Decimal(input.price);
-      if (limit.lt(m.minPrice) || limit.gt(m.maxPrice) || !isMultiple(limit, m.tickSize)) throw filterFailure("PRICE_FILTER");
+      limit = onPriceFilter(m, input.price);
+    }
+    let stop: Decimal | undefined;
+    if (isStopType(type)) {
+      if (input.timeInForce === null) throw mandatoryParam("timeInForce");
+      if (input.stopPrice === null) throw mandatoryParam("stopPrice");
+      stop = onPriceFilter(m, input.stopPrice);
+      // The stop must lie on the far side of the market: one the last price already crosses is refused.
+      if (stopTriggered(type, input.side, stop, last)) throw new BinanceError(-2010, "Order would immediately trigger.");
     }
     if (qty.mul(limit ?? last).lt(m.minNotional)) throw filterFailure("NOTIONAL");
 
-    // Funds a resting order would lock; a market buy needs its cost at the current price.
+    // Funds a resting (or waiting) order would lock; a market buy needs its cost at the current price.
     const needAsset = input.side === "BUY" ? m.quoteAsset : m.baseAsset;
     const need = input.side === "BUY" ? qty.mul(limit ?? last) : qty;
     const funds = this.balance(needAsset);
@@ -142,9 +166,12 @@ export class ExchangeState {
       clientOrderId,
       symbol: m.symbol,
       side: input.side,
-      type: input.type,
-      timeInForce: input.type === "LIMIT" ? "GTC" : undefined,
+      type,
+      timeInForce: type === "MARKET" ? undefined : "GTC",
       price: limit ?? new Decimal(0),
+      stopPrice: stop ?? new Decimal(0),
+      working: stop === undefined,
+      workingTime: stop === undefined ? t : -1,
       origQty: qty,
       executedQty: new Decimal(0),
       cummulativeQuoteQty: new Decimal(0),
@@ -154,13 +181,24 @@ export class ExchangeState {
       fills: [],
     };
     this.orders.push(order);
-    if (input.type === "MARKET" || crosses(order, last)) {
+    if (type === "MARKET" || crosses(order, last)) {
       this.fill(order, last, false);
     } else {
       funds.free = funds.free.minus(need);
       funds.locked = funds.locked.plus(need);
     }
     return order;
+  }
+
+  private orderType(type: string): OrderType {
+    if (type === "MARKET" || type === "LIMIT") return type;
+    if ((type === "STOP_LOSS_LIMIT" || type === "TAKE_PROFIT_LIMIT") && this.stopOrders === "native") return type;
+    throw new BinanceError(-1116, "Invalid orderType.");
+  }
+
+  /** Whether exchangeInfo lists the stop-limit types for ccxt (which refuses unlisted types itself). */
+  listsStopOrders(): boolean {
+    return this.stopOrders !== "none";
   }
 
   find(symbol: string, orderId: string | null, origClientOrderId: string | null): ExchangeOrder | undefined {
@@ -189,12 +227,27 @@ export class ExchangeState {
     order.updateTime = this.now();
   }
 
+  /**
+   * Moves the last price. A waiting stop order it crosses triggers and enters the book as a limit
+   * at its price: at once filled at the new price (taking) when that limit is marketable, resting
+   * otherwise. A resting limit the price crosses fills at its own price (making).
+   */
   setPrice(symbol: string, price: string): void {
     this.market(symbol);
     const p = new Decimal(price);
     this.prices.set(symbol, p);
     for (const order of this.orders) {
-      if (order.symbol === symbol && order.status === "NEW" && crosses(order, p)) {
+      if (order.symbol !== symbol || order.status !== "NEW") continue;
+      if (!order.working) {
+        if (!isStopType(order.type) || !stopTriggered(order.type, order.side, order.stopPrice, p)) continue;
+        order.working = true;
+        order.workingTime = this.now();
+        order.updateTime = order.workingTime;
+        if (crosses(order, p)) {
+          this.unlock(order);
+          this.fill(order, p, false);
+        }
+      } else if (crosses(order, p)) {
         this.unlock(order);
         this.fill(order, order.price, true);
       }
@@ -249,6 +302,22 @@ export class ExchangeState {
 }
 
 function crosses(order: ExchangeOrder, price: Decimal): boolean {
-  if (order.type !== "LIMIT") return false;
+  if (order.type === "MARKET" || !order.working) return false;
   return order.side === "BUY" ? price.lte(order.price) : price.gte(order.price);
+}
+
+function isStopType(type: OrderType): type is StopType {
+  return type === "STOP_LOSS_LIMIT" || type === "TAKE_PROFIT_LIMIT";
+}
+
+/** Binance spot: a stop-loss sells at or below its stop (buys at or above); a take-profit the other way. */
+function stopTriggered(type: StopType, side: Side, stop: Decimal, price: Decimal): boolean {
+  const below = (type === "STOP_LOSS_LIMIT") === (side === "SELL");
+  return below ? price.lte(stop) : price.gte(stop);
+}
+
+function onPriceFilter(m: MarketSpec, text: string): Decimal {
+  const price = new Decimal(text);
+  if (price.lt(m.minPrice) || price.gt(m.maxPrice) || !isMultiple(price, m.tickSize)) throw filterFailure("PRICE_FILTER");
+  return price;
 }
