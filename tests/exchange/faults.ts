@@ -1,5 +1,8 @@
-/** Which requests a fault applies to; both fields optional, e.g. `{ method: "POST", path: "/api/v3/order" }`. */
-export type FaultMatch = Readonly<{ method?: string; path?: string }>;
+/**
+ * Which requests a fault applies to; every field optional, e.g. `{ method: "POST", path: "/api/v3/order" }`;
+ * `params` must all be among the request's (query and form), e.g. `{ type: "STOP_LOSS_LIMIT" }`.
+ */
+export type FaultMatch = Readonly<{ method?: string; path?: string; params?: Readonly<Record<string, string>> }>;
 
 export type FaultKind =
   | { kind: "latency"; ms: number }
@@ -75,13 +78,14 @@ export class FaultInjector {
   }
 
   /** Takes every queued fault matching this request (at most one of each kind), counting one use of each. */
-  take(method: string, path: string): FaultKind[] {
+  take(method: string, path: string, params: URLSearchParams = new URLSearchParams()): FaultKind[] {
     const taken: FaultKind[] = [];
     const seen = new Set<string>();
     for (const fault of [...this.queue]) {
       if (seen.has(fault.kind)) continue;
       if (fault.match?.method !== undefined && fault.match.method !== method) continue;
       if (fault.match?.path !== undefined && fault.match.path !== path) continue;
+      if (Object.entries(fault.match?.params ?? {}).some(([k, v]) => params.get(k) !== v)) continue;
       seen.add(fault.kind);
       taken.push(fault);
       fault.times -= 1;

@@ -173,7 +173,9 @@ export async function startTestExchange(options: TestExchangeOptions): Promise<T
     const method = req.method ?? "GET";
     recorded.push({ method, path: url.pathname, query: rawQuery, body: rawBody, receivedAt });
 
-    const taken = faults.take(method, url.pathname);
+    const params = new URLSearchParams(rawBody);
+    for (const [k, v] of url.searchParams) params.set(k, v);
+    const taken = faults.take(method, url.pathname, params);
     const latency = pick(taken, "latency");
     if (latency) await sleep(latency.ms);
     const status = pick(taken, "status");
@@ -184,8 +186,6 @@ export async function startTestExchange(options: TestExchangeOptions): Promise<T
     const injected = pick(taken, "binanceError");
     if (injected) return send(res, injected.status, JSON.stringify({ code: injected.code, msg: injected.msg }));
 
-    const params = new URLSearchParams(rawBody);
-    for (const [k, v] of url.searchParams) params.set(k, v);
     const charged = weight.charge(requestWeight(method, url.pathname, params), now());
     if (!charged.ok) return send(res, 429, RATE_LIMITED_BODY, { "retry-after": String(charged.retryAfterSeconds) });
 

@@ -118,6 +118,15 @@ describe("test exchange: Binance spot stop-limit orders through ccxt binance", (
     expect(exchange.orders()[0]?.status).toBe("CANCELED");
   });
 
+  it("a fault can match on request parameters: only the stop order's request is answered 503", async () => {
+    await start();
+    const c = await client();
+    exchange.faults.serverError(503, { match: { method: "POST", path: "/api/v3/order", params: { type: "STOP_LOSS_LIMIT" } } });
+    await expect(c.createOrder("BTC/USDT", "market", "buy", 0.01, undefined, { clientOrderId: "entry-1" })).resolves.toMatchObject({ status: "closed" });
+    await expect(c.createOrder("BTC/USDT", "limit", "sell", 0.1, 49000, stopLoss(49500))).rejects.toThrow(/503|Service Unavailable/);
+    expect(exchange.faults.pending()).toHaveLength(0);
+  });
+
   it("without native stops: not listed, so ccxt refuses before sending; sent anyway, -1116 Invalid orderType", async () => {
     await start({ stopOrders: "none" });
     const c = await client();
