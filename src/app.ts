@@ -18,6 +18,7 @@ import { registerCandleRoutes } from "./http/routes/candles/index.js";
 import { registerDocsRoutes } from "./http/routes/docs/index.js";
 import { registerHealthRoutes } from "./http/routes/health/index.js";
 import { registerOrderRoutes } from "./http/routes/orders/index.js";
+import { registerParameterSearchRoutes } from "./http/routes/parameter-searches/index.js";
 import { registerPositionRoutes } from "./http/routes/positions/index.js";
 import { isSignedSignalRequest } from "./http/routes/signals/create-signal.js";
 import { registerSignalRoutes } from "./http/routes/signals/index.js";
@@ -46,6 +47,7 @@ function registerRoutes(app: OpenAPIHono) {
   registerAccountRoutes(app);
   registerCandleRoutes(app);
   registerBacktestRoutes(app);
+  registerParameterSearchRoutes(app);
 }
 
 /** Builds the HTTP application over already-built services. Never listens. */

@@ -28,6 +28,11 @@ export const ERROR_CODES = [
   // promotion below its thresholds (the body lists each failed check with its value and limit).
   "STAGE_TRANSITION_NOT_ALLOWED",
   "PROMOTION_REFUSED",
+  // Parameter searches: a grid over maxCandidates, a space of which no combination is valid, and a
+  // split that leaves one side without candles.
+  "TOO_MANY_CANDIDATES",
+  "NO_VALID_CANDIDATES",
+  "SPLIT_EMPTY",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -51,6 +56,9 @@ export const ERROR_STATUS = {
   CANDLES_MISSING: 422,
   STAGE_TRANSITION_NOT_ALLOWED: 409,
   PROMOTION_REFUSED: 422,
+  TOO_MANY_CANDIDATES: 422,
+  NO_VALID_CANDIDATES: 422,
+  SPLIT_EMPTY: 422,
 } as const satisfies Record<ErrorCode, ContentfulStatusCode>;
 
 const TITLES: Record<ErrorCode, string> = {
@@ -73,6 +81,9 @@ const TITLES: Record<ErrorCode, string> = {
   CANDLES_MISSING: "Candles missing",
   STAGE_TRANSITION_NOT_ALLOWED: "Stage change not allowed",
   PROMOTION_REFUSED: "Promotion refused",
+  TOO_MANY_CANDIDATES: "Too many candidates",
+  NO_VALID_CANDIDATES: "No valid candidates",
+  SPLIT_EMPTY: "Split leaves a side empty",
 };
 
 export type FieldError = { path: string; message: string };

@@ -36,6 +36,9 @@ const DESCRIPTIONS: Record<ErrorCode, string> = {
   CANDLES_MISSING: "No candles are stored for a symbol in the range; import them with POST /v1/candles/import. `errors` names the symbol and range.",
   STAGE_TRANSITION_NOT_ALLOWED: "The strategy's lifecycle has no such move (retired is final); `allowed` lists where it may go.",
   PROMOTION_REFUSED: "A promotion threshold failed; `failedChecks` lists each failed check with its value and limit.",
+  TOO_MANY_CANDIDATES: "The grid spans more combinations than `maxCandidates`; `errors` gives the count. Narrow a range, widen a step or search at random.",
+  NO_VALID_CANDIDATES: "The strategy's params schema refuses every combination of the space; `errors` counts each reason.",
+  SPLIT_EMPTY: "The in-sample or out-of-sample part of the range holds no candle; widen the range or move `split.inSampleFraction`.",
 };
 
 /** The error responses a route declares, keyed by status; codes sharing a status share an entry. */

@@ -2,15 +2,42 @@ import { randomUUID } from "node:crypto";
 import PgBoss from "pg-boss";
 import type { Database, Db } from "../../db/client.js";
 import { failInterruptedBacktests, queuedBacktestIds } from "../../db/repositories/backtests-repository.js";
+import { failInterruptedParameterSearches, queuedParameterSearchIds } from "../../db/repositories/parameter-searches-repository.js";
 import type { Clock } from "../../lib/clock.js";
 import type { Logger } from "../../lib/logger.js";
 import type { BacktestJobsPort } from "../service/context.js";
 import { bossDatabase, bossTransaction } from "./pg-boss-db.js";
-import { runBacktestJob, type ActiveRun } from "./run-backtest-job.js";
+import { runBacktestJob, type ActiveRun, type JobRunnerDeps } from "./run-backtest-job.js";
+import { runParameterSearchJob } from "./run-parameter-search-job.js";
 import { defaultWorkerUrl } from "./worker-thread.js";
 
 export const BACKTEST_QUEUE = "backtests";
+export const PARAMETER_SEARCH_QUEUE = "parameter-searches";
 export const BOSS_SCHEMA = "pgboss";
+
+/** What the workers take from the queues: each kind's queue, the payload field naming its row, and its runner. */
+type JobKind = {
+  readonly queue: string;
+  readonly key: "backtestId" | "searchId";
+  readonly noun: string;
+  readonly run: (deps: JobRunnerDeps, id: string, active: Map<string, ActiveRun>) => Promise<void>;
+  readonly failInterrupted: typeof failInterruptedBacktests;
+  readonly queuedIds: typeof queuedBacktestIds;
+};
+
+// Backtests first: a worker between jobs takes a waiting backtest (seconds) before a search (minutes).
+const KINDS: readonly JobKind[] = [
+  { queue: BACKTEST_QUEUE, key: "backtestId", noun: "backtest", run: runBacktestJob, failInterrupted: failInterruptedBacktests, queuedIds: queuedBacktestIds },
+  {
+    queue: PARAMETER_SEARCH_QUEUE,
+    key: "searchId",
+    noun: "parameter search",
+    run: runParameterSearchJob,
+    failInterrupted: failInterruptedParameterSearches,
+    queuedIds: queuedParameterSearchIds,
+  },
+];
+const [BACKTESTS, SEARCHES] = KINDS as [JobKind, JobKind];
 
 export type BacktestJobs = BacktestJobsPort & {
   /** After migrations: installs pg-boss's schema, settles what a crash left behind, starts the workers. */
@@ -24,7 +51,7 @@ export type BacktestJobsOptions = {
   clock: Clock;
   logger: Logger;
   instanceId: string;
-  /** Backtests run at once here; 0 queues without running any. */
+  /** Backtests and parameter searches run at once here; 0 queues without running any. */
   concurrency: number;
   /** BACKTEST_TIMEOUT_SECONDS: a job's pg-boss expiry is set past it, so pg-boss never expires a run we still own. */
   timeoutSeconds: number;
@@ -38,7 +65,7 @@ export type BacktestJobsOptions = {
   stopTimeoutMs?: number;
 };
 
-const INTERRUPTED_MESSAGE = "the gateway running this backtest stopped without finishing it; submit it again";
+const interruptedMessage = (noun: string) => `the gateway running this ${noun} stopped without finishing it; submit it again`;
 
 /**
  * Backtest jobs on pg-boss, on the gateway's own database (PGlite included) under the `pgboss` schema.
@@ -49,6 +76,9 @@ const INTERRUPTED_MESSAGE = "the gateway running this backtest stopped without f
  * The workers are this module's own loops over `fetch` and `complete` rather than pg-boss's `work`:
  * `work` completes a job without awaiting it, so a database error at that moment would surface as an
  * unhandled rejection (which stops the gateway), and its workers cannot be awaited on shutdown.
+ *
+ * Parameter searches share the workers (and BACKTEST_CONCURRENCY) on a queue of their own, with the
+ * same rules: their rows are the truth, a crash fails them, a shutdown re-queues them.
  */
 export function createBacktestJobs(options: BacktestJobsOptions): BacktestJobs {
   const { database, clock, logger } = options;
@@ -82,50 +112,62 @@ export function createBacktestJobs(options: BacktestJobsOptions): BacktestJobs {
       waiters.push(waiter);
     });
 
-  const send = async (backtestId: string, db?: PgBoss.Db) => {
+  const send = async (kind: JobKind, id: string, db?: PgBoss.Db) => {
     if (!boss) return;
-    await boss.send(BACKTEST_QUEUE, { backtestId }, { retryLimit: 0, expireInSeconds, ...(db ? { db } : {}) });
+    await boss.send(kind.queue, { [kind.key]: id }, { retryLimit: 0, expireInSeconds, ...(db ? { db } : {}) });
   };
 
-  const deps = {
+  const depsOf = (kind: JobKind): JobRunnerDeps => ({
     database,
     clock,
     logger,
     runner,
     workerUrl: options.workerUrl ?? defaultWorkerUrl(),
     heartbeatMs: options.heartbeatMs ?? 1000,
-    resend: (id: string) => send(id),
+    resend: (id: string) => send(kind, id),
+  });
+  const deps = new Map(KINDS.map((kind) => [kind, depsOf(kind)]));
+
+  // pg-boss's fetch answers [] when the database is briefly unreachable: the jobs are safe in it.
+  const fetchNext = async (queue: PgBoss) => {
+    for (const kind of KINDS) {
+      const [job] = await queue.fetch<Record<string, string>>(kind.queue, { batchSize: 1 }).catch(() => []);
+      if (job) return { kind, job, id: job.data[kind.key] as string };
+    }
+    return undefined;
   };
 
   const loop = async (queue: PgBoss) => {
     while (!stopping) {
-      // pg-boss's fetch answers [] when the database is briefly unreachable: the jobs are safe in it.
-      const [job] = await queue.fetch<{ backtestId: string }>(BACKTEST_QUEUE, { batchSize: 1 }).catch(() => []);
-      if (!job) {
+      const next = await fetchNext(queue);
+      if (!next) {
         if (!stopping) await idle();
         continue;
       }
+      const { kind, job, id } = next;
       try {
-        if (stopping) await send(job.data.backtestId); // fetched as the workers stop: another instance may take it now
-        else await runBacktestJob(deps, job.data.backtestId, active);
-        await queue.complete(BACKTEST_QUEUE, job.id);
+        if (stopping) await send(kind, id); // fetched as the workers stop: another instance may take it now
+        else await kind.run(deps.get(kind) as JobRunnerDeps, id, active);
+        await queue.complete(kind.queue, job.id);
       } catch (err) {
-        // The row is unaffected (runBacktestJob never throws); the job expires in pg-boss and a queued row is sent again at the next start.
-        logger.warn({ err, backtestId: job.data.backtestId }, "backtest job bookkeeping failed");
+        // The row is unaffected (the runners never throw); the job expires in pg-boss and a queued row is sent again at the next start.
+        logger.warn({ err, [kind.key]: id }, `${kind.noun} job bookkeeping failed`);
       }
     }
   };
 
   const failInterrupted = async () => {
     const now = clock.now();
-    const failed = await failInterruptedBacktests(database.db, {
-      ownPrefix: bootPrefix,
-      runner,
-      staleBefore: new Date(now.getTime() - staleAfterMs),
-      now,
-      message: INTERRUPTED_MESSAGE,
-    });
-    if (failed.length > 0) logger.warn({ backtests: failed }, "failed backtests a stopped gateway left running");
+    for (const kind of KINDS) {
+      const failed = await kind.failInterrupted(database.db, {
+        ownPrefix: bootPrefix,
+        runner,
+        staleBefore: new Date(now.getTime() - staleAfterMs),
+        now,
+        message: interruptedMessage(kind.noun),
+      });
+      if (failed.length > 0) logger.warn({ [kind.queue]: failed }, `failed ${kind.noun}s a stopped gateway left running`);
+    }
   };
 
   return {
@@ -135,11 +177,11 @@ export function createBacktestJobs(options: BacktestJobsOptions): BacktestJobs {
       const instance = new PgBoss({ db: bossDatabase(database), schema: BOSS_SCHEMA, schedule: false, supervise: true, migrate: true });
       instance.on("error", (err: unknown) => logger.warn({ err }, "backtest queue maintenance failed; will retry"));
       await instance.start();
-      await instance.createQueue(BACKTEST_QUEUE);
+      for (const kind of KINDS) await instance.createQueue(kind.queue);
       boss = instance;
       await failInterrupted();
       // Rows whose job was lost (a shutdown mid-fetch, a send that failed) get one now; extra deliveries are no-ops.
-      for (const id of await queuedBacktestIds(database.db)) await send(id);
+      for (const kind of KINDS) for (const id of await kind.queuedIds(database.db)) await send(kind, id);
       loops = Array.from({ length: options.concurrency }, () => loop(instance));
       sweep = setInterval(() => void failInterrupted().catch((err: unknown) => logger.warn({ err }, "backtest sweep failed; will retry")), 60_000);
       sweep.unref();
@@ -158,8 +200,13 @@ export function createBacktestJobs(options: BacktestJobsOptions): BacktestJobs {
       boss = undefined;
       loops = [];
     },
-    enqueue: (tx: Db, backtestId: string) => send(backtestId, bossTransaction(tx)),
+    enqueue: (tx: Db, backtestId: string) => send(BACKTESTS, backtestId, bossTransaction(tx)),
     wake: wakeAll,
     cancelLocal: (backtestId: string) => active.get(backtestId)?.stop("cancel"),
+    searches: {
+      enqueue: (tx: Db, searchId: string) => send(SEARCHES, searchId, bossTransaction(tx)),
+      // Ids carry their kind's prefix, so one map of active runs serves both.
+      cancelLocal: (searchId: string) => active.get(searchId)?.stop("cancel"),
+    },
   };
 }

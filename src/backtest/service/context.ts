@@ -10,12 +10,22 @@ export type BacktestJobsPort = {
   wake(): void;
   /** Stops the run at once if this instance is running it; others see the row's flag at their next heartbeat. */
   cancelLocal(backtestId: string): void;
+  /** Parameter searches: the same workers, on their own queue. */
+  readonly searches: {
+    enqueue(tx: Db, searchId: string): Promise<void>;
+    cancelLocal(searchId: string): void;
+  };
 };
 
 export type BacktestContext = {
   readonly db: Db;
   readonly clock: Clock;
   readonly ids: IdSource;
-  readonly limits: { readonly timeoutSeconds: number; readonly maxCandles: number };
+  readonly limits: {
+    readonly timeoutSeconds: number;
+    readonly maxCandles: number;
+    /** RESEARCH_MAX_CANDLE_RUNS: candles × candidates one parameter search may run; DEFAULT_MAX_CANDLE_RUNS when unset. */
+    readonly maxCandleRuns?: number;
+  };
   readonly jobs: BacktestJobsPort;
 };

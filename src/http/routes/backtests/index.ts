@@ -1,6 +1,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { registerCancelBacktest } from "./cancel-backtest.js";
 import { registerGetBacktestEquity } from "./get-backtest-equity.js";
+import { registerGetBacktestMonteCarlo } from "./get-backtest-monte-carlo.js";
 import { registerGetBacktestReport } from "./get-backtest-report.js";
 import { registerGetBacktest } from "./get-backtest.js";
 import { registerListBacktestTrades } from "./list-backtest-trades.js";
@@ -15,4 +16,5 @@ export function registerBacktestRoutes(app: OpenAPIHono) {
   registerListBacktestTrades(app);
   registerGetBacktestEquity(app);
   registerGetBacktestReport(app);
+  registerGetBacktestMonteCarlo(app);
 }
