@@ -4,6 +4,7 @@ import { except } from "hono/combine";
 import { requestId } from "hono/request-id";
 import type { Services } from "./container.js";
 import { buildOpenApiDocument, registerDocumentComponents } from "./http/document.js";
+import { createDashboard, DASHBOARD_PATH } from "./http/dashboard/index.js";
 import { authenticate } from "./http/middleware/authenticate.js";
 import { limitBody } from "./http/middleware/body-limit.js";
 import { requireJsonBody } from "./http/middleware/json-body.js";
@@ -72,6 +73,8 @@ export function createApp(services: Services): OpenAPIHono {
   app.use(except(isCandleImport, limitBody(services.config.BODY_LIMIT_BYTES)));
   app.use("/v1/*", except(isCandleImport, requireJsonBody()), authenticate({ skip: isSignedSignalRequest }));
   registerRoutes(app);
+  // HTML for people, behind a session cookie: mounted here, not in registerRoutes, so it stays out of the document.
+  app.route(DASHBOARD_PATH, createDashboard());
   app.onError(onError(services.logger));
   app.notFound(notFound);
   return app;
