@@ -13,6 +13,8 @@ export const DOCUMENT_TAGS = [
   { name: "positions", description: "Open and closed positions, valued at the last prices." },
   { name: "accounts", description: "Balances, equity, PnL and venue health." },
   { name: "candles", description: "OHLCV candles for backtests: CSV import with a data quality report, and reads." },
+  { name: "backtests", description: "Backtest jobs on the live code path: submit, follow, cancel; trades, equity, report, Monte Carlo." },
+  { name: "parameter-searches", description: "Grid or random searches over a built-in strategy's parameters, scored out of sample." },
 ];
 
 /** Declares what the routes reference but do not define: the bearer scheme. Call once per app. */

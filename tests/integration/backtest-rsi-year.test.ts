@@ -97,8 +97,9 @@ describe("a year of BTC/USDT 1h through the RSI strategy, over REST", () => {
         const response = await page.goto(`${t.baseUrl}/v1/backtests/${first.id}/report`);
         expect(response?.status()).toBe(200);
         for (const chart of ["#equity-chart", "#drawdown-chart"]) {
-          const box = await page.locator(`${chart} path`).first().evaluate((path: SVGGraphicsElement) => {
-            const b = path.getBBox();
+          const box = await page.locator(`${chart} path`).first().evaluate((path) => {
+            // Runs in the page; the project's type library has no DOM, so the element is typed by what is used.
+            const b = (path as unknown as { getBBox(): { width: number; height: number } }).getBBox();
             return { width: b.width, height: b.height };
           });
           expect(box.width).toBeGreaterThan(0);

@@ -32,15 +32,22 @@ export function tradeMonteCarlo(
   const bands = monteCarlo({ tradeReturns: result.trades.map((t) => Number(t.netPnl)), startingCash: startingCash.toNumber(), ...options });
   let equity = startingCash;
   let peak = startingCash;
+  let trough = startingCash;
   let maxDrawdown = 0;
+  // One division per peak, not per losing trade: the deepest point under a peak is all that matters.
+  const settle = () => {
+    if (trough.lt(peak)) maxDrawdown = Math.max(maxDrawdown, peak.minus(trough).div(peak).toNumber());
+  };
   for (const trade of result.trades) {
     equity = equity.plus(trade.netPnl);
     if (equity.gte(peak)) {
+      settle();
       peak = equity;
-    } else {
-      const drawdown = peak.minus(equity).div(peak).toNumber();
-      if (drawdown > maxDrawdown) maxDrawdown = drawdown;
+      trough = equity;
+    } else if (equity.lt(trough)) {
+      trough = equity;
     }
   }
+  settle();
   return { ...bands, observed: { totalReturn: equity.div(startingCash).minus(1).toNumber(), maxDrawdown } };
 }
