@@ -26,6 +26,8 @@ import { handleSignal, PAPER_ACCOUNT_ID } from "./strategy/signal-handler.js";
 import type { MarketDataContext } from "./market-data/context.js";
 import { createBacktestJobs } from "./backtest/jobs/backtest-jobs.js";
 import type { BacktestContext } from "./backtest/service/context.js";
+import type { Metrics } from "./metrics/port.js";
+import { createPrometheusMetrics } from "./metrics/prometheus-metrics.js";
 
 /** Everything a request handler may use, built once at boot and handed to createApp. */
 export type Services = {
@@ -52,6 +54,8 @@ export type Services = {
   readonly marketData: MarketDataContext;
   /** Backtest submissions and reads; the jobs start and stop with `processing`. */
   readonly backtests: BacktestContext;
+  /** Counters and gauges for GET /metrics; the core gets its parts through its contexts. */
+  readonly metrics: Metrics;
   /** Releases what the container opened besides the database (Redis). */
   readonly closeExtras: () => Promise<void>;
 };
@@ -66,6 +70,8 @@ export type ContainerOverrides = Partial<Pick<Services, "logger" | "database" | 
   liveVenues?: LiveVenues;
   /** The backtest worker thread's entry; tests pass one that holds a run still until it is stopped. */
   backtestWorkerUrl?: URL;
+  /** Default: Prometheus metrics over this container's database. NO_METRICS counts nothing. */
+  metrics?: Metrics;
 };
 
 /** The composition root. Tests pass overrides (a captured logger, a cloned database, a fake clock). */
@@ -78,6 +84,15 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     overrides.database ??
     (await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, poolMax: config.DATABASE_POOL_MAX }));
   const redis = config.REDIS_URL ? await connectRedis(config.REDIS_URL) : undefined;
+  const metrics =
+    overrides.metrics ??
+    createPrometheusMetrics({
+      query: database.query,
+      clock,
+      logger,
+      // PGlite is one embedded connection; postgres.js exposes only the size it was configured with.
+      pool: database.kind === "postgres" ? { driver: "postgres", maxConnections: config.DATABASE_POOL_MAX } : { driver: "pglite", maxConnections: 1 },
+    });
   const guard = createAbuseGuard({
     limits: {
       perAddressPerMinute: config.WEBHOOK_RATE_LIMIT_PER_ADDRESS,
@@ -99,6 +114,7 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
       takerFeeBps: config.PAPER_TAKER_FEE_BPS,
       ...(config.PAPER_PARTIAL_FILL_RATIO ? { partialFillRatio: config.PAPER_PARTIAL_FILL_RATIO } : {}),
     },
+    metrics: metrics.trading,
   };
   const liveAccounts = createLiveAccounts({ accounts: config.exchangeAccounts, clock, env: overrides.secretEnv ?? {} });
   // ccxt is loaded only when exchange accounts are configured.
@@ -182,6 +198,7 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
       dedupeWindowSeconds: config.DEDUPE_WINDOW_SECONDS,
       webhookSecrets: webhookSecretsOf(config.SIGNAL_WEBHOOK_SECRETS),
       wakeWorkers: () => processing.wake(),
+      metrics: metrics.intake,
     },
     processing,
     tradingStates: { db: database.db, clock },
@@ -197,6 +214,7 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
       limits: { timeoutSeconds: config.BACKTEST_TIMEOUT_SECONDS, maxCandles: config.BACKTEST_MAX_CANDLES },
       jobs: backtestJobs,
     },
+    metrics,
     closeExtras: async () => {
       await liveVenues.stop();
       await redis?.quit().catch(() => {});

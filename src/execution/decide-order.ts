@@ -7,6 +7,7 @@ import { rawQuery, type RawQuery } from "../db/raw-query.js";
 import type { MarketRules } from "../domain/market.js";
 import type { IdSource } from "../lib/ids.js";
 import type { Clock } from "../lib/clock.js";
+import type { TradingMetrics } from "../metrics/port.js";
 import { riskWindowsAt } from "../risk/risk-context.js";
 import type { ApprovedOrder } from "../risk/types.js";
 import { clientOrderIdOf, signalIdOf } from "./client-order-id.js";
@@ -43,7 +44,8 @@ export type Decided =
  */
 export async function decideOrder(
   tx: Db,
-  ctx: { clock: Clock; ids: IdSource },
+  // metrics is optional for placeLiveOrder, whose context type lacks it (the signal handler's context it passes on has it).
+  ctx: { clock: Clock; ids: IdSource; metrics?: TradingMetrics | undefined },
   input: PlaceOrderInput,
   rules: MarketRules | undefined,
 ): Promise<Decided> {
@@ -56,7 +58,7 @@ export async function decideOrder(
   ]);
   if (snapshot.existingOrderId) return { kind: "existing", orderId: snapshot.existingOrderId, clientOrderId };
 
-  const store = (record: DecisionRecord) => storeDecision(query, ctx.ids, input, now, record);
+  const store = (record: DecisionRecord) => storeDecision(query, ctx, input, now, record);
   const judged = judgeOrder(snapshot, input, rules, now);
   if (judged.stateChange) {
     const { scope, to, reason } = judged.stateChange;
@@ -78,9 +80,15 @@ export async function decideOrder(
 }
 
 /** Stores the decision and answers with the row as stored (built here: the insert returns nothing). */
-async function storeDecision(query: RawQuery, ids: IdSource, input: PlaceOrderInput, now: Date, record: DecisionRecord): Promise<RiskDecisionRow> {
+async function storeDecision(
+  query: RawQuery,
+  ctx: { ids: IdSource; metrics?: TradingMetrics | undefined },
+  input: PlaceOrderInput,
+  now: Date,
+  record: DecisionRecord,
+): Promise<RiskDecisionRow> {
   const row: DecisionRow = {
-    id: ids.next("rsk"),
+    id: ctx.ids.next("rsk"),
     signalId: signalIdOf(input.origin),
     strategyId: input.strategyId,
     accountId: input.accountId,
@@ -96,5 +104,6 @@ async function storeDecision(query: RawQuery, ids: IdSource, input: PlaceOrderIn
     createdAt: now,
   };
   await insertDecisionRow(query, row);
+  ctx.metrics?.riskDecision(row.outcome, row.reason);
   return row;
 }

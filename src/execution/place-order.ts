@@ -2,6 +2,7 @@ import { findDecisionOfOrder, findOrderById, type StoredOrder } from "../db/repo
 import type { RiskDecisionRow } from "../db/schema/risk-decisions.js";
 import type { Db } from "../db/client.js";
 import type { OrderSide } from "../domain/order.js";
+import { stageTradingMetrics } from "../metrics/staged.js";
 import type { RiskLimits } from "../risk/limits.js";
 import { signalIdOf, type OrderOrigin } from "./client-order-id.js";
 import { decideOrder } from "./decide-order.js";
@@ -54,8 +55,11 @@ export type PlaceOrderResult = {
  * Round trips: decideOrder's one (locks and snapshot), then the booking and the approval together,
  * so an order costs BEGIN, two round trips and COMMIT.
  */
-export async function placeOrder(request: { ctx: PaperVenueContext; input: PlaceOrderInput }): Promise<PlaceOrderResult> {
-  return request.ctx.db.transaction((tx) => placeOrderWithin(tx, request));
+export async function placeOrder({ ctx, input }: { ctx: PaperVenueContext; input: PlaceOrderInput }): Promise<PlaceOrderResult> {
+  const staged = stageTradingMetrics(ctx.metrics);
+  const result = await ctx.db.transaction((tx) => placeOrderWithin(tx, { ctx: { ...ctx, metrics: staged.metrics }, input }));
+  staged.commit();
+  return result;
 }
 
 /**
@@ -87,6 +91,8 @@ export async function placeOrderWithin(tx: Db, { ctx, input }: { ctx: PaperVenue
     }),
     decided.storeApproval(orderId),
   ]);
+  for (const placed of [executed.order, ...executed.protection]) ctx.metrics.orderPlaced("paper", placed.status);
+  ctx.metrics.filled("paper", executed.fills.length);
   return { decision: stored, order: executed.order, duplicate: false };
 }
 

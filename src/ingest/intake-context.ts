@@ -1,4 +1,5 @@
 import type { Logger } from "../lib/logger.js";
+import type { IntakeMetrics } from "../metrics/port.js";
 import type { AbuseGuard } from "./abuse-guard.js";
 import type { LedgerContext } from "./ledger.js";
 import type { TrustedProxies } from "./source-address.js";
@@ -14,4 +15,6 @@ export type IntakeContext = LedgerContext & {
   webhookSecrets: WebhookSecret[];
   /** Starts processing right after a commit instead of at the next poll. */
   wakeWorkers: () => void;
+  /** Counts each delivery's outcome. */
+  metrics: IntakeMetrics;
 };

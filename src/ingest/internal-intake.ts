@@ -4,6 +4,7 @@ import type { StrategyRow } from "../db/schema/strategies.js";
 import { CanonicalSignalSchema, type CanonicalSignal } from "../domain/signal.js";
 import { ApiError } from "../http/errors.js";
 import { fieldErrors } from "../http/on-error.js";
+import { countDelivery } from "../metrics/count-delivery.js";
 import { admitOrThrow, authenticationFailed, ledgerUnavailable } from "./intake-errors.js";
 import type { IntakeContext } from "./intake-context.js";
 import type { DeliveryInput, DeliveryReceipt, Rejection } from "./ledger.js";
@@ -27,6 +28,10 @@ export type InternalDelivery = {
  * byte-for-byte replay of a signed request (same id and timestamp) is refused as a replay.
  */
 export async function receiveInternalSignal({ ctx, input }: { ctx: IntakeContext; input: InternalDelivery }): Promise<DeliveryReceipt> {
+  return countDelivery(ctx.metrics, "internal", () => receive(ctx, input));
+}
+
+async function receive(ctx: IntakeContext, input: InternalDelivery): Promise<DeliveryReceipt> {
   const address = input.sourceAddress ?? "unknown";
   await admitOrThrow(ctx.guard, { address });
   const webhook = input.apiKeyId ? undefined : await verifySignature(ctx, input, address);

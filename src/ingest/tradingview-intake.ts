@@ -2,6 +2,7 @@ import { findStrategyByTokenHash } from "../db/repositories/strategies-repositor
 import type { StrategyRow } from "../db/schema/strategies.js";
 import { ApiError } from "../http/errors.js";
 import { constantTimeEqual, sha256Hex } from "../lib/secrets.js";
+import { countDelivery } from "../metrics/count-delivery.js";
 import { admitOrThrow, authenticationFailed, ledgerUnavailable } from "./intake-errors.js";
 import type { IntakeContext } from "./intake-context.js";
 import { commitOrUnavailable, rejectionError } from "./intake-commit.js";
@@ -29,6 +30,10 @@ export async function receiveTradingViewAlert({
   ctx: IntakeContext;
   input: TradingViewDelivery;
 }): Promise<DeliveryReceipt> {
+  return countDelivery(ctx.metrics, "tradingview", () => receive(ctx, input));
+}
+
+async function receive(ctx: IntakeContext, input: TradingViewDelivery): Promise<DeliveryReceipt> {
   const address = input.sourceAddress ?? "unknown";
   const tokenHash = sha256Hex(input.token);
   await admitOrThrow(ctx.guard, { address, tokenKey: tokenHash.slice(0, 32) });

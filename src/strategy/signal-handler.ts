@@ -13,6 +13,8 @@ import { placeOrderWithin, type PlaceOrderInput, type PlaceOrderResult } from ".
 import type { CompleteSignal } from "../ingest/queue/signal-worker.js";
 import type { IdSource } from "../lib/ids.js";
 import type { Logger } from "../lib/logger.js";
+import { countLiveOrder } from "../metrics/count-live-order.js";
+import { stageTradingMetrics } from "../metrics/staged.js";
 import type { SignalResult } from "./run-plan.js";
 import { tradeSignal } from "./trade-signal.js";
 
@@ -38,6 +40,9 @@ type LiveWork = { config: StrategyConfig; loaded: SignalContext };
  * transaction only reads, each order then has its own, and a last one completes the signal.
  */
 export async function handleSignal(ctx: HandlerContext, claimed: ClaimedSignal, complete: CompleteSignal): Promise<void> {
+  // Paper work is counted once its transaction commits: a rolled-back attempt is processed again.
+  const staged = stageTradingMetrics(ctx.metrics);
+  const paper = { ...ctx, metrics: staged.metrics };
   const live = await ctx.db.transaction(async (tx): Promise<LiveWork | undefined> => {
     const query = rawQuery(tx);
     const { signal, symbol } = claimed;
@@ -59,12 +64,13 @@ export async function handleSignal(ctx: HandlerContext, claimed: ClaimedSignal, 
       // Only then can the position read above have moved. The kill switch's lock first, as every
       // order does: the locks live until the transaction ends, and the other order could deadlock.
       await lockForOrder(query, symbol);
-      await applyPriceEvent({ ...ctx, db: tx }, symbol, signal.referencePrice);
+      await applyPriceEvent({ ...paper, db: tx }, symbol, signal.referencePrice);
       loaded = (await load(undefined)) ?? loaded;
     }
-    const result = await trade(claimed, config, loaded, paperMarket(symbol), (input) => placeOrderWithin(tx, { ctx, input }));
+    const result = await trade(claimed, config, loaded, paperMarket(symbol), (input) => placeOrderWithin(tx, { ctx: paper, input }));
     return done(result);
   });
+  staged.commit();
   if (!live) return;
   const result = await tradeLive(ctx, claimed, live);
   await ctx.db.transaction((tx) => complete(tx, result));
@@ -77,7 +83,11 @@ async function tradeLive(ctx: HandlerContext, claimed: ClaimedSignal, { config, 
   const markets = await venue.loadMarkets();
   // Without the venue's rules nothing can be sized or checked: the plan's legs are denied UNKNOWN_MARKET.
   const rules = markets.ok ? markets.value.get(claimed.symbol) : undefined;
-  return trade(claimed, config, loaded, rules, (input) => placeLiveOrder(ctx, venue, input, rules));
+  return trade(claimed, config, loaded, rules, async (input) => {
+    const placed = await placeLiveOrder(ctx, venue, input, rules);
+    countLiveOrder(ctx.metrics, placed);
+    return placed;
+  });
 }
 
 function trade(

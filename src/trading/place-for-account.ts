@@ -1,6 +1,7 @@
 import { placeLiveOrder } from "../execution/live/place-live-order.js";
 import { placeOrder, type PlaceOrderInput, type PlaceOrderResult } from "../execution/place-order.js";
 import { ApiError } from "../http/errors.js";
+import { countLiveOrder } from "../metrics/count-live-order.js";
 import { liveAccountIds } from "../db/repositories/accounts-repository.js";
 import type { TradingContext } from "./context.js";
 
@@ -19,5 +20,7 @@ export async function placeForAccount(ctx: TradingContext, input: PlaceOrderInpu
     return placeOrder({ ctx, input });
   }
   const markets = await venue.loadMarkets();
-  return placeLiveOrder(ctx, venue, input, markets.ok ? markets.value.get(input.symbol) : undefined);
+  const placed = await placeLiveOrder(ctx, venue, input, markets.ok ? markets.value.get(input.symbol) : undefined);
+  countLiveOrder(ctx.metrics, placed);
+  return placed;
 }

@@ -16,12 +16,13 @@ import { rawQuery, type RawQuery } from "../../db/raw-query.js";
 import type { ApprovedOrder } from "../../risk/types.js";
 import type { Clock } from "../../lib/clock.js";
 import type { IdSource } from "../../lib/ids.js";
+import type { TradingMetrics } from "../../metrics/port.js";
 import { orderFromApproval } from "../approved-order.js";
 import { fillMarketOrder, onPrice, type PaperMatchingConfig } from "./index.js";
 import { issue, planFillBooking, protectionOrders, type Write } from "./paper-booking.js";
 import { paperMarket } from "./paper-markets.js";
 
-export type PaperVenueContext = { db: Db; clock: Clock; ids: IdSource; matching: PaperMatchingConfig };
+export type PaperVenueContext = { db: Db; clock: Clock; ids: IdSource; matching: PaperMatchingConfig; metrics: TradingMetrics };
 
 export type Execution = { order: StoredOrder; fills: Fill[]; protection: StoredOrder[] };
 
@@ -112,6 +113,7 @@ export async function applyPriceEvent(ctx: PaperVenueContext, symbol: string, pr
       }
     }
     await issue(rawQuery(tx), writes);
+    ctx.metrics.filled("paper", result.fills.length);
     return [...result.fills];
   });
 }
