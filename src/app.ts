@@ -18,6 +18,7 @@ import { isCandleImport } from "./http/routes/candles/import-candles.js";
 import { registerCandleRoutes } from "./http/routes/candles/index.js";
 import { registerDocsRoutes } from "./http/routes/docs/index.js";
 import { registerHealthRoutes } from "./http/routes/health/index.js";
+import { registerMetricsRoutes } from "./http/routes/metrics/index.js";
 import { registerOrderRoutes } from "./http/routes/orders/index.js";
 import { registerParameterSearchRoutes } from "./http/routes/parameter-searches/index.js";
 import { registerPositionRoutes } from "./http/routes/positions/index.js";
@@ -27,6 +28,7 @@ import { registerStrategyRoutes } from "./http/routes/strategies/index.js";
 import { registerTradingStateRoutes } from "./http/routes/trading-state/index.js";
 import { registerTradingViewWebhook } from "./http/routes/webhooks/tradingview-webhook.js";
 import "./http/context.js";
+import { requestMetrics } from "./metrics/request-metrics.js";
 
 function newApp(): OpenAPIHono {
   return new OpenAPIHono({ defaultHook: validationHook });
@@ -37,6 +39,7 @@ function registerRoutes(app: OpenAPIHono) {
   registerDocumentComponents(app);
   let document: Record<string, unknown> | undefined;
   registerHealthRoutes(app);
+  registerMetricsRoutes(app);
   registerDocsRoutes(app, () => (document ??= buildOpenApiDocument(app) as unknown as Record<string, unknown>));
   registerApiKeyRoutes(app);
   registerStrategyRoutes(app);
@@ -68,6 +71,7 @@ export function createApp(services: Services): OpenAPIHono {
     await next();
   });
   app.use(requestLog({ logger: services.logger }));
+  app.use(requestMetrics({ metrics: services.metrics.http }));
   app.use(securityHeaders());
   // A candle import is a CSV of megabytes: its route checks the media type and its own, larger limit.
   app.use(except(isCandleImport, limitBody(services.config.BODY_LIMIT_BYTES)));

@@ -45,6 +45,10 @@ export const envSchema = z.object({
   API_KEY: optionalString(
     z.string().min(32, { error: "must be at least 32 characters (generate one with: openssl rand -hex 32)" }),
   ),
+  /** Unset: GET /metrics is open (like the health routes); set: it needs `Authorization: Bearer <token>`. */
+  METRICS_TOKEN: optionalString(
+    z.string().regex(/^[\x21-\x7e]{16,512}$/, { error: "must be 16–512 printable characters without spaces (openssl rand -hex 32)" }),
+  ),
   BODY_LIMIT_BYTES: integer(1024, 64 * 1024 * 1024).default(64 * 1024),
   // POST /v1/candles/import only: the CSV is streamed, so this bounds the upload, not memory.
   CANDLE_IMPORT_BODY_LIMIT_BYTES: integer(1024, 1024 * 1024 * 1024).default(64 * 1024 * 1024),
