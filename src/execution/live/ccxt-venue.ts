@@ -6,11 +6,15 @@ import { toVenueBalances, toVenueOrder, toVenueTrade } from "./ccxt-convert.js";
 import { marketRulesMap, numberText } from "./ccxt-markets.js";
 import { CircuitBreaker, DEFAULT_BREAKER, type BreakerConfig } from "./circuit-breaker.js";
 import { DEFAULT_RETRY, realSleep, withRetry, type Random, type RetryConfig, type Sleep } from "./retry.js";
+import { nativeProtectionSupport, NO_NATIVE_PROTECTION, stopLimitPrice, type ProtectionRole, type ProtectionSupport } from "./stop-limit.js";
 import { submitWithRecovery, unavailableFrom } from "./submit-order.js";
-import type { SubmitOrderInput, SubmitResult, VenueBalance, VenueOrder, VenueRead, VenueReadError, VenueTrade } from "./types.js";
+import type { ProtectionOrderInput, SubmitOrderInput, SubmitResult, VenueBalance, VenueOrder, VenueRead, VenueReadError, VenueTrade } from "./types.js";
 import { classifyVenueError, type VenueFailure } from "./venue-errors.js";
 
 export type VenueLogger = { warn(obj: Record<string, unknown>, msg: string): void };
+
+/** A native stop-limit's limit price lies this far past its trigger (basis points) unless configured. */
+export const DEFAULT_STOP_LIMIT_OFFSET_BPS = "50";
 
 export type CcxtVenueOptions = {
   /** Constructed by the caller (credentials, sandbox/testnet URLs, options); never built here. */
@@ -29,6 +33,8 @@ export type CcxtVenueOptions = {
    * 10 s in ccxt) has passed, after which the venue refuses it.
    */
   ambiguousSettleMs?: number;
+  /** How far past its trigger a native stop-limit's limit price lies, in basis points (slippage allowance). */
+  stopLimitOffsetBps?: string;
 };
 
 export type CcxtVenue = ReturnType<typeof createCcxtVenue>;
@@ -58,6 +64,9 @@ export function createCcxtVenue(options: CcxtVenueOptions) {
     options.breaker instanceof CircuitBreaker ? options.breaker : new CircuitBreaker({ ...DEFAULT_BREAKER, ...options.breaker }, clock);
   const secrets = () => [ex.apiKey, ex.secret, ex.password, ex.uid, ex.privateKey].map((s) => (typeof s === "string" ? s : undefined));
   let markets: Promise<VenueRead<Map<string, MarketRules>>> | undefined;
+  // Protection types the exchange has refused (-1116 Invalid orderType, or ccxt's NotSupported):
+  // engine-managed from then on, for as long as this process runs.
+  const refused = new Set<ProtectionRole>();
 
   const record = (failure: VenueFailure) => {
     if (failure.kind === "auth") breaker.onAuthFailure();
@@ -151,28 +160,65 @@ export function createCcxtVenue(options: CcxtVenueOptions) {
     return markets;
   };
 
+  /**
+   * Whether a stop-loss and a take-profit on `symbol` can be native orders at this exchange: what
+   * ccxt says of the loaded market (see nativeProtectionSupport), less what the exchange refused.
+   */
+  function protectionSupport(symbol: string): ProtectionSupport {
+    const market = ex.markets?.[symbol];
+    if (!market) return NO_NATIVE_PROTECTION;
+    const said = nativeProtectionSupport(ex, market);
+    return { stop_loss: said.stop_loss && !refused.has("stop_loss"), take_profit: said.take_profit && !refused.has("take_profit") };
+  }
+
+  async function submitOrder(input: SubmitOrderInput): Promise<SubmitResult> {
+    if (breaker.isOpen()) return { status: "unavailable", reason: "CIRCUIT_OPEN" };
+    const loaded = await loadMarkets();
+    if (!loaded.ok) return unavailableFrom(loaded.error);
+    const rules = loaded.value.get(input.symbol);
+    if (!rules) return { status: "denied", reason: "UNKNOWN_MARKET" };
+    const price = input.kind === "limit" ? input.limitPrice : input.referencePrice;
+    if (price === undefined || !dec(price).gt(0)) return { status: "denied", reason: "NO_REFERENCE_PRICE" };
+    if (input.kind === "limit" && !isValidPrice(rules, dec(price))) return { status: "denied", reason: "PRICE_OFF_TICK", limit: rules.priceStep };
+    const fit = fitQuantity(rules, dec(input.quantity), dec(price));
+    if (!fit.ok) return { status: "denied", reason: fit.reason, limit: fit.limit };
+    const amount = plain(fit.quantity);
+    // ccxt takes doubles; the value must come back out of its precision helpers unchanged.
+    if (!sameValue(ex.amountToPrecision(input.symbol, Number(amount)), amount)) return { status: "denied", reason: "PRECISION_MISMATCH", limit: rules.amountStep };
+    if (input.kind === "limit" && !sameValue(ex.priceToPrecision(input.symbol, Number(price)), price)) {
+      return { status: "denied", reason: "PRECISION_MISMATCH", limit: rules.priceStep };
+    }
+    return submitWithRecovery(deps, input, rules, { amount, truncated: fit.truncated, price: input.kind === "limit" ? plain(price) : undefined });
+  }
+
   return {
     accountId: options.accountId,
     breaker,
     loadMarkets,
-    async submitOrder(input: SubmitOrderInput): Promise<SubmitResult> {
-      if (breaker.isOpen()) return { status: "unavailable", reason: "CIRCUIT_OPEN" };
+    submitOrder,
+    protectionSupport,
+    /**
+     * A stored stop-loss or take-profit as a native stop-limit order: it waits at the exchange
+     * until its trigger trades, then works as a limit `stopLimitOffsetBps` past it. A refusal that
+     * says the exchange does not take the type is remembered (see protectionSupport).
+     */
+    async submitProtection(input: ProtectionOrderInput): Promise<SubmitResult> {
+      if (!protectionSupport(input.symbol)[input.role]) return { status: "rejected", reason: "VENUE_NOT_SUPPORTED", detail: `no native ${input.role} on ${input.symbol}` };
       const loaded = await loadMarkets();
       if (!loaded.ok) return unavailableFrom(loaded.error);
       const rules = loaded.value.get(input.symbol);
       if (!rules) return { status: "denied", reason: "UNKNOWN_MARKET" };
-      const price = input.kind === "limit" ? input.limitPrice : input.referencePrice;
-      if (price === undefined || !dec(price).gt(0)) return { status: "denied", reason: "NO_REFERENCE_PRICE" };
-      if (input.kind === "limit" && !isValidPrice(rules, dec(price))) return { status: "denied", reason: "PRICE_OFF_TICK", limit: rules.priceStep };
-      const fit = fitQuantity(rules, dec(input.quantity), dec(price));
-      if (!fit.ok) return { status: "denied", reason: fit.reason, limit: fit.limit };
-      const amount = plain(fit.quantity);
-      // ccxt takes doubles; the value must come back out of its precision helpers unchanged.
-      if (!sameValue(ex.amountToPrecision(input.symbol, Number(amount)), amount)) return { status: "denied", reason: "PRECISION_MISMATCH", limit: rules.amountStep };
-      if (input.kind === "limit" && !sameValue(ex.priceToPrecision(input.symbol, Number(price)), price)) {
-        return { status: "denied", reason: "PRECISION_MISMATCH", limit: rules.priceStep };
+      const trigger = input.triggerPrice;
+      if (!dec(trigger).gt(0) || !isValidPrice(rules, dec(trigger))) return { status: "denied", reason: "PRICE_OFF_TICK", limit: rules.priceStep };
+      if (!sameValue(ex.priceToPrecision(input.symbol, Number(trigger)), trigger)) return { status: "denied", reason: "PRECISION_MISMATCH", limit: rules.priceStep };
+      const limitPrice = stopLimitPrice({ side: input.side, trigger, offsetBps: options.stopLimitOffsetBps ?? DEFAULT_STOP_LIMIT_OFFSET_BPS, priceStep: rules.priceStep });
+      const { clientOrderId, symbol, side, quantity, mayExist, role } = input;
+      const result = await submitOrder({ clientOrderId, symbol, side, kind: "limit", quantity, limitPrice, mayExist, trigger: { role, price: trigger } });
+      if (result.status === "rejected" && (result.reason === "VENUE_BAD_REQUEST" || result.reason === "VENUE_NOT_SUPPORTED")) {
+        refused.add(role);
+        options.logger?.warn({ accountId: options.accountId, venue: ex.id, role, detail: result.detail }, "the exchange refused a native protection order; engine-managed from now on");
       }
-      return submitWithRecovery(deps, input, rules, { amount, truncated: fit.truncated, price: input.kind === "limit" ? plain(price) : undefined });
+      return result;
     },
     async fetchOrderByClientId(symbol: string, clientOrderId: string): Promise<VenueRead<VenueOrder | undefined>> {
       return lookup(symbol, clientOrderId, false);

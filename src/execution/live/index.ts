@@ -5,3 +5,4 @@ export { backoffDelay, DEFAULT_RETRY, withRetry, type AttemptOutcome, type Retry
 export { classifyVenueError, retryAfterMs, VENUE_REJECT_REASONS, type VenueFailure, type VenueRejectReason } from "./venue-errors.js";
 export { redactVenueText } from "./redact.js";
 export type * from "./types.js";
+export { nativeProtectionSupport, stopLimitPrice, type ProtectionRole, type ProtectionSupport } from "./stop-limit.js";

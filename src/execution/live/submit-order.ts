@@ -34,6 +34,8 @@ export async function submitWithRecovery(deps: VenueDeps, input: SubmitOrderInpu
 
   const params: Record<string, unknown> = { clientOrderId: input.clientOrderId };
   if (input.reduceOnly && rules.kind !== "spot") params["reduceOnly"] = true;
+  // ccxt's unified trigger params: on Binance spot a limit order becomes STOP_LOSS_LIMIT or TAKE_PROFIT_LIMIT.
+  if (input.trigger) params[input.trigger.role === "stop_loss" ? "stopLossPrice" : "takeProfitPrice"] = Number(input.trigger.price);
   const amount = Number(prepared.amount);
   const price = prepared.price === undefined ? undefined : Number(prepared.price);
 

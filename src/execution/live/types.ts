@@ -1,4 +1,5 @@
 import type { QuantityCheck } from "../../domain/market.js";
+import type { ProtectionRole } from "./stop-limit.js";
 import type { VenueAuthReason, VenueFailure, VenueRejectReason, VenueTransientReason } from "./venue-errors.js";
 
 /**
@@ -57,6 +58,19 @@ export type SubmitOrderInput = {
    * The caller knows an earlier attempt with this client order id may have reached the venue (an
    * order row found "submitting" after a restart): look it up before anything is sent.
    */
+  readonly mayExist?: boolean | undefined;
+  /** A native stop-loss or take-profit: the limit order waits at the venue until `price` trades. */
+  readonly trigger?: { readonly role: ProtectionRole; readonly price: string } | undefined;
+};
+
+/** A stored stop-loss or take-profit sent as a native stop-limit order; the venue sets the limit price. */
+export type ProtectionOrderInput = {
+  readonly clientOrderId: string;
+  readonly symbol: string;
+  readonly side: "buy" | "sell";
+  readonly role: ProtectionRole;
+  readonly triggerPrice: string;
+  readonly quantity: string;
   readonly mayExist?: boolean | undefined;
 };
 
