@@ -8,8 +8,25 @@ import type { Fill } from "../../domain/order.js";
 import type { IdSource } from "../../lib/ids.js";
 import { issue, planFillBooking, protectionOrders } from "../paper/paper-booking.js";
 import type { CcxtVenue } from "./ccxt-venue.js";
+import { openProtectionOfKey, VENUE_CANCEL_PENDING } from "./native-protection-rows.js";
+import { isProtectionRole, NO_NATIVE_PROTECTION, type ProtectionSupport } from "./stop-limit.js";
 import type { VenueFee, VenueOrder } from "./types.js";
 import { orderStatusOf } from "./venue-fills.js";
+
+export type BookingContext = {
+  ids: IdSource;
+  /** Which of a symbol's stop-loss and take-profit the venue takes as native orders; none without it. */
+  nativeProtection?: ((symbol: string) => ProtectionSupport) | undefined;
+};
+
+export type VenueBooking = {
+  order: StoredOrder;
+  fill: Fill | undefined;
+  /** A filled entry's stop-loss and take-profit, just stored: `new` ones are native intents to send. */
+  protection: StoredOrder[];
+  /** Native stops and targets this booking ended in our books: to cancel at the exchange. */
+  venueCancels: StoredOrder[];
+};
 
 /**
  * Brings one of our orders up to date with the venue's view of it, inside the caller's transaction
@@ -23,15 +40,19 @@ import { orderStatusOf } from "./venue-fills.js";
  * charged in the base asset comes off the quantity received on a buy (or adds to what a sell gives
  * up) and is valued at the fill price, so cash moves by exactly quantity × price and the position
  * matches the venue's balance; a fee in a third asset (BNB) cannot be valued here and counts 0.
+ *
+ * A fill that closes the position, or a stop or target that fills, ends the other stops and targets
+ * (see endProtection); native ones come back in `venueCancels`, for the caller to cancel at the
+ * exchange once the transaction has committed.
  */
 export async function bookVenueOrder(
   tx: Db,
-  ctx: { ids: IdSource },
+  ctx: BookingContext,
   current: StoredOrder,
   venueOrder: VenueOrder,
   rules: MarketRules | undefined,
   at: Date,
-): Promise<{ order: StoredOrder; fill: Fill | undefined }> {
+): Promise<VenueBooking> {
   const booked = dec(current.filledQuantity);
   const filled = dec(venueOrder.filled || "0");
   const average = venueOrder.average ?? venueOrder.price;
@@ -45,24 +66,55 @@ export async function bookVenueOrder(
     updatedAt: at,
   };
   const writes = fill && rules ? await planFillBooking(ctx.ids, [fill], rules, (key) => findOpenPosition(tx, key.accountId, key.strategyId, key.symbol)) : [];
+  // Read before the booking's own cancel of a closed position's protection rewrites them.
+  const others = writes.length > 0 ? (await openProtectionOfKey(tx, current)).filter((o) => o.id !== current.id) : [];
   await issue(rawQuery(tx), [() => updateOrder(tx, updated), ...writes]);
-  if (updated.status === "filled" && current.status !== "filled") await holdProtection(tx, ctx, updated);
-  return { order: updated, fill };
+  const venueCancels = writes.length > 0 ? await endProtection(tx, updated, others, at) : [];
+  const protection = updated.status === "filled" && current.status !== "filled" ? await holdProtection(tx, ctx, updated) : [];
+  return { order: updated, fill, protection, venueCancels };
 }
 
 /**
- * A filled live entry's stop-loss and take-profit, held by the gateway (never sent: venue id null)
- * and watched against the venue's price by the protection watcher, for what the position now holds
- * (net of a base-asset commission, so the exit can never sell more than the account has).
+ * Once the position is flat, every other stop and target of it is done (the booking has cancelled
+ * those the gateway holds); once a stop or target has filled, so are its siblings, even when the
+ * exchange's step leaves dust in the position. A native one, or one whose native intent may have
+ * reached the exchange, is marked VENUE_CANCEL_PENDING and returned: it still locks the account's
+ * coins there and would sell them when triggered.
  */
-async function holdProtection(tx: Db, ctx: { ids: IdSource }, entry: StoredOrder): Promise<void> {
-  if (entry.role !== "entry" || (!entry.stopLossPrice && !entry.takeProfitPrice)) return;
+async function endProtection(tx: Db, booked: StoredOrder, others: readonly StoredOrder[], at: Date): Promise<StoredOrder[]> {
+  const flat = !(await findOpenPosition(tx, booked.accountId, booked.strategyId, booked.symbol));
+  const siblingFilled = isProtectionRole(booked.role) && booked.status === "filled";
+  const ended = flat ? others : siblingFilled ? others.filter((o) => o.parentOrderId === booked.parentOrderId) : [];
+  const cancels: StoredOrder[] = [];
+  for (const order of ended) {
+    const atVenue = order.venueOrderId !== null || order.status === "new";
+    if (flat && !atVenue) continue;
+    const done: StoredOrder = { ...order, status: "cancelled", rejectReason: atVenue ? VENUE_CANCEL_PENDING : order.rejectReason, updatedAt: at };
+    await updateOrder(tx, done);
+    if (atVenue) cancels.push(done);
+  }
+  return cancels;
+}
+
+/**
+ * A filled live entry's stop-loss and take-profit, for what the position now holds (net of a
+ * base-asset commission, so an exit can never sell more than the account has). Where the venue
+ * takes them as native orders they are stored `new`, their intent committed with the entry's fill,
+ * for the caller to send; otherwise `submitted` with no venue id: held by the gateway and watched
+ * against the venue's price by the protection watcher.
+ */
+async function holdProtection(tx: Db, ctx: BookingContext, entry: StoredOrder): Promise<StoredOrder[]> {
+  if (entry.role !== "entry" || (!entry.stopLossPrice && !entry.takeProfitPrice)) return [];
   const position = await findOpenPosition(tx, entry.accountId, entry.strategyId, entry.symbol);
-  if (!position) return;
+  if (!position) return [];
   const held = dec(position.quantity).abs();
   const quantity = held.lt(entry.filledQuantity) ? plain(held) : entry.filledQuantity;
-  const protection = protectionOrders(ctx.ids, { ...entry, filledQuantity: quantity }).map((p) => ({ ...p, venueOrderId: null }));
+  const native = ctx.nativeProtection?.(entry.symbol) ?? NO_NATIVE_PROTECTION;
+  const protection = protectionOrders(ctx.ids, { ...entry, filledQuantity: quantity }).map(
+    (p): StoredOrder => ({ ...p, venueOrderId: null, status: isProtectionRole(p.role) && native[p.role] ? "new" : "submitted" }),
+  );
   await issue(rawQuery(tx), protection.map((p) => (q: RawQuery) => insertOrderRow(q, p)));
+  return protection;
 }
 
 function differenceFill(

@@ -11,6 +11,7 @@ import type { Logger } from "../../lib/logger.js";
 import type { LiveAccounts } from "../live-status.js";
 import { createCcxtVenue, type CcxtVenue } from "./ccxt-venue.js";
 import type { LiveVenues } from "./live-venues-port.js";
+import { followNativeProtection } from "./native-protection.js";
 import { watchProtection } from "./protection-watcher.js";
 import { reconcileOrders } from "./reconcile.js";
 import { setStateByVenue } from "./venue-state.js";
@@ -73,13 +74,16 @@ export function createLiveVenues(options: {
   protectionEveryMs: number;
   /** The dead-man's switch's timeout where the venue has one (refreshed at a quarter of it); 0: off. */
   deadManMs: number;
+  /** How far past its trigger a native stop-limit's limit price lies, in basis points; default 50. */
+  stopLimitOffsetBps?: string | undefined;
 }): LiveVenues {
   const { liveAccounts, clock, logger } = options;
   const settleMs = options.recvWindowMs + 1000;
   const venues = new Map<string, CcxtVenue>();
   for (const account of liveAccounts.accounts) {
     const exchange = exchangeClient(account, liveAccounts.credentialsOf(account.id), options.timeoutMs, options.recvWindowMs);
-    venues.set(account.id, createCcxtVenue({ exchange, accountId: account.id, clock, logger, ambiguousSettleMs: settleMs }));
+    const offset = options.stopLimitOffsetBps === undefined ? {} : { stopLimitOffsetBps: options.stopLimitOffsetBps };
+    venues.set(account.id, createCcxtVenue({ exchange, accountId: account.id, clock, logger, ambiguousSettleMs: settleMs, ...offset }));
   }
   const connected = new Set<string>();
   const marketsLoadedAt = new Map<string, number>();
@@ -127,13 +131,19 @@ export function createLiveVenues(options: {
     }
   }
 
+  /**
+   * Native stops and targets first (a fill at the exchange is booked and ends the position's other
+   * protection), then the ones the gateway holds against the last price.
+   */
   async function watchAll(): Promise<void> {
     for (const account of liveAccounts.accounts) {
       const venue = venues.get(account.id);
       // Only once connected: the markets' rules are needed to place an exit.
       if (!venue || !connected.has(account.id)) continue;
       const markets = await venue.loadMarkets();
-      if (markets.ok) await watchProtection({ ...options }, venue, account.id, markets.value);
+      if (!markets.ok) continue;
+      await followNativeProtection({ ...options }, venue, account.id, markets.value, settleMs, { working: true });
+      await watchProtection({ ...options }, venue, account.id, markets.value);
     }
   }
 

@@ -12,7 +12,8 @@ import { orderFromApproval } from "../approved-order.js";
 import { decideOrder } from "../decide-order.js";
 import type { PlaceOrderInput, PlaceOrderResult } from "../place-order.js";
 import type { CcxtVenue } from "./ccxt-venue.js";
-import { bookVenueOrder, withTradeFees } from "./book-venue-order.js";
+import { bookVenueOrder, withTradeFees, type VenueBooking } from "./book-venue-order.js";
+import { cancelNativeProtection, releaseNativeProtection, sendNativeProtection } from "./native-protection.js";
 import type { SubmitResult } from "./types.js";
 import { setStateByVenue, VENUE_AUTH_REASONS } from "./venue-state.js";
 
@@ -37,11 +38,16 @@ type Intent =
  * 3. Under the symbol's lock, the venue's answer: the order's status, its fill (position, cash,
  *    fees, today's PnL, booked as paper books them), or the rejection's reason. An authentication
  *    failure halts the account. An outcome the venue could not confirm leaves the order `new`.
+ *
+ * Native stops and targets (see native-protection.ts): an exit first takes the position's off the
+ * exchange, since they lock the coins it sells; a filled entry's are sent once its fill is booked;
+ * those the booking ended (the position closed) are cancelled at the exchange.
  */
 export async function placeLiveOrder(ctx: LiveOrderContext, venue: CcxtVenue, input: PlaceOrderInput, rules: MarketRules | undefined): Promise<PlaceOrderResult> {
   const intent = await ctx.db.transaction((tx) => commitIntent(tx, ctx, input, rules));
   if (intent.kind === "done") return intent.result;
   const { order } = intent;
+  if (!intent.resumed && order.role === "exit") await releaseNativeProtection(ctx, venue, order, rules);
   const result = intent.resumed ? await lookUp(venue, order) : await venue.submitOrder({
     clientOrderId: order.clientOrderId,
     symbol: order.symbol,
@@ -55,8 +61,15 @@ export async function placeLiveOrder(ctx: LiveOrderContext, venue: CcxtVenue, in
   // An order found by lookup (after an ambiguous send) comes back without its fills' fees on some
   // venues: read them from its trades first, outside the transaction.
   const answer = result.status === "accepted" ? { ...result, order: await withTradeFees(venue, order, result.order) } : result;
-  const applied = await ctx.db.transaction((tx) => applyVenueResult(tx, ctx, order, answer, rules));
-  return { decision: intent.decision, order: applied, duplicate: intent.resumed };
+  const applied = await ctx.db.transaction((tx) => applyVenueResult(tx, ctx, venue, order, answer, rules));
+  try {
+    await sendNativeProtection(ctx, venue, applied.protection, rules);
+    await cancelNativeProtection(ctx, venue, applied.venueCancels, rules);
+  } catch (err) {
+    // The order's booking stands; the protection's pending steps are resumed by the next pass.
+    ctx.logger.error({ err, orderId: order.id }, "native stop or target step failed; left for the next pass");
+  }
+  return { decision: intent.decision, order: applied.order, duplicate: intent.resumed };
 }
 
 /**
@@ -100,15 +113,25 @@ async function commitIntent(tx: Db, ctx: LiveOrderContext, input: PlaceOrderInpu
   return { kind: "send", order, decision, referencePrice: decided.referencePrice, resumed: false };
 }
 
-async function applyVenueResult(tx: Db, ctx: LiveOrderContext, sent: StoredOrder, result: SubmitResult, rules: MarketRules | undefined): Promise<StoredOrder> {
+type Applied = Pick<VenueBooking, "order" | "protection" | "venueCancels">;
+
+async function applyVenueResult(
+  tx: Db,
+  ctx: LiveOrderContext,
+  venue: CcxtVenue,
+  sent: StoredOrder,
+  result: SubmitResult,
+  rules: MarketRules | undefined,
+): Promise<Applied> {
   await lockSymbol(tx, sent.symbol);
   const current = (await findOrderById(tx, sent.id)) ?? sent;
+  const unchanged = { order: current, protection: [], venueCancels: [] };
   // Someone (reconciliation, another instance) recorded the venue's answer first: it stands.
-  if (current.status !== "new") return current;
+  if (current.status !== "new") return unchanged;
   const now = ctx.clock.now();
   if (result.status === "unknown") {
     ctx.logger.warn({ orderId: current.id, clientOrderId: current.clientOrderId }, "venue outcome unknown; left for reconciliation");
-    return current;
+    return unchanged;
   }
   if (result.status !== "accepted") {
     const reason = result.reason;
@@ -116,9 +139,9 @@ async function applyVenueResult(tx: Db, ctx: LiveOrderContext, sent: StoredOrder
     if (VENUE_AUTH_REASONS.has(reason)) await setStateByVenue(tx, ctx.logger, { accountId: current.accountId, state: "HALTED", reason, at: now });
     const rejected: StoredOrder = { ...current, status: "rejected", rejectReason: reason, updatedAt: now };
     await updateOrder(tx, rejected);
-    return rejected;
+    return { ...unchanged, order: rejected };
   }
-  const booked = await bookVenueOrder(tx, ctx, { ...current, quantity: result.quantity }, result.order, rules, now);
+  const booked = await bookVenueOrder(tx, { ...ctx, nativeProtection: venue.protectionSupport }, { ...current, quantity: result.quantity }, result.order, rules, now);
   if (booked.fill) ctx.logger.info({ orderId: current.id, filled: booked.fill.quantity, price: booked.fill.price }, "live order filled");
-  return booked.order;
+  return booked;
 }

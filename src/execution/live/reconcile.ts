@@ -8,6 +8,8 @@ import type { IdSource } from "../../lib/ids.js";
 import type { Logger } from "../../lib/logger.js";
 import { bookVenueOrder, withTradeFees } from "./book-venue-order.js";
 import type { CcxtVenue } from "./ccxt-venue.js";
+import { hasPendingVenueStep } from "./native-protection-rows.js";
+import { followNativeProtection, sendNativeProtection } from "./native-protection.js";
 
 export type ReconcileContext = { db: Db; clock: Clock; ids: IdSource; logger: Logger };
 
@@ -26,6 +28,10 @@ export type ReconcileOutcome = {
  * cancel or an expiry at the venue. An order still `new` that the venue does not have, once the
  * venue's receive window has passed since we wrote it, never reached it (or can no longer): it is
  * rejected, VENUE_ORDER_NOT_FOUND. Run at start and periodically.
+ *
+ * An entry found filled gets its stop-loss and target (native ones sent now); then the native
+ * stops and targets whose answer never came, or whose cancel or release at the exchange is still
+ * pending, are followed up (followNativeProtection; those steps are its, not this loop's).
  */
 export async function reconcileOrders(
   ctx: ReconcileContext,
@@ -36,6 +42,7 @@ export async function reconcileOrders(
 ): Promise<ReconcileOutcome> {
   const outcome: ReconcileOutcome = { checked: 0, updated: 0, unresolved: 0 };
   for (const order of await unsettledOrdersOfAccount(ctx.db, accountId)) {
+    if (hasPendingVenueStep(order)) continue;
     outcome.checked++;
     const found = await venue.fetchOrderByClientId(order.symbol, order.clientOrderId);
     if (!found.ok) {
@@ -48,21 +55,24 @@ export async function reconcileOrders(
       outcome.unresolved++;
       continue;
     }
-    const changed = await ctx.db.transaction(async (tx) => {
+    const { changed, protection } = await ctx.db.transaction(async (tx) => {
+      const none = { changed: false, protection: [] };
       await lockSymbol(tx, order.symbol);
       const current = await findOrderById(tx, order.id);
-      if (!current || !["new", "submitted", "partially_filled"].includes(current.status)) return false;
+      if (!current || !["new", "submitted", "partially_filled"].includes(current.status) || hasPendingVenueStep(current)) return none;
       if (!venueOrder) {
         await updateOrder(tx, { ...current, status: "rejected", rejectReason: "VENUE_ORDER_NOT_FOUND", updatedAt: now });
-        return true;
+        return { ...none, changed: true };
       }
-      const booked = await bookVenueOrder(tx, ctx, current, venueOrder, rules.get(current.symbol), now);
-      return booked.fill !== undefined || booked.order.status !== current.status;
+      const booked = await bookVenueOrder(tx, { ...ctx, nativeProtection: venue.protectionSupport }, current, venueOrder, rules.get(current.symbol), now);
+      return { changed: booked.fill !== undefined || booked.order.status !== current.status, protection: booked.protection };
     });
+    await sendNativeProtection(ctx, venue, protection, rules.get(order.symbol));
     if (changed) {
       outcome.updated++;
       ctx.logger.info({ accountId, orderId: order.id, clientOrderId: order.clientOrderId }, "order reconciled with the venue");
     }
   }
+  await followNativeProtection(ctx, venue, accountId, rules, settleMs, { working: false });
   return outcome;
 }

@@ -1,0 +1,60 @@
+import { and, asc, eq, inArray, isNotNull, isNull, type SQL } from "drizzle-orm";
+import type { Db } from "../../db/client.js";
+import { toOrder, type StoredOrder } from "../../db/repositories/trading-repository.js";
+import { orders } from "../../db/schema/orders.js";
+import { PROTECTION_ROLES } from "./stop-limit.js";
+
+/**
+ * Where an exchange account's stops and targets stand when they are native orders. A native one is
+ * stored like any protection order, with the exchange's order id once it has one. The few steps
+ * that need a venue call after the database has changed carry the pending step in `rejectReason`
+ * (the schema has no other free column), committed before the call so a crash resumes it:
+ */
+
+/** Done in our books (its position closed, or its sibling filled): still to be cancelled at the exchange. */
+export const VENUE_CANCEL_PENDING = "VENUE_CANCEL_PENDING";
+/** Taken off the exchange so an exit can sell what it locks: then held by the gateway (engine-managed). */
+export const VENUE_RELEASE_PENDING = "VENUE_RELEASE_PENDING";
+
+const PENDING = [VENUE_CANCEL_PENDING, VENUE_RELEASE_PENDING];
+const WORKING = ["submitted", "partially_filled"];
+const isProtection = inArray(orders.role, [...PROTECTION_ROLES]);
+
+export const hasPendingVenueStep = (order: { rejectReason: string | null }): boolean => order.rejectReason !== null && PENDING.includes(order.rejectReason);
+
+async function select(db: Db, where: SQL | undefined): Promise<StoredOrder[]> {
+  const rows = await db.select().from(orders).where(where).orderBy(asc(orders.seq));
+  return rows.map(toOrder);
+}
+
+/** The position key's stops and targets still working or still to be sent, native or not. */
+export function openProtectionOfKey(db: Db, key: { accountId: string; strategyId: string; symbol: string }): Promise<StoredOrder[]> {
+  return select(
+    db,
+    and(
+      eq(orders.accountId, key.accountId),
+      eq(orders.strategyId, key.strategyId),
+      eq(orders.symbol, key.symbol),
+      isProtection,
+      inArray(orders.status, ["new", ...WORKING]),
+    ),
+  );
+}
+
+/** Native stops and targets whose intent is committed but whose exchange answer is not recorded. */
+export function nativeIntentsOfAccount(db: Db, accountId: string): Promise<StoredOrder[]> {
+  return select(db, and(eq(orders.accountId, accountId), isProtection, eq(orders.status, "new"), isNull(orders.rejectReason)));
+}
+
+/** Native stops and targets working at the exchange, with no step pending. */
+export function workingNativeOfAccount(db: Db, accountId: string): Promise<StoredOrder[]> {
+  return select(
+    db,
+    and(eq(orders.accountId, accountId), isProtection, inArray(orders.status, WORKING), isNotNull(orders.venueOrderId), isNull(orders.rejectReason)),
+  );
+}
+
+/** Stops and targets with a cancel or a release at the exchange still to do. */
+export function pendingVenueStepsOfAccount(db: Db, accountId: string): Promise<StoredOrder[]> {
+  return select(db, and(eq(orders.accountId, accountId), isProtection, inArray(orders.rejectReason, PENDING)));
+}
