@@ -92,6 +92,8 @@ export const envSchema = z.object({
   EXCHANGE_RECONCILE_MS: integer(0, 3_600_000).default(30_000),
   EXCHANGE_PROTECTION_POLL_MS: integer(0, 60_000).default(1000),
   EXCHANGE_DEAD_MAN_MS: integer(0, 600_000).default(60_000),
+  /** How far past its trigger a native stop-limit's limit price lies, in basis points: room for a fast market to fill it. */
+  EXCHANGE_STOP_LIMIT_OFFSET_BPS: decimalText.default("50"),
   PAPER_STARTING_CASH: decimalText.default("10000"),
   PAPER_SLIPPAGE_BPS: decimalText.default("5"),
   PAPER_MAKER_FEE_BPS: decimalText.default("10"),
