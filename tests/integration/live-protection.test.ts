@@ -9,6 +9,8 @@ import { startTestApp, type TestApp } from "../helpers/harness.js";
 import { parseConfig } from "../../src/config/env.js";
 import { buildContainer } from "../../src/container.js";
 import { findOrderById, type StoredOrder } from "../../src/db/repositories/trading-repository.js";
+import { createCcxtVenue } from "../../src/execution/live/ccxt-venue.js";
+import { exchangeClient } from "../../src/execution/live/live-venues.js";
 import { createStrategy } from "../helpers/strategies.js";
 import { sendAlert, waitProcessed, type ProcessedSignal } from "../helpers/trading.js";
 
@@ -268,6 +270,26 @@ describe("where the exchange has no native stops: held by the gateway, as before
     expect(types()).toEqual(["MARKET", "STOP_LOSS_LIMIT", "TAKE_PROFIT_LIMIT", "MARKET"]);
     expect(byRole(second)["stop_loss"]).toMatchObject({ status: "submitted" });
     expect(x.orders().filter((o) => o.status === "NEW")).toHaveLength(0);
+  });
+});
+
+describe("the venue's native protection order", () => {
+  it("honours its limit offset, and refuses a trigger off the tick without a request", async () => {
+    const x = exchanges.restart;
+    const account = { id: "binance-restart", name: "r", exchange: "binance", apiKeyEnv: "K", secretEnv: "S", sandbox: false, marketType: "spot" as const, apiBaseUrl: x.url, currency: "USDT" };
+    const venue = createCcxtVenue({ exchange: exchangeClient(account, { apiKey: KEY, secret: SECRET }, 1000, 1000), accountId: account.id, clock: t.services.clock, stopLimitOffsetBps: "100" });
+    expect((await venue.loadMarkets()).ok).toBe(true);
+    expect(venue.protectionSupport("ETH/USDT")).toEqual({ stop_loss: true, take_profit: true });
+    x.adjustBalance("ETH", "0.05");
+    const before = posts(x).length;
+    const input = { clientOrderId: "venue-stop-1", symbol: "ETH/USDT", side: "sell" as const, role: "stop_loss" as const, quantity: "0.05" };
+    expect(await venue.submitProtection({ ...input, triggerPrice: "2900.005" })).toEqual({ status: "denied", reason: "PRICE_OFF_TICK", limit: "0.01" });
+    expect(posts(x).length).toBe(before);
+    const placed = await venue.submitProtection({ ...input, triggerPrice: "2900" });
+    expect(placed).toMatchObject({ status: "accepted", quantity: "0.05", order: { status: "open", price: "2871" } });
+    expect(Object.fromEntries(sent(posts(x).at(-1)!))).toMatchObject({ type: "STOP_LOSS_LIMIT", stopPrice: "2900", price: "2871", quantity: "0.05" });
+    if (placed.status === "accepted") await venue.cancelOrder(placed.order.venueOrderId, "ETH/USDT");
+    x.adjustBalance("ETH", "-0.05");
   });
 });
 
