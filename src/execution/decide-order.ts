@@ -1,4 +1,4 @@
-import { insertDecisionRow, type DecisionRow } from "../db/repositories/booking-repository.js";
+import { insertDecisionRow } from "../db/repositories/booking-repository.js";
 import { loadOrderSnapshot, lockForOrder, type OrderSnapshot } from "../db/repositories/order-snapshot-repository.js";
 import { upsertTradingState } from "../db/repositories/trading-states-repository.js";
 import type { RiskDecisionRow } from "../db/schema/risk-decisions.js";
@@ -10,8 +10,8 @@ import type { Clock } from "../lib/clock.js";
 import type { TradingMetrics } from "../metrics/port.js";
 import { riskWindowsAt } from "../risk/risk-context.js";
 import type { ApprovedOrder } from "../risk/types.js";
-import { clientOrderIdOf, signalIdOf } from "./client-order-id.js";
-import { judgeOrder, type DecisionRecord } from "./judge-order.js";
+import { clientOrderIdOf } from "./client-order-id.js";
+import { decisionRow, judgeOrder, type DecisionRecord } from "./judge-order.js";
 import type { PlaceOrderInput } from "./place-order.js";
 
 /** What deciding an order came to, inside the caller's transaction. */
@@ -87,22 +87,9 @@ async function storeDecision(
   now: Date,
   record: DecisionRecord,
 ): Promise<RiskDecisionRow> {
-  const row: DecisionRow = {
-    id: ctx.ids.next("rsk"),
-    signalId: signalIdOf(input.origin),
-    strategyId: input.strategyId,
-    accountId: input.accountId,
-    symbol: input.symbol,
-    leg: input.leg,
-    outcome: record.outcome,
-    reason: record.reason,
-    limitText: record.limit,
-    orderId: record.orderId ?? null,
-    // Plain JSON, so the stored request reads back identical (Dates become ISO text).
-    request: record.request === undefined ? { detail: record.detail } : (JSON.parse(JSON.stringify(record.request)) as unknown),
-    checks: record.checks ?? [],
-    createdAt: now,
-  };
+  const row = decisionRow(ctx.ids.next("rsk"), input, now, record);
+  // Plain JSON, so the stored request reads back identical (Dates become ISO text).
+  if (record.request !== undefined) row.request = JSON.parse(JSON.stringify(record.request)) as unknown;
   await insertDecisionRow(query, row);
   ctx.metrics?.riskDecision(row.outcome, row.reason);
   return row;

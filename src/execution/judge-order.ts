@@ -3,6 +3,8 @@ import type { MarketRules } from "../domain/market.js";
 import { riskContextFrom } from "../risk/risk-context.js";
 import { evaluateOrder } from "../risk/risk-engine.js";
 import type { ApprovedOrder, OrderRequest, RiskDecision, StateChange } from "../risk/types.js";
+import type { DecisionRow } from "../db/repositories/booking-repository.js";
+import { signalIdOf } from "./client-order-id.js";
 import type { PlaceOrderInput } from "./place-order.js";
 
 /** What a decision is stored as: the request and the checks when the risk engine ran, a detail when it could not. */
@@ -56,5 +58,24 @@ function decisionRecord(decision: RiskDecision, request: OrderRequest): Decision
     limit: decision.limit,
     request,
     checks: decision.checks,
+  };
+}
+
+/** The row a decision is kept as: the same for the database and a backtest's books. */
+export function decisionRow(id: string, input: PlaceOrderInput, now: Date, record: DecisionRecord): DecisionRow {
+  return {
+    id,
+    signalId: signalIdOf(input.origin),
+    strategyId: input.strategyId,
+    accountId: input.accountId,
+    symbol: input.symbol,
+    leg: input.leg,
+    outcome: record.outcome,
+    reason: record.reason,
+    limitText: record.limit,
+    orderId: record.orderId ?? null,
+    request: record.request ?? { detail: record.detail },
+    checks: record.checks ?? [],
+    createdAt: now,
   };
 }

@@ -5,7 +5,7 @@ import type { Fill, Order } from "../../domain/order.js";
 import type { IdSource } from "../../lib/ids.js";
 import { orderFromApproval } from "../../execution/approved-order.js";
 import { signalIdOf } from "../../execution/client-order-id.js";
-import { judgeOrder, type DecisionRecord } from "../../execution/judge-order.js";
+import { decisionRow, judgeOrder, type DecisionRecord } from "../../execution/judge-order.js";
 import { fillMarketOrder, onPrice, type PaperMatchingConfig } from "../../execution/paper/index.js";
 import { protectionOrders } from "../../execution/paper/paper-booking.js";
 import type { PlaceOrderInput, PlaceOrderResult } from "../../execution/place-order.js";
@@ -136,20 +136,7 @@ export class SimVenue {
   }
 
   #decision(input: PlaceOrderInput, record: DecisionRecord, orderId: string | null): RiskDecisionRow {
-    return {
-      id: this.ids.next("rsk"),
-      signalId: signalIdOf(input.origin),
-      strategyId: input.strategyId,
-      accountId: input.accountId,
-      symbol: input.symbol,
-      leg: input.leg,
-      outcome: record.outcome,
-      reason: record.reason,
-      limitText: record.limit,
-      orderId,
-      request: record.request ?? { detail: record.detail },
-      checks: record.checks ?? [],
-      createdAt: this.now,
-    };
+    return decisionRow(this.ids.next("rsk"), input, this.now, orderId === null ? record : { ...record, orderId });
   }
+
 }
