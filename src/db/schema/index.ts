@@ -16,3 +16,5 @@ export * from "./backtest-trades.js";
 export * from "./backtest-equity.js";
 export * from "./strategy-stage-changes.js";
 export * from "./parameter-searches.js";
+export * from "./notification-events.js";
+export * from "./notification-deliveries.js";
