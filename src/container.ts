@@ -132,6 +132,9 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
           reconcileEveryMs: config.EXCHANGE_RECONCILE_MS,
           protectionEveryMs: config.EXCHANGE_PROTECTION_POLL_MS,
           deadManMs: config.EXCHANGE_DEAD_MAN_MS,
+          stopLimitOffsetBps: config.EXCHANGE_STOP_LIMIT_OFFSET_BPS,
+          venueCalls: metrics.venueCalls,
+          metrics: metrics.trading,
         })
       : NO_LIVE_VENUES);
   const limitFallback = createLimitFallbackSweeper({ ctx: { ...venue, logger }, intervalMs: config.LIMIT_FALLBACK_SWEEP_MS });
@@ -211,7 +214,7 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
       db: database.db,
       clock,
       ids,
-      limits: { timeoutSeconds: config.BACKTEST_TIMEOUT_SECONDS, maxCandles: config.BACKTEST_MAX_CANDLES },
+      limits: { timeoutSeconds: config.BACKTEST_TIMEOUT_SECONDS, maxCandles: config.BACKTEST_MAX_CANDLES, maxCandleRuns: config.RESEARCH_MAX_CANDLE_RUNS },
       jobs: backtestJobs,
     },
     metrics,

@@ -107,6 +107,7 @@ export const envSchema = z.object({
   BACKTEST_TIMEOUT_SECONDS: integer(1, 43_200).default(1800),
   /** Candles one backtest may span (symbols × bars in the range), so one request cannot exhaust memory. */
   BACKTEST_MAX_CANDLES: integer(1, 100_000_000).default(5_000_000),
+  RESEARCH_MAX_CANDLE_RUNS: integer(1, 100_000_000_000).default(200_000_000),
   /** Promotion thresholds (src/strategy/lifecycle/thresholds.ts): backtest and paper profit factor; 0 turns the check off. */
   PROMOTION_MIN_PROFIT_FACTOR: decimalText.default("1.2"),
   /** Closed trades the backtest, and to go live the paper results, must each hold. */

@@ -13,6 +13,7 @@ import { placeLiveOrder } from "../../src/execution/live/place-live-order.js";
 import { RiskLimitsSchema } from "../../src/risk/limits.js";
 import { createStrategy, type CreatedStrategy } from "../helpers/strategies.js";
 import { sendAlert, waitProcessed } from "../helpers/trading.js";
+import { parseExposition, samplesOf, type Sample } from "../helpers/prometheus-text.js";
 
 // TradingView alert → live order at an exchange that speaks Binance's REST protocol, through ccxt's
 // real binance class (signing, parsing, error mapping), → fill → position.
@@ -62,6 +63,9 @@ afterAll(async () => {
   await exchange?.close();
 });
 
+const scrapeMetrics = async () => parseExposition((await t.http.get("/metrics")).text);
+const total = (samples: Sample[], name: string, labels: Record<string, string>) => samplesOf(samples, name, labels).reduce((n, x) => n + x.value, 0);
+
 describe("live trading through ccxt against the local exchange", () => {
   it("reads the account's cash from the venue at start", async () => {
     const res = await t.http.get("/v1/accounts/binance-local").set(t.auth());
@@ -71,7 +75,13 @@ describe("live trading through ccxt against the local exchange", () => {
 
   it("turns an alert into one exchange order with our client order id, truncated to the step, and books the fill", async () => {
     const before = orderPosts().length;
+    const metricsBefore = await scrapeMetrics();
     const done = await sendAlert(t, strategy, { ticker: "BTCUSDT", action: "buy", quantity: "0.0123456", price: "50000" });
+    // Counted in /metrics: the live fill, and the exchange calls that made it.
+    const metricsAfter = await scrapeMetrics();
+    const moved = (name: string, labels: Record<string, string>) => total(metricsAfter, name, labels) - total(metricsBefore, name, labels);
+    expect(moved("signal_gateway_fills_total", { venue: "live" })).toBe(1);
+    expect(moved("signal_gateway_venue_call_duration_seconds_count", { account_kind: "live", operation: "submit" })).toBeGreaterThanOrEqual(1);
     expect(done.result).toMatchObject({ outcome: "EXECUTED" });
     const [order] = done.trace.orders as Array<Record<string, unknown>>;
     // Truncated to the 0.00001 step, never rounded up; filled at the exchange's price.

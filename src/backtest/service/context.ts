@@ -24,8 +24,8 @@ export type BacktestContext = {
   readonly limits: {
     readonly timeoutSeconds: number;
     readonly maxCandles: number;
-    /** RESEARCH_MAX_CANDLE_RUNS: candles × candidates one parameter search may run; DEFAULT_MAX_CANDLE_RUNS when unset. */
-    readonly maxCandleRuns?: number;
+    /** RESEARCH_MAX_CANDLE_RUNS: candles × candidates one parameter search may run. */
+    readonly maxCandleRuns: number;
   };
   readonly jobs: BacktestJobsPort;
 };

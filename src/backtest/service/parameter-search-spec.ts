@@ -8,9 +8,6 @@ import type { BacktestRequest, StoredRequest } from "./backtest-spec.js";
 import { BACKTEST_ERROR_CODES } from "./backtest-status.js";
 import { maxBarsIn } from "./backtest-spec.js";
 
-/** Candles × candidates one search may run when RESEARCH_MAX_CANDLE_RUNS is not configured. */
-export const DEFAULT_MAX_CANDLE_RUNS = 200_000_000;
-
 /**
  * Why a search failed: a backtest's reasons, or a research refusal that only showed once it ran
  * (SPLIT_EMPTY when candles were removed after it was queued).

@@ -14,7 +14,6 @@ import type { BacktestContext } from "./context.js";
 import {
   candleRunErrors,
   checkCandidates,
-  DEFAULT_MAX_CANDLE_RUNS,
   samplesOf,
   type CandidateCheck,
   type ParameterSearchRequest,
@@ -36,7 +35,7 @@ export async function submitParameterSearch({ ctx, input }: { ctx: BacktestConte
     ...limitErrors({ ...input, replay: false }, ctx.limits),
     ...(config.ok ? [] : config.errors),
     ...(candidates.kind === "invalid" ? candidates.errors : []),
-    ...(candidates.kind === "ok" ? candleRunErrors(input, candidates.set.candidates.length, ctx.limits.maxCandleRuns ?? DEFAULT_MAX_CANDLE_RUNS) : []),
+    ...(candidates.kind === "ok" ? candleRunErrors(input, candidates.set.candidates.length, ctx.limits.maxCandleRuns) : []),
   ];
   if (!config.ok || invalid.length > 0) throw new ApiError("VALIDATION_FAILED", "the parameter search request is invalid", { errors: invalid });
   if (input.strategyId && !strategy) throw new ApiError("NOT_FOUND", `no strategy with id ${input.strategyId}`);

@@ -12,11 +12,17 @@ import { openProtectionOfKey, VENUE_CANCEL_PENDING } from "./native-protection-r
 import { isProtectionRole, NO_NATIVE_PROTECTION, type ProtectionSupport } from "./stop-limit.js";
 import type { VenueFee, VenueOrder } from "./types.js";
 import { orderStatusOf } from "./venue-fills.js";
+import type { TradingMetrics } from "../../metrics/port.js";
 
 export type BookingContext = {
   ids: IdSource;
   /** Which of a symbol's stop-loss and take-profit the venue takes as native orders; none without it. */
   nativeProtection?: ((symbol: string) => ProtectionSupport) | undefined;
+  /**
+   * Counts live fills. Counted as booked: a booking whose transaction then rolls back is booked
+   * again by reconciliation and counted twice, which is rare enough for a rate.
+   */
+  metrics?: Pick<TradingMetrics, "filled"> | undefined;
 };
 
 export type VenueBooking = {
@@ -71,6 +77,7 @@ export async function bookVenueOrder(
   await issue(rawQuery(tx), [() => updateOrder(tx, updated), ...writes]);
   const venueCancels = writes.length > 0 ? await endProtection(tx, updated, others, at) : [];
   const protection = updated.status === "filled" && current.status !== "filled" ? await holdProtection(tx, ctx, updated) : [];
+  if (fill) ctx.metrics?.filled("live", 1);
   return { order: updated, fill, protection, venueCancels };
 }
 

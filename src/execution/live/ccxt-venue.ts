@@ -10,6 +10,7 @@ import { nativeProtectionSupport, NO_NATIVE_PROTECTION, stopLimitPrice, type Pro
 import { submitWithRecovery, unavailableFrom } from "./submit-order.js";
 import type { ProtectionOrderInput, SubmitOrderInput, SubmitResult, VenueBalance, VenueOrder, VenueRead, VenueReadError, VenueTrade } from "./types.js";
 import { classifyVenueError, type VenueFailure } from "./venue-errors.js";
+import type { VenueCallObserver } from "../../metrics/port.js";
 
 export type VenueLogger = { warn(obj: Record<string, unknown>, msg: string): void };
 
@@ -35,6 +36,8 @@ export type CcxtVenueOptions = {
   ambiguousSettleMs?: number;
   /** How far past its trigger a native stop-limit's limit price lies, in basis points (slippage allowance). */
   stopLimitOffsetBps?: string;
+  /** Times each call to the exchange and counts its failures (metrics); it reads the clock itself. */
+  venueCalls?: VenueCallObserver | undefined;
 };
 
 export type CcxtVenue = ReturnType<typeof createCcxtVenue>;
@@ -75,8 +78,10 @@ export function createCcxtVenue(options: CcxtVenueOptions) {
   };
 
   const attempt: VenueDeps["attempt"] = async (fn, phase) => {
+    const observed = options.venueCalls?.start({ accountKind: ex.isSandboxModeEnabled ? "sandbox" : "live", operation: phase });
     try {
       const value = await fn();
+      observed?.();
       breaker.onSuccess();
       return { ok: true, value };
     } catch (error) {
@@ -86,6 +91,7 @@ export function createCcxtVenue(options: CcxtVenueOptions) {
         secrets: secrets(),
         nowMs: clock.now().getTime(),
       });
+      observed?.(failure.reason);
       record(failure);
       options.logger?.warn({ accountId: options.accountId, venue: ex.id, failure }, "venue request failed");
       return { ok: false, failure };

@@ -16,6 +16,7 @@ import { watchProtection } from "./protection-watcher.js";
 import { reconcileOrders } from "./reconcile.js";
 import { setStateByVenue } from "./venue-state.js";
 import { withOrigin } from "../../lib/with-origin.js";
+import type { TradingMetrics, VenueCallObserver } from "../../metrics/port.js";
 
 
 type ExchangeClass = new (config: Record<string, unknown>) => Exchange;
@@ -76,6 +77,9 @@ export function createLiveVenues(options: {
   deadManMs: number;
   /** How far past its trigger a native stop-limit's limit price lies, in basis points; default 50. */
   stopLimitOffsetBps?: string | undefined;
+  venueCalls?: VenueCallObserver | undefined;
+  /** Counts live fills as they are booked (reconciliation and the protection passes book them too). */
+  metrics?: TradingMetrics | undefined;
 }): LiveVenues {
   const { liveAccounts, clock, logger } = options;
   const settleMs = options.recvWindowMs + 1000;
@@ -83,7 +87,7 @@ export function createLiveVenues(options: {
   for (const account of liveAccounts.accounts) {
     const exchange = exchangeClient(account, liveAccounts.credentialsOf(account.id), options.timeoutMs, options.recvWindowMs);
     const offset = options.stopLimitOffsetBps === undefined ? {} : { stopLimitOffsetBps: options.stopLimitOffsetBps };
-    venues.set(account.id, createCcxtVenue({ exchange, accountId: account.id, clock, logger, ambiguousSettleMs: settleMs, ...offset }));
+    venues.set(account.id, createCcxtVenue({ exchange, accountId: account.id, clock, logger, ambiguousSettleMs: settleMs, venueCalls: options.venueCalls, ...offset }));
   }
   const connected = new Set<string>();
   const marketsLoadedAt = new Map<string, number>();
