@@ -8,7 +8,7 @@ import type { Fill } from "../../domain/order.js";
 import type { IdSource } from "../../lib/ids.js";
 import { issue, planFillBooking, protectionOrders } from "../paper/paper-booking.js";
 import type { CcxtVenue } from "./ccxt-venue.js";
-import { openProtectionOfKey, VENUE_CANCEL_PENDING } from "./native-protection-rows.js";
+import { openProtectionOfKey, VENUE_CANCEL_PENDING } from "../../db/repositories/native-protection-repository.js";
 import { isProtectionRole, NO_NATIVE_PROTECTION, type ProtectionSupport } from "./stop-limit.js";
 import type { VenueFee, VenueOrder } from "./types.js";
 import { orderStatusOf } from "./venue-fills.js";

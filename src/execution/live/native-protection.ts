@@ -11,7 +11,7 @@ import {
   VENUE_CANCEL_PENDING,
   VENUE_RELEASE_PENDING,
   workingNativeOfAccount,
-} from "./native-protection-rows.js";
+} from "../../db/repositories/native-protection-repository.js";
 import type { LiveOrderContext } from "./place-live-order.js";
 import { isProtectionRole, protectionLevel } from "./stop-limit.js";
 import type { SubmitResult, VenueOrder } from "./types.js";

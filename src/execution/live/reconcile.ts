@@ -8,7 +8,7 @@ import type { IdSource } from "../../lib/ids.js";
 import type { Logger } from "../../lib/logger.js";
 import { bookVenueOrder, withTradeFees } from "./book-venue-order.js";
 import type { CcxtVenue } from "./ccxt-venue.js";
-import { hasPendingVenueStep } from "./native-protection-rows.js";
+import { hasPendingVenueStep } from "../../db/repositories/native-protection-repository.js";
 import { followNativeProtection, sendNativeProtection } from "./native-protection.js";
 
 export type ReconcileContext = { db: Db; clock: Clock; ids: IdSource; logger: Logger };

@@ -1,8 +1,7 @@
 import { and, asc, eq, inArray, isNotNull, isNull, type SQL } from "drizzle-orm";
-import type { Db } from "../../db/client.js";
-import { toOrder, type StoredOrder } from "../../db/repositories/trading-repository.js";
-import { orders } from "../../db/schema/orders.js";
-import { PROTECTION_ROLES } from "./stop-limit.js";
+import type { Db } from "../client.js";
+import { orders } from "../schema/orders.js";
+import { toOrder, type StoredOrder } from "./trading-repository.js";
 
 /**
  * Where an exchange account's stops and targets stand when they are native orders. A native one is
@@ -18,7 +17,7 @@ export const VENUE_RELEASE_PENDING = "VENUE_RELEASE_PENDING";
 
 const PENDING = [VENUE_CANCEL_PENDING, VENUE_RELEASE_PENDING];
 const WORKING = ["submitted", "partially_filled"];
-const isProtection = inArray(orders.role, [...PROTECTION_ROLES]);
+const isProtection = inArray(orders.role, ["stop_loss", "take_profit"]);
 
 export const hasPendingVenueStep = (order: { rejectReason: string | null }): boolean => order.rejectReason !== null && PENDING.includes(order.rejectReason);
 
