@@ -19,6 +19,7 @@ import { registerCandleRoutes } from "./http/routes/candles/index.js";
 import { registerDocsRoutes } from "./http/routes/docs/index.js";
 import { registerHealthRoutes } from "./http/routes/health/index.js";
 import { registerMetricsRoutes } from "./http/routes/metrics/index.js";
+import { registerNotificationRoutes } from "./http/routes/notifications/index.js";
 import { registerOrderRoutes } from "./http/routes/orders/index.js";
 import { registerParameterSearchRoutes } from "./http/routes/parameter-searches/index.js";
 import { registerPositionRoutes } from "./http/routes/positions/index.js";
@@ -52,6 +53,7 @@ function registerRoutes(app: OpenAPIHono) {
   registerCandleRoutes(app);
   registerBacktestRoutes(app);
   registerParameterSearchRoutes(app);
+  registerNotificationRoutes(app);
 }
 
 /** Builds the HTTP application over already-built services. Never listens. */

@@ -28,6 +28,8 @@ import { createBacktestJobs } from "./backtest/jobs/backtest-jobs.js";
 import type { BacktestContext } from "./backtest/service/context.js";
 import type { Metrics } from "./metrics/port.js";
 import { createPrometheusMetrics } from "./metrics/prometheus-metrics.js";
+import { createNotifications, type NotificationsContext } from "./notifications/context.js";
+import { withVenueNotifications } from "./notifications/venue-status.js";
 
 /** Everything a request handler may use, built once at boot and handed to createApp. */
 export type Services = {
@@ -56,6 +58,8 @@ export type Services = {
   readonly backtests: BacktestContext;
   /** Counters and gauges for GET /metrics; the core gets its parts through its contexts. */
   readonly metrics: Metrics;
+  /** Notification sinks, the notifier the core writes events with, and the dispatcher (started with `processing`). */
+  readonly notifications: NotificationsContext;
   /** Releases what the container opened besides the database (Redis). */
   readonly closeExtras: () => Promise<void>;
 };
@@ -93,6 +97,19 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
       // PGlite is one embedded connection; postgres.js exposes only the size it was configured with.
       pool: database.kind === "postgres" ? { driver: "postgres", maxConnections: config.DATABASE_POOL_MAX } : { driver: "pglite", maxConnections: 1 },
     });
+  // Sink URLs, tokens and secrets stay in the environment, read at each send.
+  const notifications = createNotifications({
+    database,
+    clock,
+    logger,
+    sinks: config.notificationSinks,
+    env: overrides.secretEnv ?? {},
+    pollMs: config.NOTIFICATION_DISPATCH_MS,
+    timeoutMs: config.NOTIFICATION_TIMEOUT_MS,
+    maxAttempts: config.NOTIFICATION_MAX_ATTEMPTS,
+    retryBaseMs: config.NOTIFICATION_RETRY_BASE_MS,
+  });
+  const notifier = notifications.notifier;
   const guard = createAbuseGuard({
     limits: {
       perAddressPerMinute: config.WEBHOOK_RATE_LIMIT_PER_ADDRESS,
@@ -115,8 +132,9 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
       ...(config.PAPER_PARTIAL_FILL_RATIO ? { partialFillRatio: config.PAPER_PARTIAL_FILL_RATIO } : {}),
     },
     metrics: metrics.trading,
+    notifier,
   };
-  const liveAccounts = createLiveAccounts({ accounts: config.exchangeAccounts, clock, env: overrides.secretEnv ?? {} });
+  const liveAccounts = withVenueNotifications(createLiveAccounts({ accounts: config.exchangeAccounts, clock, env: overrides.secretEnv ?? {} }), notifier, clock);
   // ccxt is loaded only when exchange accounts are configured.
   const liveVenues =
     overrides.liveVenues ??
@@ -145,6 +163,7 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     instanceId: config.INSTANCE_ID,
     concurrency: config.BACKTEST_CONCURRENCY,
     timeoutSeconds: config.BACKTEST_TIMEOUT_SECONDS,
+    notifier,
     ...(overrides.backtestWorkerUrl ? { workerUrl: overrides.backtestWorkerUrl } : {}),
   });
   const signalProcessing = createSignalProcessing({
@@ -167,8 +186,10 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     start: async () => {
       await signalProcessing.start();
       await backtestJobs.start();
+      notifications.dispatcher.start();
     },
     stop: async () => {
+      await notifications.dispatcher.stop();
       await backtestJobs.stop();
       await signalProcessing.stop();
     },
@@ -218,6 +239,7 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
       jobs: backtestJobs,
     },
     metrics,
+    notifications,
     closeExtras: async () => {
       await liveVenues.stop();
       await redis?.quit().catch(() => {});

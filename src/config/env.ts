@@ -3,6 +3,7 @@ import { z } from "zod";
 import { parseTrustedProxies } from "../ingest/source-address.js";
 import { parseWebhookSecrets } from "../ingest/standard-webhooks.js";
 import { loadExchangeAccounts, type ExchangeAccountConfig } from "./exchange-accounts.js";
+import { loadNotificationSinks, type NotificationSinkConfig } from "../notifications/sinks-config.js";
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 export const NODE_ENVS = ["development", "production", "test"] as const;
@@ -118,11 +119,22 @@ export const envSchema = z.object({
   EXCHANGE_ACCOUNTS: optionalString(z.string()),
   /** Or the path of a file holding the same JSON. */
   EXCHANGE_ACCOUNTS_FILE: optionalString(z.string()),
+  /** Notification sinks as inline JSON (src/notifications/sinks-config.ts), or the path of a file holding it. */
+  NOTIFICATION_SINKS: optionalString(z.string()),
+  NOTIFICATION_SINKS_FILE: optionalString(z.string()),
+  /** How often this instance looks for notifications to send; 0: it sends none (another instance does). */
+  NOTIFICATION_DISPATCH_MS: integer(0, 60_000).default(1000),
+  NOTIFICATION_TIMEOUT_MS: integer(100, 60_000).default(5000),
+  NOTIFICATION_MAX_ATTEMPTS: integer(1, 50).default(8),
+  /** The wait after a notification's first failed attempt; it doubles with each later one, up to an hour. */
+  NOTIFICATION_RETRY_BASE_MS: integer(100, 3_600_000).default(30_000),
 });
 
 export type Config = z.infer<typeof envSchema> & {
   /** Parsed from EXCHANGE_ACCOUNTS or EXCHANGE_ACCOUNTS_FILE: names of credential variables only, never values. */
   readonly exchangeAccounts: readonly ExchangeAccountConfig[];
+  /** Parsed from NOTIFICATION_SINKS or NOTIFICATION_SINKS_FILE: names of secret variables only, never values. */
+  readonly notificationSinks: readonly NotificationSinkConfig[];
 };
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
@@ -135,11 +147,13 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
   // Checked even when other variables are bad, so one run reports every problem.
   const live = loadExchangeAccounts({ inline: env.EXCHANGE_ACCOUNTS || undefined, file: env.EXCHANGE_ACCOUNTS_FILE || undefined, env });
   if (!live.ok) errors.push(...live.errors);
+  const sinks = loadNotificationSinks({ inline: env.NOTIFICATION_SINKS || undefined, file: env.NOTIFICATION_SINKS_FILE || undefined, env });
+  if (!sinks.ok) errors.push(...sinks.errors);
   // Each signal worker holds a pool connection for its signal's transaction: with no connection left
   // over, webhooks would wait behind them. (PGlite has one connection and serializes everything.)
   if (result.success && result.data.DATABASE_URL && result.data.SIGNAL_WORKERS >= result.data.DATABASE_POOL_MAX) {
     errors.push(`SIGNAL_WORKERS: must be less than DATABASE_POOL_MAX (${result.data.DATABASE_POOL_MAX}), so intake always has a connection`);
   }
-  if (errors.length > 0 || !result.success || !live.ok) return { ok: false, errors: [...new Set(errors)] };
-  return { ok: true, config: { ...result.data, exchangeAccounts: live.accounts } };
+  if (errors.length > 0 || !result.success || !live.ok || !sinks.ok) return { ok: false, errors: [...new Set(errors)] };
+  return { ok: true, config: { ...result.data, exchangeAccounts: live.accounts, notificationSinks: sinks.sinks } };
 }

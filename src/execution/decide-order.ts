@@ -8,6 +8,8 @@ import type { MarketRules } from "../domain/market.js";
 import type { IdSource } from "../lib/ids.js";
 import type { Clock } from "../lib/clock.js";
 import type { TradingMetrics } from "../metrics/port.js";
+import { riskDeniedEvent, tradingStateChangedEvent, type NotificationEvent } from "../notifications/events.js";
+import type { Notifier } from "../notifications/notifier.js";
 import { riskWindowsAt } from "../risk/risk-context.js";
 import type { ApprovedOrder } from "../risk/types.js";
 import { clientOrderIdOf } from "./client-order-id.js";
@@ -45,7 +47,7 @@ export type Decided =
 export async function decideOrder(
   tx: Db,
   // metrics is optional for placeLiveOrder, whose context type lacks it (the signal handler's context it passes on has it).
-  ctx: { clock: Clock; ids: IdSource; metrics?: TradingMetrics | undefined },
+  ctx: { clock: Clock; ids: IdSource; metrics?: TradingMetrics | undefined; notifier?: Notifier | undefined },
   input: PlaceOrderInput,
   rules: MarketRules | undefined,
 ): Promise<Decided> {
@@ -58,13 +60,17 @@ export async function decideOrder(
   ]);
   if (snapshot.existingOrderId) return { kind: "existing", orderId: snapshot.existingOrderId, clientOrderId };
 
-  const store = (record: DecisionRecord) => storeDecision(query, ctx, input, now, record);
   const judged = judgeOrder(snapshot, input, rules, now);
+  // A state the risk engine moves is an event, written with the decision that moved it.
+  const events: NotificationEvent[] = [];
   if (judged.stateChange) {
     const { scope, to, reason } = judged.stateChange;
     const scopeId = scope === "global" ? "" : scope === "account" ? input.accountId : input.strategyId;
     await upsertTradingState(tx, { scope, scopeId, state: to, reason, changedBy: "risk-engine", changedAt: now });
+    const previousState = snapshot.states[scope] ?? "ACTIVE";
+    if (previousState !== to) events.push(tradingStateChangedEvent({ scope, scopeId, state: to, previousState, reason, changedBy: "risk-engine", changedAt: now }));
   }
+  const store = (record: DecisionRecord) => storeDecision(query, ctx, input, now, record, events);
   if (judged.kind === "denied" || !rules) return { kind: "denied", decision: await store(judged.record) };
   return {
     kind: "approved",
@@ -79,18 +85,25 @@ export async function decideOrder(
   };
 }
 
-/** Stores the decision and answers with the row as stored (built here: the insert returns nothing). */
+/**
+ * Stores the decision and answers with the row as stored (built here: the insert returns nothing).
+ * A denial, and any state change it came with, go to the outbox in the same round trip.
+ */
 async function storeDecision(
   query: RawQuery,
-  ctx: { ids: IdSource; metrics?: TradingMetrics | undefined },
+  ctx: { ids: IdSource; metrics?: TradingMetrics | undefined; notifier?: Notifier | undefined },
   input: PlaceOrderInput,
   now: Date,
   record: DecisionRecord,
+  events: readonly NotificationEvent[],
 ): Promise<RiskDecisionRow> {
   const row = decisionRow(ctx.ids.next("rsk"), input, now, record);
   // Plain JSON, so the stored request reads back identical (Dates become ISO text).
   if (record.request !== undefined) row.request = JSON.parse(JSON.stringify(record.request)) as unknown;
-  await insertDecisionRow(query, row);
+  const sized = (record.request as { quantity?: string } | undefined)?.quantity;
+  const quantity = sized ?? (typeof input.quantity === "string" ? input.quantity : undefined);
+  const notices = row.outcome === "denied" ? [...events, riskDeniedEvent(row, { side: input.side, quantity, detail: record.detail })] : events;
+  await Promise.all([insertDecisionRow(query, row), notices.length > 0 ? ctx.notifier?.record(query, notices) : undefined]);
   ctx.metrics?.riskDecision(row.outcome, row.reason);
   return row;
 }

@@ -15,6 +15,7 @@ export const DOCUMENT_TAGS = [
   { name: "candles", description: "OHLCV candles for backtests: CSV import with a data quality report, and reads." },
   { name: "backtests", description: "Backtest jobs on the live code path: submit, follow, cancel; trades, equity, report, Monte Carlo." },
   { name: "parameter-searches", description: "Grid or random searches over a built-in strategy's parameters, scored out of sample." },
+  { name: "notifications", description: "Slack, Discord, Telegram and signed webhook sinks: their health, a test send, and every delivery." },
 ];
 
 /** Declares what the routes reference but do not define: the bearer scheme. Call once per app. */

@@ -4,11 +4,13 @@ import { liveAccountIds } from "../db/repositories/accounts-repository.js";
 import { lockSymbol, lockSymbols } from "../db/repositories/symbol-lock.js";
 import { findOrderById, openPositionsInScope, workingOrders, type ScopeFilter, type StoredOrder, type StoredPosition } from "../db/repositories/trading-repository.js";
 import { bookVenueOrder } from "../execution/live/book-venue-order.js";
-import { upsertTradingState } from "../db/repositories/trading-states-repository.js";
+import { findTradingState, upsertTradingState } from "../db/repositories/trading-states-repository.js";
+import { rawQuery } from "../db/raw-query.js";
 import type { TradingState } from "../domain/trading-state.js";
 import { cancelPaperOrders } from "../execution/paper/paper-venue.js";
 import { placeOrder, type PlaceOrderResult } from "../execution/place-order.js";
 import { ApiError } from "../http/errors.js";
+import { tradingStateChangedEvent } from "../notifications/events.js";
 import { getTradingState, requireScopeExists, scopeKey, type TradingStateScope, type TradingStateView } from "../risk/trading-state-store.js";
 import { closeOrderInput } from "./close-position.js";
 import { placeForAccount } from "./place-for-account.js";
@@ -60,7 +62,13 @@ export async function setTradingState({ ctx, input }: { ctx: TradingContext; inp
     const outcomes: FlattenOutcome[] = [];
     for (const position of open) outcomes.push(await flattenPosition(ctx, tx, position));
     const now = ctx.clock.now();
+    // Read under the exclusive lock, so the previous state in the event is the one this call replaced.
+    const previousState = (await findTradingState(tx, key.scope, key.id))?.state ?? "ACTIVE";
     await upsertTradingState(tx, { scope: key.scope, scopeId: key.id, state: input.state, reason: input.reason, changedBy: input.actor, changedAt: now });
+    if (previousState !== input.state) {
+      const change = { scope: key.scope, scopeId: key.id, state: input.state, previousState, reason: input.reason, changedBy: input.actor, changedAt: now };
+      await ctx.notifier?.record(rawQuery(tx), [tradingStateChangedEvent(change)]);
+    }
     // HALTED allows nothing but cancels: the orders still working in the scope are cancelled with it;
     // here, those only we hold (paper orders, and the stops and targets held for exchange accounts).
     if (input.state === "HALTED") {

@@ -5,6 +5,7 @@ import { failInterruptedBacktests, queuedBacktestIds } from "../../db/repositori
 import { failInterruptedParameterSearches, queuedParameterSearchIds } from "../../db/repositories/parameter-searches-repository.js";
 import type { Clock } from "../../lib/clock.js";
 import type { Logger } from "../../lib/logger.js";
+import type { Notifier } from "../../notifications/notifier.js";
 import type { BacktestJobsPort } from "../service/context.js";
 import { bossDatabase, bossTransaction } from "./pg-boss-db.js";
 import { runBacktestJob, type ActiveRun, type JobRunnerDeps } from "./run-backtest-job.js";
@@ -63,6 +64,8 @@ export type BacktestJobsOptions = {
   staleAfterMs?: number;
   /** How long stop() waits for running backtests to hand back their rows. */
   stopTimeoutMs?: number;
+  /** Told when a backtest run ends. */
+  notifier?: Notifier | undefined;
 };
 
 const interruptedMessage = (noun: string) => `the gateway running this ${noun} stopped without finishing it; submit it again`;
@@ -125,6 +128,7 @@ export function createBacktestJobs(options: BacktestJobsOptions): BacktestJobs {
     workerUrl: options.workerUrl ?? defaultWorkerUrl(),
     heartbeatMs: options.heartbeatMs ?? 1000,
     resend: (id: string) => send(kind, id),
+    notifier: options.notifier,
   });
   const deps = new Map(KINDS.map((kind) => [kind, depsOf(kind)]));
 

@@ -10,6 +10,8 @@ import {
 import type { BacktestRow } from "../../db/schema/backtests.js";
 import type { Clock } from "../../lib/clock.js";
 import type { Logger } from "../../lib/logger.js";
+import { backtestFinishedEvent, type BacktestOutcome } from "../../notifications/events.js";
+import type { Notifier } from "../../notifications/notifier.js";
 import type { StoredSpec } from "../service/backtest-spec.js";
 import type { BacktestSpec } from "../types.js";
 import { loadCandleSeries } from "./load-candles.js";
@@ -28,6 +30,8 @@ export type JobRunnerDeps = {
   readonly heartbeatMs: number;
   /** Queues a new job for a backtest a shutdown put back in the queue. */
   readonly resend: (backtestId: string) => Promise<void>;
+  /** Told when a run ends (succeeded, failed, cancelled, timed out), right after the row says so. */
+  readonly notifier?: Notifier | undefined;
 };
 
 /** cancel: a client asked. timeout: past its time. shutdown: the gateway is stopping. lost: the row is no longer ours. */
@@ -93,7 +97,15 @@ export async function runBacktestJob(deps: JobRunnerDeps, id: string, active: Ma
   timers.push(setInterval(() => void beat(), deps.heartbeatMs));
   timers.push(setTimeout(() => stop("timeout"), row.timeoutSeconds * 1000));
 
-  const end = (value: BacktestEnd) => endBacktest(database.db, { id, runner, now: clock.now(), end: value });
+  // The row's final write is its own transaction: the event follows it (publish never throws).
+  const finished = (outcome: Omit<BacktestOutcome, "backtestId" | "strategyId">) =>
+    deps.notifier?.publish([backtestFinishedEvent({ backtestId: id, strategyId: row.strategyId, ...outcome })]);
+  const end = async (value: BacktestEnd) => {
+    const now = clock.now();
+    if (await endBacktest(database.db, { id, runner, now, end: value })) {
+      await finished({ status: value.status, errorCode: value.errorCode ?? null, metrics: null, finishedAt: now });
+    }
+  };
   const endStopped = async (why: StopReason) => {
     if (why === "cancel") await end({ status: "cancelled" });
     else if (why === "timeout") await end({ status: "timed_out", errorMessage: `stopped after its timeout of ${row.timeoutSeconds} s` });
@@ -135,8 +147,10 @@ export async function runBacktestJob(deps: JobRunnerDeps, id: string, active: Ma
   async function settle(outcome: WorkerOutcome): Promise<void> {
     if (outcome.kind === "result") {
       // It finished: a stop that came too late to interrupt it does not throw the result away.
-      const written = await completeBacktest(database.db, { id, runner, now: clock.now(), results: resultsOf(outcome.result) });
+      const now = clock.now();
+      const written = await completeBacktest(database.db, { id, runner, now, results: resultsOf(outcome.result) });
       if (written === undefined) logger.warn({ backtestId: id }, "backtest was finished elsewhere while it ran here; its result is dropped");
+      else await finished({ status: written, errorCode: null, metrics: written === "succeeded" ? summaryOf(outcome.result) : null, finishedAt: now });
       return;
     }
     if (outcome.kind === "cancelled") return void (await end({ status: "cancelled" }));
@@ -167,6 +181,10 @@ async function loadInputs(
     series.push(loaded);
   }
   return { spec: { ...stored, source }, series };
+}
+
+function summaryOf({ metrics: m }: WorkerResult): BacktestOutcome["metrics"] {
+  return { totalReturn: m.totalReturn, maxDrawdown: m.maxDrawdown, trades: m.trades, finalEquity: m.finalEquity, profitFactor: m.profitFactor, sharpe: m.sharpe };
 }
 
 function resultsOf(result: WorkerResult) {

@@ -14,6 +14,8 @@ import type { StoredOrder, StoredPosition } from "../../db/repositories/trading-
 import type { RawQuery } from "../../db/raw-query.js";
 import { utcDay } from "../../lib/clock.js";
 import type { IdSource } from "../../lib/ids.js";
+import { fillEvent, positionClosedEvent, type NotificationEvent } from "../../notifications/events.js";
+import type { Notifier } from "../../notifications/notifier.js";
 import { clientOrderId } from "../client-order-id.js";
 
 /** A write to issue inside the booking transaction; issued together, they pipeline. */
@@ -30,19 +32,22 @@ const keyOf = (k: PositionKey) => `${k.accountId}\u0000${k.strategyId}\u0000${k.
  * Plans what fills do to the ledger: each moves its position (opening a new one when the key is
  * flat), the realized PnL, the account's cash and fees and its day's PnL; a fill that closes a position cancels its
  * leftover protection. The arithmetic happens here, in order; the writes come back to be issued at
- * once. A key's position is looked up once and then carried from fill to fill.
+ * once. A key's position is looked up once and then carried from fill to fill. With a notifier, the
+ * fills and the positions they close become events, written by one more statement among the writes.
  */
 export async function planFillBooking(
   ids: IdSource,
   fills: readonly Fill[],
   rules: MarketRules,
   lookup: OpenPositionLookup,
+  notifier?: Notifier,
 ): Promise<Write[]> {
   const open = new Map<string, StoredPosition | undefined>();
   const saved = new Map<string, StoredPosition>();
   const accounts = new Map<string, { cash: Dec; fees: Dec; at: Date }>();
   const days = new Map<string, { accountId: string; day: string; realized: Dec; fees: Dec }>();
   const writes: Write[] = [];
+  const events: NotificationEvent[] = [];
   for (const fill of fills) {
     const key = keyOf(fill);
     const current = open.has(key) ? open.get(key) : await lookup(fill);
@@ -59,7 +64,10 @@ export async function planFillBooking(
     const daily = days.get(`${fill.accountId}\u0000${day}`) ?? { accountId: fill.accountId, day, realized: dec(0), fees: dec(0) };
     days.set(`${fill.accountId}\u0000${day}`, { ...daily, realized: daily.realized.plus(update.realizedPnl), fees: daily.fees.plus(fill.fee) });
     if (update.closed) writes.push((q) => cancelProtectionRows(q, fill, fill.filledAt));
+    events.push(fillEvent(fill, position.id, update.realizedPnl));
+    if (update.closed) events.push(positionClosedEvent(position, fill.id));
   }
+  if (notifier && events.length > 0) writes.push((q) => notifier.record(q, events));
   for (const position of saved.values()) writes.push((q) => savePositionRow(q, position));
   for (const [accountId, delta] of accounts) writes.push((q) => addToAccountRow(q, accountId, delta.cash.toFixed(), delta.fees.toFixed(), delta.at));
   for (const d of days.values()) writes.push((q) => addToDailyPnlRow(q, d.accountId, d.day, d.realized.toFixed(), d.fees.toFixed()));

@@ -17,12 +17,21 @@ import type { ApprovedOrder } from "../../risk/types.js";
 import type { Clock } from "../../lib/clock.js";
 import type { IdSource } from "../../lib/ids.js";
 import type { TradingMetrics } from "../../metrics/port.js";
+import type { Notifier } from "../../notifications/notifier.js";
 import { orderFromApproval } from "../approved-order.js";
 import { fillMarketOrder, onPrice, type PaperMatchingConfig } from "./index.js";
 import { issue, planFillBooking, protectionOrders, type Write } from "./paper-booking.js";
 import { paperMarket } from "./paper-markets.js";
 
-export type PaperVenueContext = { db: Db; clock: Clock; ids: IdSource; matching: PaperMatchingConfig; metrics: TradingMetrics };
+export type PaperVenueContext = {
+  db: Db;
+  clock: Clock;
+  ids: IdSource;
+  matching: PaperMatchingConfig;
+  metrics: TradingMetrics;
+  /** Fills, closed positions, denials and state changes go to the outbox in their own transaction; absent: nowhere. */
+  notifier?: Notifier | undefined;
+};
 
 export type Execution = { order: StoredOrder; fills: Fill[]; protection: StoredOrder[] };
 
@@ -35,7 +44,7 @@ export type Execution = { order: StoredOrder; fills: Fill[]; protection: StoredO
  * throws, and the caller's transaction rolls back with everything it booked.
  */
 export async function executePaperOrder(
-  ctx: Pick<PaperVenueContext, "ids" | "matching">,
+  ctx: Pick<PaperVenueContext, "ids" | "matching" | "notifier">,
   query: RawQuery,
   input: {
     orderId: string;
@@ -75,7 +84,7 @@ export async function executePaperOrder(
     const match = fillMarketOrder(submitted, input.referencePrice, input.rules, ctx.matching, now, () => ctx.ids.next("fil"));
     order = { ...submitted, ...match.order };
     fills = match.fills;
-    writes.push(...(await planFillBooking(ctx.ids, fills, input.rules, async () => input.position)));
+    writes.push(...(await planFillBooking(ctx.ids, fills, input.rules, async () => input.position, ctx.notifier)));
     protection = protectionOrders(ctx.ids, order);
   }
   let inserted = false;
@@ -101,7 +110,7 @@ export async function applyPriceEvent(ctx: PaperVenueContext, symbol: string, pr
     const resting = await restingOrdersOfSymbol(tx, symbol);
     if (resting.length === 0) return [];
     const result = onPrice(resting, price, rules, ctx.matching, now, () => ctx.ids.next("fil"));
-    const writes = await planFillBooking(ctx.ids, result.fills, rules, (key) => findOpenPosition(tx, key.accountId, key.strategyId, key.symbol));
+    const writes = await planFillBooking(ctx.ids, result.fills, rules, (key) => findOpenPosition(tx, key.accountId, key.strategyId, key.symbol), ctx.notifier);
     for (const [i, updated] of result.orders.entries()) {
       const before = resting[i] as StoredOrder;
       if (updated === before) continue;
