@@ -63,9 +63,10 @@ export async function setTradingState({ ctx, input }: { ctx: TradingContext; inp
     for (const position of open) outcomes.push(await flattenPosition(ctx, tx, position));
     const now = ctx.clock.now();
     // Read under the exclusive lock, so the previous state in the event is the one this call replaced.
-    const previousState = (await findTradingState(tx, key.scope, key.id))?.state ?? "ACTIVE";
+    const notify = ctx.notifier?.wants("trading_state.changed") === true;
+    const previousState = notify ? ((await findTradingState(tx, key.scope, key.id))?.state ?? "ACTIVE") : undefined;
     await upsertTradingState(tx, { scope: key.scope, scopeId: key.id, state: input.state, reason: input.reason, changedBy: input.actor, changedAt: now });
-    if (previousState !== input.state) {
+    if (previousState !== undefined && previousState !== input.state) {
       const change = { scope: key.scope, scopeId: key.id, state: input.state, previousState, reason: input.reason, changedBy: input.actor, changedAt: now };
       await ctx.notifier?.record(rawQuery(tx), [tradingStateChangedEvent(change)]);
     }
