@@ -153,6 +153,7 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
           stopLimitOffsetBps: config.EXCHANGE_STOP_LIMIT_OFFSET_BPS,
           venueCalls: metrics.venueCalls,
           metrics: metrics.trading,
+          notifier,
         })
       : NO_LIVE_VENUES);
   const limitFallback = createLimitFallbackSweeper({ ctx: { ...venue, logger }, intervalMs: config.LIMIT_FALLBACK_SWEEP_MS });

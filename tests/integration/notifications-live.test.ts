@@ -35,7 +35,7 @@ beforeAll(async () => {
     EXCHANGE_RECONCILE_MS: "0",
     EXCHANGE_PROTECTION_POLL_MS: "0",
     NOTIFICATION_DISPATCH_MS: "0",
-    NOTIFICATION_SINKS: JSON.stringify([{ name: "venue-watch", type: "webhook", urlEnv: "WATCH_URL", secretEnv: "WATCH_SECRET", events: ["venue.unhealthy", "reconciliation.mismatch"] }]),
+    NOTIFICATION_SINKS: JSON.stringify([{ name: "venue-watch", type: "webhook", urlEnv: "WATCH_URL", secretEnv: "WATCH_SECRET", events: ["venue.unhealthy", "reconciliation.mismatch", "trading_state.changed", "fill"] }]),
     WATCH_URL: `${hook.url}/venue`,
     WATCH_SECRET: WHSEC,
   };
@@ -84,5 +84,16 @@ describe("venue events", () => {
     expect(mismatches.map((e) => e.data)).toEqual([{ accountId: "binance-ok", detail: "BTC: our positions hold 0.01, the venue's balance is 0.005", at: expect.any(String) }]);
     const account = (await t.http.get("/v1/accounts/binance-ok").set(t.auth())).body;
     expect(account.reconciliation).toMatchObject({ status: "mismatch", detail: mismatches[0]?.data.detail });
+  });
+
+  it("the states the venue sets and the fills it books are events too, each once", async () => {
+    const all = await events();
+    const states = all.filter((e) => e.type === "trading_state.changed").map((e) => e.data);
+    expect(states).toEqual([
+      expect.objectContaining({ scope: "account", accountId: "binance-refused", state: "HALTED", previousState: "ACTIVE", changedBy: "venue", reason: "VENUE_AUTH_FAILED" }),
+      expect.objectContaining({ scope: "account", accountId: "binance-ok", state: "REDUCING", previousState: "ACTIVE", changedBy: "venue", reason: "POSITION_MISMATCH" }),
+    ]);
+    const fills = all.filter((e) => e.type === "fill").map((e) => e.data);
+    expect(fills).toEqual([expect.objectContaining({ accountId: "binance-ok", symbol: "BTC/USDT", side: "buy" })]);
   });
 });

@@ -13,6 +13,7 @@ import { isProtectionRole, NO_NATIVE_PROTECTION, type ProtectionSupport } from "
 import type { VenueFee, VenueOrder } from "./types.js";
 import { orderStatusOf } from "./venue-fills.js";
 import type { TradingMetrics } from "../../metrics/port.js";
+import type { Notifier } from "../../notifications/notifier.js";
 
 export type BookingContext = {
   ids: IdSource;
@@ -23,6 +24,8 @@ export type BookingContext = {
    * again by reconciliation and counted twice, which is rare enough for a rate.
    */
   metrics?: Pick<TradingMetrics, "filled"> | undefined;
+  /** Writes fill and position-closed events with the booking (notifications). */
+  notifier?: Notifier | undefined;
 };
 
 export type VenueBooking = {
@@ -71,7 +74,7 @@ export async function bookVenueOrder(
     venueOrderId: venueOrder.venueOrderId,
     updatedAt: at,
   };
-  const writes = fill && rules ? await planFillBooking(ctx.ids, [fill], rules, (key) => findOpenPosition(tx, key.accountId, key.strategyId, key.symbol)) : [];
+  const writes = fill && rules ? await planFillBooking(ctx.ids, [fill], rules, (key) => findOpenPosition(tx, key.accountId, key.strategyId, key.symbol), ctx.notifier) : [];
   // Read before the booking's own cancel of a closed position's protection rewrites them.
   const others = writes.length > 0 ? (await openProtectionOfKey(tx, current)).filter((o) => o.id !== current.id) : [];
   await issue(rawQuery(tx), [() => updateOrder(tx, updated), ...writes]);

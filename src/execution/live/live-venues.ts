@@ -17,6 +17,7 @@ import { reconcileOrders } from "./reconcile.js";
 import { setStateByVenue } from "./venue-state.js";
 import { withOrigin } from "../../lib/with-origin.js";
 import type { TradingMetrics, VenueCallObserver } from "../../metrics/port.js";
+import type { Notifier } from "../../notifications/notifier.js";
 
 
 type ExchangeClass = new (config: Record<string, unknown>) => Exchange;
@@ -80,6 +81,8 @@ export function createLiveVenues(options: {
   venueCalls?: VenueCallObserver | undefined;
   /** Counts live fills as they are booked (reconciliation and the protection passes book them too). */
   metrics?: TradingMetrics | undefined;
+  /** Writes notification events with what the venue passes book (fills, closes) and with the states it sets. */
+  notifier?: Notifier | undefined;
 }): LiveVenues {
   const { liveAccounts, clock, logger } = options;
   const settleMs = options.recvWindowMs + 1000;
@@ -173,7 +176,7 @@ export function createLiveVenues(options: {
       if (error?.kind === "auth") {
         // A key the venue refuses will not get better by retrying: the account's trading stops
         // until an operator has fixed the key and PUTs the account back to ACTIVE.
-        await setStateByVenue(options.db, logger, { accountId: account.id, state: "HALTED", reason: error.reason, at: clock.now() });
+        await setStateByVenue(options.db, logger, { accountId: account.id, state: "HALTED", reason: error.reason, at: clock.now() }, options.notifier);
       } else {
         logger.error({ accountId: account.id, reason: error?.reason }, "live account unavailable");
       }
@@ -189,7 +192,7 @@ export function createLiveVenues(options: {
     const mismatch = await positionMismatch(options.db, account.id, markets.value, balances.value);
     if (mismatch) {
       // Our books and the venue's disagree: no new risk until someone has looked.
-      await setStateByVenue(options.db, logger, { accountId: account.id, state: "REDUCING", reason: "POSITION_MISMATCH", at: clock.now(), detail: mismatch });
+      await setStateByVenue(options.db, logger, { accountId: account.id, state: "REDUCING", reason: "POSITION_MISMATCH", at: clock.now(), detail: mismatch }, options.notifier);
       liveAccounts.status.reportReconciliation(account.id, "mismatch", mismatch);
     } else if (orders.unresolved > 0) {
       liveAccounts.status.reportReconciliation(account.id, "failed", `${orders.unresolved} of ${orders.checked} open orders could not be confirmed with the venue`);

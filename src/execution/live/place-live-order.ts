@@ -16,8 +16,9 @@ import { bookVenueOrder, withTradeFees, type VenueBooking } from "./book-venue-o
 import { cancelNativeProtection, releaseNativeProtection, sendNativeProtection } from "./native-protection.js";
 import type { SubmitResult } from "./types.js";
 import { setStateByVenue, VENUE_AUTH_REASONS } from "./venue-state.js";
+import type { Notifier } from "../../notifications/notifier.js";
 
-export type LiveOrderContext = { db: Db; clock: Clock; ids: IdSource; logger: Logger };
+export type LiveOrderContext = { db: Db; clock: Clock; ids: IdSource; logger: Logger; notifier?: Notifier | undefined };
 
 /** What the first transaction decided: nothing to send, or an order whose intent is committed. */
 type Intent =
@@ -136,7 +137,7 @@ async function applyVenueResult(
   if (result.status !== "accepted") {
     const reason = result.reason;
     // A key the venue refuses will not get better by retrying: the account stops until an operator looks.
-    if (VENUE_AUTH_REASONS.has(reason)) await setStateByVenue(tx, ctx.logger, { accountId: current.accountId, state: "HALTED", reason, at: now });
+    if (VENUE_AUTH_REASONS.has(reason)) await setStateByVenue(tx, ctx.logger, { accountId: current.accountId, state: "HALTED", reason, at: now }, ctx.notifier);
     const rejected: StoredOrder = { ...current, status: "rejected", rejectReason: reason, updatedAt: now };
     await updateOrder(tx, rejected);
     return { ...unchanged, order: rejected };

@@ -10,8 +10,9 @@ import { bookVenueOrder, withTradeFees } from "./book-venue-order.js";
 import type { CcxtVenue } from "./ccxt-venue.js";
 import { hasPendingVenueStep } from "../../db/repositories/native-protection-repository.js";
 import { followNativeProtection, sendNativeProtection } from "./native-protection.js";
+import type { Notifier } from "../../notifications/notifier.js";
 
-export type ReconcileContext = { db: Db; clock: Clock; ids: IdSource; logger: Logger };
+export type ReconcileContext = { db: Db; clock: Clock; ids: IdSource; logger: Logger; notifier?: Notifier | undefined };
 
 export type ReconcileOutcome = {
   /** Orders asked about. */
