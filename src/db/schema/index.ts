@@ -18,3 +18,4 @@ export * from "./strategy-stage-changes.js";
 export * from "./parameter-searches.js";
 export * from "./notification-events.js";
 export * from "./notification-deliveries.js";
+export * from "./candle-feed-cursors.js";
