@@ -1,23 +1,17 @@
-import { sql } from "drizzle-orm";
-import { bigint, boolean, index, integer, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
-import { strategies } from "./strategies.js";
+import { integer, jsonb, pgTable, text } from "drizzle-orm/pg-core";
+import { jobIdentityColumns, jobIndexes, jobRunColumns } from "./job-columns.js";
 
 /**
  * One parameter search job and, once it has run, its ranking. Like a backtest row, the row is the
  * job's truth: the queue only delivers its id. The result is one JSON document (the ranking holds
- * metrics and scores, never trades), so a finished search is read back in one query.
+ * metrics and scores, never trades), so a finished search is read back in one query. `request`
+ * carries the search options too; `spec` is the BacktestSpec every candidate runs, its built-in
+ * strategy carrying the base params.
  */
 export const parameterSearches = pgTable(
   "parameter_searches",
   {
-    id: text("id").primaryKey(),
-    seq: bigint("seq", { mode: "number" }).generatedAlwaysAsIdentity().notNull().unique(),
-    status: text("status").notNull(),
-    strategyId: text("strategy_id").references(() => strategies.id),
-    /** The request as validated, defaults filled in, search options included: what the client asked for. */
-    request: jsonb("request").notNull(),
-    /** The BacktestSpec every candidate runs, its built-in strategy carrying the base params. */
-    spec: jsonb("spec").notNull(),
+    ...jobIdentityColumns(),
     /** Valid candidates the space gave at submission: the in-sample phase's total. */
     candidates: integer("candidates").notNull(),
     timeoutSeconds: integer("timeout_seconds").notNull(),
@@ -28,23 +22,9 @@ export const parameterSearches = pgTable(
     /** The SearchResult (see src/backtest/research/search-parameters.ts). */
     result: jsonb("result"),
     rankingHash: text("ranking_hash"),
-    errorCode: text("error_code"),
-    errorMessage: text("error_message"),
-    cancelRequested: boolean("cancel_requested").notNull().default(false),
-    /** `<instance id>/<boot nonce>` of the process running it, as for backtests. */
-    runner: text("runner"),
-    heartbeatAt: timestamp("heartbeat_at", { withTimezone: true, mode: "date" }),
-    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
-    startedAt: timestamp("started_at", { withTimezone: true, mode: "date" }),
-    finishedAt: timestamp("finished_at", { withTimezone: true, mode: "date" }),
+    ...jobRunColumns(),
   },
-  (t) => [
-    index("parameter_searches_status_seq_idx").on(t.status, t.seq),
-    index("parameter_searches_strategy_seq_idx").on(t.strategyId, t.seq),
-    index("parameter_searches_running_idx")
-      .on(t.runner)
-      .where(sql`${t.status} = 'running'`),
-  ],
+  (t) => jobIndexes("parameter_searches", t),
 );
 
 export type ParameterSearchRow = typeof parameterSearches.$inferSelect;
