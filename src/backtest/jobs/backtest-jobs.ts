@@ -8,7 +8,8 @@ import type { Logger } from "../../lib/logger.js";
 import type { Notifier } from "../../notifications/notifier.js";
 import type { BacktestJobsPort } from "../service/context.js";
 import { bossDatabase, bossTransaction } from "./pg-boss-db.js";
-import { runBacktestJob, type ActiveRun, type JobRunnerDeps } from "./run-backtest-job.js";
+import { runBacktestJob } from "./run-backtest-job.js";
+import type { ActiveRun, JobRunnerDeps } from "./run-job.js";
 import { runParameterSearchJob } from "./run-parameter-search-job.js";
 import { defaultWorkerUrl } from "./worker-thread.js";
 

@@ -55,3 +55,25 @@ function concat(pages: readonly Columns[]): Columns {
   }
   return out;
 }
+
+/**
+ * Every symbol's candles over a stored spec's range, in its symbols' order. `missing`: a symbol has
+ * none left in the range (removed after the job, `what`, was queued); it was checked at submission.
+ */
+export async function loadSpecSeries(
+  database: Database,
+  spec: { readonly symbols: readonly string[]; readonly timeframe: string; readonly from: number; readonly to: number },
+  signal: AbortSignal,
+  what: string,
+): Promise<SeriesArrays[] | { missing: string }> {
+  const series: SeriesArrays[] = [];
+  for (const symbol of spec.symbols) {
+    const loaded = await loadCandleSeries(database, { symbol, timeframe: spec.timeframe, from: spec.from, to: spec.to, signal });
+    if (loaded.time.length === 0) {
+      const range = `${new Date(spec.from).toISOString()} to ${new Date(spec.to).toISOString()}`;
+      return { missing: `no ${spec.timeframe} candles for ${symbol} from ${range} (removed after the ${what} was queued)` };
+    }
+    series.push(loaded);
+  }
+  return series;
+}

@@ -1,53 +1,39 @@
+import type { BacktestResult } from "../engine/run-backtest.js";
 import type { SearchOptionsInput, SearchProgress, SearchResult } from "../research/search-parameters.js";
-import type { BacktestMetrics, BacktestSpec, BacktestTrade } from "../types.js";
+import type { BacktestSpec, CandleSeries } from "../types.js";
 
 /** What crosses the thread boundary. Plain data and typed arrays only: functions cannot be cloned. */
 
-/** One symbol's candles; the arrays' buffers are transferred to the worker, not copied. */
-export type SeriesArrays = {
-  readonly symbol: string;
-  readonly time: Float64Array;
-  readonly open: Float64Array;
-  readonly high: Float64Array;
-  readonly low: Float64Array;
-  readonly close: Float64Array;
-  readonly volume: Float64Array;
+/** One symbol's candles, without the price-text function; the arrays' buffers are transferred to the worker, not copied. */
+export type SeriesArrays = Omit<CandleSeries, "priceText">;
+
+/** What every job's thread is given. */
+type JobThreadInput = {
+  readonly series: readonly SeriesArrays[];
+  /** Int32 slot 0: 1 once the run should stop (a cancel), read by the engine between bars (and by a search between candidates). */
+  readonly cancelFlag: SharedArrayBuffer;
 };
 
 /** One backtest: the engine over the candles. */
-export type BacktestWorkerInput = {
+export type BacktestWorkerInput = JobThreadInput & {
   readonly kind: "backtest";
   readonly spec: BacktestSpec;
-  readonly series: readonly SeriesArrays[];
-  /** Int32 slot 0: 1 once the run should stop (a cancel), read by the engine between bars. */
-  readonly cancelFlag: SharedArrayBuffer;
   readonly progressEvery: number;
   /** The stored equity curve's size: the worker downsamples, so the main thread never holds the full curve. */
   readonly maxEquityPoints: number;
 };
 
 /** One parameter search: searchParameters over the candles, every candidate a backtest of `base`. */
-export type SearchWorkerInput = {
+export type SearchWorkerInput = JobThreadInput & {
   readonly kind: "search";
   readonly base: BacktestSpec;
-  readonly series: readonly SeriesArrays[];
   readonly options: SearchOptionsInput;
-  /** As for a backtest; read between candidates and by the engine between bars. */
-  readonly cancelFlag: SharedArrayBuffer;
 };
 
 export type WorkerInput = BacktestWorkerInput | SearchWorkerInput;
 
-export type WorkerResult = {
-  readonly trades: readonly BacktestTrade[];
-  readonly equity: { readonly time: number[]; readonly equity: number[] };
-  readonly metrics: BacktestMetrics;
-  readonly candles: number;
-  readonly signals: number;
-  readonly orders: number;
-  readonly refusals: Readonly<Record<string, number>>;
-  readonly tradesHash: string;
-};
+/** The engine's result with its equity curve downsampled (plain arrays of at most maxEquityPoints). */
+export type WorkerResult = Omit<BacktestResult, "equity"> & { readonly equity: { readonly time: number[]; readonly equity: number[] } };
 
 export type WorkerMessage =
   | { readonly type: "progress"; readonly done: number; readonly total: number }

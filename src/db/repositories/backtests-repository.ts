@@ -1,8 +1,22 @@
-import { and, asc, desc, eq, gt, lt, ne, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gt, type SQL } from "drizzle-orm";
 import type { Db } from "../client.js";
 import { backtestEquity, type BacktestEquityRow } from "../schema/backtest-equity.js";
 import { backtestTrades, type BacktestTradeRow, type NewBacktestTradeRow } from "../schema/backtest-trades.js";
 import { backtests, type BacktestRow, type NewBacktestRow } from "../schema/backtests.js";
+import {
+  claimJob,
+  endJob,
+  failInterruptedJobs,
+  findJobById,
+  heldBy,
+  jobFilterWhere,
+  queuedJobIds,
+  requestJobCancel,
+  requeueJob,
+  type InterruptedSweep,
+  type JobEnd,
+  type JobFilter,
+} from "./job-rows-repository.js";
 
 export async function insertBacktest(db: Db, row: NewBacktestRow): Promise<BacktestRow> {
   const [inserted] = await db.insert(backtests).values(row).returning();
@@ -10,48 +24,18 @@ export async function insertBacktest(db: Db, row: NewBacktestRow): Promise<Backt
   return inserted;
 }
 
-export async function findBacktestById(db: Db, id: string): Promise<BacktestRow | undefined> {
-  const [row] = await db.select().from(backtests).where(eq(backtests.id, id)).limit(1);
-  return row;
+export const findBacktestById = (db: Db, id: string) => findJobById(db, backtests, id);
+
+export async function listBacktestRows(db: Db, filter: JobFilter): Promise<BacktestRow[]> {
+  return db.select().from(backtests).where(jobFilterWhere(backtests, filter)).orderBy(desc(backtests.seq)).limit(filter.limit);
 }
 
-export type BacktestFilter = {
-  status?: string;
-  strategyId?: string;
-  /** Newest first: rows with seq below this one. */
-  beforeSeq?: number;
-  limit: number;
-};
+export const queuedBacktestIds = (db: Db) => queuedJobIds(db, backtests);
 
-export async function listBacktestRows(db: Db, filter: BacktestFilter): Promise<BacktestRow[]> {
-  const conditions: SQL[] = [];
-  if (filter.status) conditions.push(eq(backtests.status, filter.status));
-  if (filter.strategyId) conditions.push(eq(backtests.strategyId, filter.strategyId));
-  if (filter.beforeSeq !== undefined) conditions.push(lt(backtests.seq, filter.beforeSeq));
-  return db
-    .select()
-    .from(backtests)
-    .where(conditions.length ? and(...conditions) : undefined)
-    .orderBy(desc(backtests.seq))
-    .limit(filter.limit);
-}
+/** A run starts, and starts over after a requeue, from no candle processed. */
+const NO_PROGRESS = { progress: 0, candlesProcessed: 0 } as const;
 
-export async function queuedBacktestIds(db: Db): Promise<string[]> {
-  const rows = await db.select({ id: backtests.id }).from(backtests).where(eq(backtests.status, "queued")).orderBy(asc(backtests.seq));
-  return rows.map((r) => r.id);
-}
-
-/** Takes a queued backtest for `runner`; undefined when it is not queued (cancelled, or taken by another delivery). */
-export async function claimBacktest(db: Db, input: { id: string; runner: string; now: Date }): Promise<BacktestRow | undefined> {
-  const [row] = await db
-    .update(backtests)
-    .set({ status: "running", runner: input.runner, startedAt: input.now, heartbeatAt: input.now, progress: 0, candlesProcessed: 0 })
-    .where(and(eq(backtests.id, input.id), eq(backtests.status, "queued")))
-    .returning();
-  return row;
-}
-
-const heldBy = (id: string, runner: string) => and(eq(backtests.id, id), eq(backtests.runner, runner), eq(backtests.status, "running"));
+export const claimBacktest = (db: Db, input: { id: string; runner: string; now: Date }) => claimJob(db, backtests, input, NO_PROGRESS);
 
 /**
  * Progress and heartbeat in one write; answers whether a cancel was requested. undefined: the row is
@@ -69,26 +53,12 @@ export async function recordBacktestProgress(
       heartbeatAt: input.now,
       ...(input.candlesTotal !== undefined ? { candlesTotal: input.candlesTotal } : {}),
     })
-    .where(heldBy(input.id, input.runner))
+    .where(heldBy(backtests, input.id, input.runner))
     .returning({ cancelRequested: backtests.cancelRequested });
   return row;
 }
 
-export type BacktestEnd = {
-  status: "failed" | "cancelled" | "timed_out";
-  errorCode?: string;
-  errorMessage?: string;
-};
-
-/** Ends a run without results. False when the row was no longer this runner's. */
-export async function endBacktest(db: Db, input: { id: string; runner: string; now: Date; end: BacktestEnd }): Promise<boolean> {
-  const rows = await db
-    .update(backtests)
-    .set({ status: input.end.status, errorCode: input.end.errorCode ?? null, errorMessage: input.end.errorMessage ?? null, finishedAt: input.now })
-    .where(heldBy(input.id, input.runner))
-    .returning({ id: backtests.id });
-  return rows.length > 0;
-}
+export const endBacktest = (db: Db, input: { id: string; runner: string; now: Date; end: JobEnd }) => endJob(db, backtests, input);
 
 export type BacktestResults = {
   metrics: unknown;
@@ -115,7 +85,7 @@ export async function completeBacktest(
     const [held] = await tx
       .select({ cancelRequested: backtests.cancelRequested })
       .from(backtests)
-      .where(heldBy(input.id, input.runner))
+      .where(heldBy(backtests, input.id, input.runner))
       .for("update");
     if (!held) return undefined;
     if (held.cancelRequested) {
@@ -151,54 +121,11 @@ export async function completeBacktest(
   });
 }
 
-/** Puts a running backtest back in the queue (a clean shutdown): it starts over from the beginning. */
-export async function requeueBacktest(db: Db, input: { id: string; runner: string }): Promise<boolean> {
-  const rows = await db
-    .update(backtests)
-    .set({ status: "queued", runner: null, startedAt: null, heartbeatAt: null, progress: 0, candlesProcessed: 0 })
-    .where(heldBy(input.id, input.runner))
-    .returning({ id: backtests.id });
-  return rows.length > 0;
-}
+export const requeueBacktest = (db: Db, input: { id: string; runner: string }) => requeueJob(db, backtests, input, NO_PROGRESS);
 
-/**
- * A queued backtest is cancelled at once; a running one is flagged for its runner to stop. Returns
- * the row after the change, or undefined when it was in neither state (or does not exist).
- */
-export async function requestBacktestCancel(db: Db, input: { id: string; now: Date }): Promise<BacktestRow | undefined> {
-  const [row] = await db
-    .update(backtests)
-    .set({
-      cancelRequested: true,
-      status: sql`case when ${backtests.status} = 'queued' then 'cancelled' else ${backtests.status} end`,
-      finishedAt: sql`case when ${backtests.status} = 'queued' then ${input.now.toISOString()}::timestamptz else ${backtests.finishedAt} end`,
-    })
-    .where(and(eq(backtests.id, input.id), or(eq(backtests.status, "queued"), eq(backtests.status, "running"))))
-    .returning();
-  return row;
-}
+export const requestBacktestCancel = (db: Db, input: { id: string; now: Date }) => requestJobCancel(db, backtests, input);
 
-/**
- * Fails running backtests whose runner is gone: those an earlier run of this instance left behind
- * (`ownPrefix` but not `runner`), and anyone's whose heartbeat is older than `staleBefore`.
- */
-export async function failInterruptedBacktests(
-  db: Db,
-  input: { ownPrefix: string; runner: string; staleBefore: Date; now: Date; message: string },
-): Promise<string[]> {
-  const rows = await db
-    .update(backtests)
-    .set({ status: "failed", errorCode: "INTERRUPTED", errorMessage: input.message, finishedAt: input.now })
-    .where(
-      and(
-        eq(backtests.status, "running"),
-        // starts_with, not LIKE: an instance id may contain "_", a LIKE wildcard.
-        or(and(sql`starts_with(${backtests.runner}, ${input.ownPrefix})`, ne(backtests.runner, input.runner)), lt(backtests.heartbeatAt, input.staleBefore)),
-      ),
-    )
-    .returning({ id: backtests.id });
-  return rows.map((r) => r.id);
-}
+export const failInterruptedBacktests = (db: Db, input: InterruptedSweep) => failInterruptedJobs(db, backtests, input);
 
 /** Oldest first, from the trade after `afterSeq`. */
 export async function listBacktestTradeRows(db: Db, input: { backtestId: string; afterSeq?: number; limit: number }): Promise<BacktestTradeRow[]> {
