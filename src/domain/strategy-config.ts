@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { RiskLimitsSchema } from "../risk/limits.js";
 import { SizingPolicySchema } from "../risk/sizing.js";
+import { CandleFeedSchema } from "../strategy/feed/candle-feed-schema.js";
 
 const positiveDecimal = z
   .union([z.string(), z.number()])
@@ -55,6 +56,11 @@ export const StrategyConfigSchema = z.object({
   oppositeSignal: z.enum(["close", "reverse"]).default("reverse"),
   /** Pre-trade limits for this strategy; omitted fields take the documented defaults. */
   riskLimits: RiskLimitsSchema.default(RiskLimitsSchema.parse({})),
+  /**
+   * Off (null) by default. A built-in strategy fed the candles imported for its symbols, whose
+   * signals are this strategy's, beside whatever its webhook receives.
+   */
+  candleFeed: CandleFeedSchema.nullable().default(null),
 });
 
 export type StrategyConfig = z.infer<typeof StrategyConfigSchema>;

@@ -1,0 +1,87 @@
+import { and, asc, desc, eq, gt, lte, max, sql, type SQL } from "drizzle-orm";
+import type { Db } from "../client.js";
+import type { RawQuery } from "../raw-query.js";
+import { candleFeedCursors } from "../schema/candle-feed-cursors.js";
+import { candles } from "../schema/candles.js";
+import { strategies, type StrategyRow } from "../schema/strategies.js";
+
+export type FeedKey = { strategyId: string; symbol: string; timeframe: string };
+export type FeedCandle = { openTime: Date; open: string; high: string; low: string; close: string; volume: string };
+
+/**
+ * Strategies, enabled or not, whose stored configuration has a candle feed on this symbol and
+ * timeframe. A prefilter on the JSON: the caller parses the configuration before trusting it.
+ */
+export async function findFeedStrategies(db: Db, watched: { symbol: string; timeframe: string }): Promise<StrategyRow[]> {
+  return db
+    .select()
+    .from(strategies)
+    .where(
+      and(
+        sql`${strategies.config} -> 'candleFeed' ->> 'timeframe' = ${watched.timeframe}`,
+        sql`${strategies.config} -> 'candleFeed' -> 'symbols' @> ${JSON.stringify([watched.symbol])}::jsonb`,
+      ),
+    )
+    .orderBy(asc(strategies.id));
+}
+
+/** Held until the transaction ends: one pass of one feed at a time, on every instance. */
+export async function lockFeed(query: RawQuery, key: FeedKey): Promise<void> {
+  await query("select pg_advisory_xact_lock(hashtextextended($1, 0))", [`candle-feed:${key.strategyId}:${key.symbol}:${key.timeframe}`]);
+}
+
+export async function readFeedCursor(db: Db, key: FeedKey): Promise<Date | undefined> {
+  const [row] = await db
+    .select({ lastOpenTime: candleFeedCursors.lastOpenTime })
+    .from(candleFeedCursors)
+    .where(cursorOf(key))
+    .limit(1);
+  return row?.lastOpenTime;
+}
+
+/** Moves the cursor forward, never back. */
+export async function saveFeedCursor(db: Db, key: FeedKey, lastOpenTime: Date, now: Date): Promise<void> {
+  await db
+    .insert(candleFeedCursors)
+    .values({ ...key, lastOpenTime, updatedAt: now })
+    .onConflictDoUpdate({
+      target: [candleFeedCursors.strategyId, candleFeedCursors.symbol, candleFeedCursors.timeframe],
+      set: { lastOpenTime: sql`greatest(${candleFeedCursors.lastOpenTime}, excluded.last_open_time)`, updatedAt: now },
+    });
+}
+
+const FEED_COLUMNS = { openTime: candles.openTime, open: candles.open, high: candles.high, low: candles.low, close: candles.close, volume: candles.volume };
+
+/** Oldest first: the candles opened after `after` (all, without it) and at or before `through`. */
+export async function candlesAfter(
+  db: Db,
+  range: { symbol: string; timeframe: string; after: Date | undefined; through: Date; limit: number },
+): Promise<FeedCandle[]> {
+  const conditions: SQL[] = [eq(candles.symbol, range.symbol), eq(candles.timeframe, range.timeframe), lte(candles.openTime, range.through)];
+  if (range.after) conditions.push(gt(candles.openTime, range.after));
+  return db.select(FEED_COLUMNS).from(candles).where(and(...conditions)).orderBy(asc(candles.openTime)).limit(range.limit);
+}
+
+/** Oldest first: the last `limit` candles opened at or before `through`. */
+export async function candlesThrough(db: Db, range: { symbol: string; timeframe: string; through: Date; limit: number }): Promise<FeedCandle[]> {
+  const rows = await db
+    .select(FEED_COLUMNS)
+    .from(candles)
+    .where(and(eq(candles.symbol, range.symbol), eq(candles.timeframe, range.timeframe), lte(candles.openTime, range.through)))
+    .orderBy(desc(candles.openTime))
+    .limit(range.limit);
+  return rows.reverse();
+}
+
+/** The open time of the latest candle opened at or before `through`, if any. */
+export async function latestOpenTime(db: Db, range: { symbol: string; timeframe: string; through: Date }): Promise<Date | undefined> {
+  const [row] = await db
+    .select({ latest: max(candles.openTime) })
+    .from(candles)
+    .where(and(eq(candles.symbol, range.symbol), eq(candles.timeframe, range.timeframe), lte(candles.openTime, range.through)));
+  return row?.latest ?? undefined;
+}
+
+function cursorOf(key: FeedKey): SQL | undefined {
+  return and(eq(candleFeedCursors.strategyId, key.strategyId), eq(candleFeedCursors.symbol, key.symbol), eq(candleFeedCursors.timeframe, key.timeframe));
+}
