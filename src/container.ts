@@ -231,7 +231,7 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     limitFallback,
     liveAccounts,
     liveVenues,
-    marketData: { db: database.db },
+    marketData: { db: database.db, feeds: { clock, ids, logger, wakeWorkers: () => processing.wake() } },
     backtests: {
       db: database.db,
       clock,
