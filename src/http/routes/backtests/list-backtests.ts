@@ -3,15 +3,10 @@ import { listBacktests } from "../../../backtest/service/backtest-queries.js";
 import { requireScope } from "../../middleware/authenticate.js";
 import { AUTHENTICATED_ERRORS, bearerSecurity, errorResponses } from "../../openapi.js";
 import { NextCursorSchema } from "../orders/schemas.js";
-import { BacktestSchema, BacktestStatusSchema } from "./schemas.js";
+import { BacktestSchema, jobListQuerySchema } from "./schemas.js";
 import { backtestView } from "./views.js";
 
-const QuerySchema = z.object({
-  status: BacktestStatusSchema.optional(),
-  strategyId: z.string().max(64).optional().openapi({ description: "Backtests of this strategy (its configuration or its replay)." }),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-  cursor: z.string().max(200).optional().openapi({ description: "`nextCursor` of the previous page." }),
-});
+const QuerySchema = jobListQuerySchema("Backtests of this strategy (its configuration or its replay).");
 
 const BacktestPageSchema = z.object({ data: z.array(BacktestSchema), nextCursor: NextCursorSchema }).openapi("BacktestPage");
 

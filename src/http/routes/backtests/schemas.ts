@@ -88,23 +88,62 @@ export const BacktestStatusSchema = z.enum(BACKTEST_STATUSES).openapi("BacktestS
   description: "queued → running → succeeded; or cancelled, failed, timed_out.",
 });
 
+/** The echoed request fields a backtest and a parameter search share (a search's runs are backtests), in this order. */
+export const runRequestEchoShape = {
+  config: z.record(z.string(), z.unknown()).openapi({ description: "The configuration fields the request gave." }),
+  symbols: z.array(z.string()),
+  timeframe: z.enum(TIMEFRAMES),
+  from: z.iso.datetime(),
+  to: z.iso.datetime(),
+  startingCash: decimal("Starting cash."),
+  fees: z.object({ makerBps: z.string(), takerBps: z.string() }),
+  slippageBps: z.string(),
+  fillModel: z.enum(FILL_MODELS),
+  timeoutSeconds: z.number().int(),
+};
+
 const BacktestRequestEchoSchema = z
   .object({
     strategyId: z.string().nullable(),
     strategy: BacktestStrategySchema.nullable(),
     replay: z.boolean(),
-    config: z.record(z.string(), z.unknown()).openapi({ description: "The configuration fields the request gave." }),
-    symbols: z.array(z.string()),
-    timeframe: z.enum(TIMEFRAMES),
-    from: z.iso.datetime(),
-    to: z.iso.datetime(),
-    startingCash: decimal("Starting cash."),
-    fees: z.object({ makerBps: z.string(), takerBps: z.string() }),
-    slippageBps: z.string(),
-    fillModel: z.enum(FILL_MODELS),
-    timeoutSeconds: z.number().int(),
+    ...runRequestEchoShape,
   })
   .openapi("BacktestRequest", { description: "The submission as validated, every default resolved." });
+
+/** What a job is, first in a backtest's and a parameter search's body. */
+export const jobHeadShape = (example: string) => ({
+  id: z.string().openapi({ example }),
+  status: BacktestStatusSchema,
+  strategyId: z.string().nullable(),
+});
+
+/** How a job ended and when, last in a backtest's and a parameter search's body: only their error codes differ. */
+export const jobEndShape = (errorCodes: readonly [string, ...string[]]) => ({
+  error: z
+    .object({ code: z.enum(errorCodes).nullable(), message: z.string().nullable() })
+    .nullable()
+    .openapi({ description: "Why it failed or timed out; null otherwise." }),
+  cancelRequested: z.boolean(),
+  createdAt: z.iso.datetime(),
+  startedAt: z.iso.datetime().nullable(),
+  finishedAt: z.iso.datetime().nullable(),
+});
+
+/** A job's id in the path. */
+export const jobIdParamSchema = (example: string) =>
+  z.object({
+    id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" }, example }),
+  });
+
+/** A job listing's filters and page, newest first. */
+export const jobListQuerySchema = (strategyIdDescription: string) =>
+  z.object({
+    status: BacktestStatusSchema.optional(),
+    strategyId: z.string().max(64).optional().openapi({ description: strategyIdDescription }),
+    limit: z.coerce.number().int().min(1).max(500).default(50),
+    cursor: z.string().max(200).optional().openapi({ description: "`nextCursor` of the previous page." }),
+  });
 
 export const BacktestMetricsSchema = z
   .object({
@@ -127,9 +166,7 @@ export const BacktestMetricsSchema = z
 
 export const BacktestSchema = z
   .object({
-    id: z.string().openapi({ example: "bt_V1StGXR8Z5jdHi6B" }),
-    status: BacktestStatusSchema,
-    strategyId: z.string().nullable(),
+    ...jobHeadShape("bt_V1StGXR8Z5jdHi6B"),
     progress: z.number().min(0).max(1).openapi({ description: "Share of the candles the engine has processed, 0 to 1." }),
     candlesProcessed: z.number().int(),
     candlesTotal: z.number().int().openapi({ description: "Known once the candles are loaded; 0 before." }),
@@ -145,14 +182,7 @@ export const BacktestSchema = z
       .nullable(),
     tradesCount: z.number().int().nullable(),
     tradesHash: z.string().nullable().openapi({ description: "sha256 of the trade list: the same inputs give the same hash." }),
-    error: z
-      .object({ code: z.enum(BACKTEST_ERROR_CODES).nullable(), message: z.string().nullable() })
-      .nullable()
-      .openapi({ description: "Why it failed or timed out; null otherwise." }),
-    cancelRequested: z.boolean(),
-    createdAt: z.iso.datetime(),
-    startedAt: z.iso.datetime().nullable(),
-    finishedAt: z.iso.datetime().nullable(),
+    ...jobEndShape(BACKTEST_ERROR_CODES),
   })
   .openapi("Backtest");
 
@@ -174,6 +204,4 @@ export const BacktestTradeSchema = z
   })
   .openapi("BacktestTrade");
 
-export const BacktestIdParamSchema = z.object({
-  id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" }, example: "bt_V1StGXR8Z5jdHi6B" }),
-});
+export const BacktestIdParamSchema = jobIdParamSchema("bt_V1StGXR8Z5jdHi6B");

@@ -5,27 +5,43 @@ import type { BacktestTradeRow } from "../../../db/schema/backtest-trades.js";
 import type { BacktestRow } from "../../../db/schema/backtests.js";
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
+const isoMs = (ms: number) => new Date(ms).toISOString();
 
-/** The public shape of a backtest: the resolved spec, the runner and the heartbeat stay internal. */
-export function backtestView(row: BacktestRow) {
-  const request = row.request as StoredRequest;
+/** The columns a job's view reads from either kind's row (see schema/job-columns.ts). */
+type JobViewRow = Pick<BacktestRow, "id" | "status" | "strategyId" | "errorCode" | "errorMessage" | "cancelRequested" | "createdAt" | "startedAt" | "finishedAt">;
+
+/** jobHeadShape's fields. */
+export const jobHeadView = (row: JobViewRow) => ({ id: row.id, status: row.status as BacktestStatus, strategyId: row.strategyId });
+
+/** jobEndShape's fields; `Code`: the kind's error codes. */
+export function jobEndView<Code extends string>(row: JobViewRow) {
   return {
-    id: row.id,
-    status: row.status as BacktestStatus,
-    strategyId: row.strategyId,
-    progress: row.progress,
-    candlesProcessed: row.candlesProcessed,
-    candlesTotal: row.candlesTotal,
-    request: { ...request, from: new Date(request.from).toISOString(), to: new Date(request.to).toISOString() },
-    metrics: row.metrics as BacktestMetrics | null,
-    summary: row.summary as { candles: number; signals: number; orders: number; refusals: Record<string, number> } | null,
-    tradesCount: row.tradesCount,
-    tradesHash: row.tradesHash,
-    error: row.errorCode || row.errorMessage ? { code: row.errorCode as BacktestErrorCode | null, message: row.errorMessage } : null,
+    error: row.errorCode || row.errorMessage ? { code: row.errorCode as Code | null, message: row.errorMessage } : null,
     cancelRequested: row.cancelRequested,
     createdAt: row.createdAt.toISOString(),
     startedAt: iso(row.startedAt),
     finishedAt: iso(row.finishedAt),
+  };
+}
+
+/** A stored request as echoed: its range's instants as ISO 8601. */
+export function requestView<R extends { from: number; to: number }>(request: R): Omit<R, "from" | "to"> & { from: string; to: string } {
+  return { ...request, from: isoMs(request.from), to: isoMs(request.to) };
+}
+
+/** The public shape of a backtest: the resolved spec, the runner and the heartbeat stay internal. */
+export function backtestView(row: BacktestRow) {
+  return {
+    ...jobHeadView(row),
+    progress: row.progress,
+    candlesProcessed: row.candlesProcessed,
+    candlesTotal: row.candlesTotal,
+    request: requestView(row.request as StoredRequest),
+    metrics: row.metrics as BacktestMetrics | null,
+    summary: row.summary as { candles: number; signals: number; orders: number; refusals: Record<string, number> } | null,
+    tradesCount: row.tradesCount,
+    tradesHash: row.tradesHash,
+    ...jobEndView<BacktestErrorCode>(row),
   };
 }
 

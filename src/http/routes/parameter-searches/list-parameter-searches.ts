@@ -2,17 +2,12 @@ import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { listParameterSearches } from "../../../backtest/service/parameter-search-queries.js";
 import { requireScope } from "../../middleware/authenticate.js";
 import { AUTHENTICATED_ERRORS, bearerSecurity, errorResponses } from "../../openapi.js";
-import { BacktestStatusSchema } from "../backtests/schemas.js";
+import { jobListQuerySchema } from "../backtests/schemas.js";
 import { NextCursorSchema } from "../orders/schemas.js";
 import { ParameterSearchSummarySchema } from "./schemas.js";
 import { parameterSearchSummaryView } from "./views.js";
 
-const QuerySchema = z.object({
-  status: BacktestStatusSchema.optional(),
-  strategyId: z.string().max(64).optional().openapi({ description: "Searches based on this strategy's configuration." }),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-  cursor: z.string().max(200).optional().openapi({ description: "`nextCursor` of the previous page." }),
-});
+const QuerySchema = jobListQuerySchema("Searches based on this strategy's configuration.");
 
 const ParameterSearchPageSchema = z.object({ data: z.array(ParameterSearchSummarySchema), nextCursor: NextCursorSchema }).openapi("ParameterSearchPage");
 

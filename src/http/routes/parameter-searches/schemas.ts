@@ -1,10 +1,14 @@
 import { z } from "@hono/zod-openapi";
 import { SEARCH_METHODS, SearchOptionsSchema } from "../../../backtest/research/search-parameters.js";
 import { PARAMETER_SEARCH_ERROR_CODES } from "../../../backtest/service/parameter-search-spec.js";
-import { FILL_MODELS } from "../../../backtest/types.js";
-import { TIMEFRAMES } from "../../../market-data/timeframes.js";
-import { BacktestStatusSchema, BacktestStrategySchema, SubmitBacktestBodySchema } from "../backtests/schemas.js";
-import { decimal } from "../orders/schemas.js";
+import {
+  BacktestStrategySchema,
+  jobEndShape,
+  jobHeadShape,
+  jobIdParamSchema,
+  runRequestEchoShape,
+  SubmitBacktestBodySchema,
+} from "../backtests/schemas.js";
 import { FitnessSchema, SearchResultSchema } from "./result-schemas.js";
 
 // A search varies a built-in's params: a replay has none, so the backtest body's replay goes and its strategy is required.
@@ -52,16 +56,7 @@ const ParameterSearchRequestEchoSchema = z
   .object({
     strategyId: z.string().nullable(),
     strategy: BacktestStrategySchema,
-    config: z.record(z.string(), z.unknown()).openapi({ description: "The configuration fields the request gave." }),
-    symbols: z.array(z.string()),
-    timeframe: z.enum(TIMEFRAMES),
-    from: z.iso.datetime(),
-    to: z.iso.datetime(),
-    startingCash: decimal("Starting cash."),
-    fees: z.object({ makerBps: z.string(), takerBps: z.string() }),
-    slippageBps: z.string(),
-    fillModel: z.enum(FILL_MODELS),
-    timeoutSeconds: z.number().int(),
+    ...runRequestEchoShape,
     space: z.record(z.string(), z.unknown()),
     method: z.enum(SEARCH_METHODS),
     samples: z.number().int().nullable().openapi({ description: "The random search's sample count; null for a grid." }),
@@ -75,21 +70,12 @@ const ParameterSearchRequestEchoSchema = z
 
 export const ParameterSearchSummarySchema = z
   .object({
-    id: z.string().openapi({ example: "ps_V1StGXR8Z5jdHi6B" }),
-    status: BacktestStatusSchema,
-    strategyId: z.string().nullable(),
+    ...jobHeadShape("ps_V1StGXR8Z5jdHi6B"),
     candidates: z.number().int().openapi({ description: "Valid candidates the space gave: each runs in sample." }),
     progress: SearchProgressSchema,
     request: ParameterSearchRequestEchoSchema,
     rankingHash: z.string().nullable().openapi({ description: "sha256 of the ranking: the same inputs and seed give the same hash." }),
-    error: z
-      .object({ code: z.enum(PARAMETER_SEARCH_ERROR_CODES).nullable(), message: z.string().nullable() })
-      .nullable()
-      .openapi({ description: "Why it failed or timed out; null otherwise." }),
-    cancelRequested: z.boolean(),
-    createdAt: z.iso.datetime(),
-    startedAt: z.iso.datetime().nullable(),
-    finishedAt: z.iso.datetime().nullable(),
+    ...jobEndShape(PARAMETER_SEARCH_ERROR_CODES),
   })
   .openapi("ParameterSearchSummary", { description: "A parameter search without its result, as listed." });
 
@@ -97,6 +83,4 @@ export const ParameterSearchSchema = ParameterSearchSummarySchema.extend({
   result: SearchResultSchema.nullable().openapi({ description: "Once it has succeeded: the ranking and what it was computed on." }),
 }).openapi("ParameterSearch");
 
-export const ParameterSearchIdParamSchema = z.object({
-  id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" }, example: "ps_V1StGXR8Z5jdHi6B" }),
-});
+export const ParameterSearchIdParamSchema = jobIdParamSchema("ps_V1StGXR8Z5jdHi6B");
