@@ -10,21 +10,13 @@ import type { BacktestRow } from "../../db/schema/backtests.js";
 import { ApiError } from "../../http/errors.js";
 import { decodeCursor, encodeCursor, pageOf, type Page } from "../../trading/query-input.js";
 import type { BacktestContext } from "./context.js";
+import { jobPage, type JobListInput } from "./job-service.js";
 
-const LIST_CURSOR = /^b(\d{1,18})$/;
 const TRADE_CURSOR = /^t(\d{1,9})$/;
 
-export type BacktestListInput = { status?: string | undefined; strategyId?: string | undefined; limit: number; cursor?: string | undefined };
-
 /** Newest first, with cursor pagination. */
-export async function listBacktests({ ctx, input }: { ctx: BacktestContext; input: BacktestListInput }): Promise<Page<BacktestRow>> {
-  const rows = await listBacktestRows(ctx.db, {
-    ...(input.status ? { status: input.status } : {}),
-    ...(input.strategyId ? { strategyId: input.strategyId } : {}),
-    ...(input.cursor ? { beforeSeq: Number(decodeCursor(input.cursor, LIST_CURSOR)[1]) } : {}),
-    limit: input.limit + 1,
-  });
-  return pageOf(rows, input.limit, (last) => encodeCursor("b", String(last.seq)));
+export async function listBacktests({ ctx, input }: { ctx: BacktestContext; input: JobListInput }): Promise<Page<BacktestRow>> {
+  return jobPage(input, "b", (filter) => listBacktestRows(ctx.db, filter));
 }
 
 export async function getBacktest({ ctx, input }: { ctx: BacktestContext; input: { id: string } }): Promise<BacktestRow> {

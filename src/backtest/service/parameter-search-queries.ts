@@ -6,22 +6,13 @@ import {
 } from "../../db/repositories/parameter-searches-repository.js";
 import type { ParameterSearchRow } from "../../db/schema/parameter-searches.js";
 import { ApiError } from "../../http/errors.js";
-import { decodeCursor, encodeCursor, pageOf, type Page } from "../../trading/query-input.js";
+import type { Page } from "../../trading/query-input.js";
 import type { BacktestContext } from "./context.js";
-
-const LIST_CURSOR = /^p(\d{1,18})$/;
-
-export type ParameterSearchListInput = { status?: string | undefined; strategyId?: string | undefined; limit: number; cursor?: string | undefined };
+import { jobPage, type JobListInput } from "./job-service.js";
 
 /** Newest first, with cursor pagination; without their results. */
-export async function listParameterSearches({ ctx, input }: { ctx: BacktestContext; input: ParameterSearchListInput }): Promise<Page<ParameterSearchListRow>> {
-  const rows = await listParameterSearchRows(ctx.db, {
-    ...(input.status ? { status: input.status } : {}),
-    ...(input.strategyId ? { strategyId: input.strategyId } : {}),
-    ...(input.cursor ? { beforeSeq: Number(decodeCursor(input.cursor, LIST_CURSOR)[1]) } : {}),
-    limit: input.limit + 1,
-  });
-  return pageOf(rows, input.limit, (last) => encodeCursor("p", String(last.seq)));
+export async function listParameterSearches({ ctx, input }: { ctx: BacktestContext; input: JobListInput }): Promise<Page<ParameterSearchListRow>> {
+  return jobPage(input, "p", (filter) => listParameterSearchRows(ctx.db, filter));
 }
 
 export async function getParameterSearch({ ctx, input }: { ctx: BacktestContext; input: { id: string } }): Promise<ParameterSearchRow> {

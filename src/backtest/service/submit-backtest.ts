@@ -7,6 +7,7 @@ import { configOf } from "../../strategy/strategy-service.js";
 import { defaultFees, limitErrors, resolveConfig, storedRequest, storedSpec, type BacktestRequest } from "./backtest-spec.js";
 import { checkCandlesIn, paperMarketsOf } from "./backtest-checks.js";
 import type { BacktestContext } from "./context.js";
+import { queueJob } from "./job-service.js";
 
 /**
  * Validates a submission against the configuration, the strategy, the paper venue's markets and the
@@ -27,19 +28,18 @@ export async function submitBacktest({ ctx, input }: { ctx: BacktestContext; inp
     timeoutSeconds: input.timeoutSeconds ?? ctx.limits.timeoutSeconds,
   });
   const id = ctx.ids.next("bt");
-  const row = await ctx.db.transaction(async (tx) => {
-    const inserted = await insertBacktest(tx, {
-      id,
-      status: "queued",
-      strategyId: strategy?.id ?? null,
-      request,
-      spec: storedSpec(request, config.config),
-      timeoutSeconds: request.timeoutSeconds,
-      createdAt: ctx.clock.now(),
-    });
-    await ctx.jobs.enqueue(tx, id);
-    return inserted;
-  });
-  ctx.jobs.wake();
-  return row;
+  return queueJob(
+    ctx,
+    (tx) =>
+      insertBacktest(tx, {
+        id,
+        status: "queued",
+        strategyId: strategy?.id ?? null,
+        request,
+        spec: storedSpec(request, config.config),
+        timeoutSeconds: request.timeoutSeconds,
+        createdAt: ctx.clock.now(),
+      }),
+    (tx) => ctx.jobs.enqueue(tx, id),
+  );
 }

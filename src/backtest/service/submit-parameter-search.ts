@@ -11,6 +11,7 @@ import type { CandleSeries } from "../types.js";
 import { paperMarketsOf, checkCandlesIn } from "./backtest-checks.js";
 import { defaultFees, limitErrors, resolveConfig, storedRequest, storedSpec } from "./backtest-spec.js";
 import type { BacktestContext } from "./context.js";
+import { queueJob } from "./job-service.js";
 import {
   candleRunErrors,
   checkCandidates,
@@ -62,22 +63,21 @@ export async function submitParameterSearch({ ctx, input }: { ctx: BacktestConte
     maxCandidates: input.maxCandidates,
   };
   const id = ctx.ids.next("ps");
-  const row = await ctx.db.transaction(async (tx) => {
-    const inserted = await insertParameterSearch(tx, {
-      id,
-      status: "queued",
-      strategyId: strategy?.id ?? null,
-      request,
-      spec: storedSpec(base, config.config),
-      candidates: candidates.set.candidates.length,
-      timeoutSeconds: request.timeoutSeconds,
-      createdAt: ctx.clock.now(),
-    });
-    await ctx.jobs.searches.enqueue(tx, id);
-    return inserted;
-  });
-  ctx.jobs.wake();
-  return row;
+  return queueJob(
+    ctx,
+    (tx) =>
+      insertParameterSearch(tx, {
+        id,
+        status: "queued",
+        strategyId: strategy?.id ?? null,
+        request,
+        spec: storedSpec(base, config.config),
+        candidates: candidates.set.candidates.length,
+        timeoutSeconds: request.timeoutSeconds,
+        createdAt: ctx.clock.now(),
+      }),
+    (tx) => ctx.jobs.searches.enqueue(tx, id),
+  );
 }
 
 function refusal(check: Exclude<CandidateCheck, { kind: "ok" }>): ApiError {
