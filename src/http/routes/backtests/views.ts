@@ -1,6 +1,7 @@
+import { tradeOf } from "../../../backtest/service/backtest-report.js";
 import type { StoredRequest } from "../../../backtest/service/backtest-spec.js";
 import type { BacktestErrorCode, BacktestStatus } from "../../../backtest/service/backtest-status.js";
-import type { BacktestMetrics, ExitReason } from "../../../backtest/types.js";
+import type { BacktestMetrics } from "../../../backtest/types.js";
 import type { BacktestTradeRow } from "../../../db/schema/backtest-trades.js";
 import type { BacktestRow } from "../../../db/schema/backtests.js";
 
@@ -45,20 +46,7 @@ export function backtestView(row: BacktestRow) {
   };
 }
 
+/** The engine's trade (see tradeOf), its times as ISO 8601, with its position in the backtest. */
 export function backtestTradeView(row: BacktestTradeRow) {
-  return {
-    seq: row.seq,
-    symbol: row.symbol,
-    side: row.side as "long" | "short",
-    quantity: row.quantity,
-    entryTime: row.entryTime.toISOString(),
-    entryPrice: row.entryPrice,
-    exitTime: row.exitTime.toISOString(),
-    exitPrice: row.exitPrice,
-    realizedPnl: row.realizedPnl,
-    fees: row.fees,
-    netPnl: row.netPnl,
-    exitReason: row.exitReason as ExitReason,
-    bars: row.bars,
-  };
+  return { seq: row.seq, ...tradeOf(row), entryTime: row.entryTime.toISOString(), exitTime: row.exitTime.toISOString() };
 }
