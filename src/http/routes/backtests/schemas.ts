@@ -32,8 +32,9 @@ const bps = (description: string, options: { signed?: boolean; below?: number } 
     })
     .openapi({ description: `${description} Basis points, as a string.` });
 
-// A backtest always trades on the paper venue: the live-routing fields of a configuration mean nothing here.
-const { mode: _mode, accountId: _accountId, ...configShape } = strategyConfigPatchShape;
+// A backtest always trades on the paper venue, driven by its own candles: the live-routing fields of a
+// configuration and its candle feed mean nothing here, so they are refused rather than ignored.
+const { mode: _mode, accountId: _accountId, candleFeed: _candleFeed, ...configShape } = strategyConfigPatchShape;
 
 export const BacktestStrategySchema = BuiltinStrategySpecSchema.openapi("BuiltinStrategySpec", {
   description: "A built-in strategy and its parameters (omitted parameters take their defaults).",
