@@ -12,6 +12,7 @@ import { runBacktestJob } from "./run-backtest-job.js";
 import type { ActiveRun, JobRunnerDeps } from "./run-job.js";
 import { runParameterSearchJob } from "./run-parameter-search-job.js";
 import { defaultWorkerUrl } from "./worker-thread.js";
+import { createIdleWaiters } from "../../lib/idle-waiters.js";
 
 export const BACKTEST_QUEUE = "backtests";
 export const PARAMETER_SEARCH_QUEUE = "parameter-searches";
@@ -96,25 +97,7 @@ export function createBacktestJobs(options: BacktestJobsOptions): BacktestJobs {
   let loops: Array<Promise<void>> = [];
   let sweep: NodeJS.Timeout | undefined;
   let stopping = false;
-  let waiters: Array<() => void> = [];
-
-  const wakeAll = () => {
-    const pending = waiters;
-    waiters = [];
-    for (const resolve of pending) resolve();
-  };
-  const idle = () =>
-    new Promise<void>((resolve) => {
-      const waiter = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        waiters = waiters.filter((w) => w !== waiter);
-        resolve();
-      }, pollMs);
-      waiters.push(waiter);
-    });
+  const { idle, wakeAll } = createIdleWaiters(pollMs);
 
   const send = async (kind: JobKind, id: string, db?: PgBoss.Db) => {
     if (!boss) return;

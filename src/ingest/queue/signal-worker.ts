@@ -11,6 +11,7 @@ import {
 import { deleteExpiredDedupeKeys } from "../../db/repositories/signals-repository.js";
 import type { Clock } from "../../lib/clock.js";
 import type { Logger } from "../../lib/logger.js";
+import { createIdleWaiters } from "../../lib/idle-waiters.js";
 
 /**
  * Marks the claimed signal processed with `result`, inside the handler's transaction `tx`, so the
@@ -78,27 +79,9 @@ export async function startSignalWorkers(options: SignalWorkerOptions): Promise<
   const pollMs = options.pollMs ?? 500;
   const maxAttempts = options.maxAttempts ?? 3;
   let stopping = false;
-  let waiters: Array<() => void> = [];
   // One commit is one signal: waking a single idle worker is enough, and waking all of them would
   // send a burst of claim queries per webhook. A busy worker claims again before it idles.
-  const wake = () => waiters.shift()?.();
-  const wakeAll = () => {
-    const pending = waiters;
-    waiters = [];
-    for (const resolve of pending) resolve();
-  };
-  const idle = () =>
-    new Promise<void>((resolve) => {
-      const waiter = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        waiters = waiters.filter((w) => w !== waiter);
-        resolve();
-      }, pollMs);
-      waiters.push(waiter);
-    });
+  const { idle, wakeOne: wake, wakeAll } = createIdleWaiters(pollMs);
 
   const processOne = async (workerId: string): Promise<boolean> => {
     const now = clock.now();
