@@ -1,0 +1,67 @@
+import { connect, createServer, type Socket } from "node:net";
+
+export type TcpProxy = {
+  readonly port: number;
+  /**
+   * The database stops answering: every open connection is reset (both ends), and new ones are
+   * accepted and reset at once, as when the server or the network between goes away.
+   */
+  cut(): void;
+  /** Connections go through again. */
+  restore(): void;
+  /** Connections refused or reset while cut. */
+  refused(): number;
+  close(): Promise<void>;
+};
+
+/** A TCP relay the drill controls, between the gateway and PostgreSQL: no superuser needed. */
+export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
+  const pairs = new Set<{ client: Socket; upstream: Socket }>();
+  let down = false;
+  let refused = 0;
+  const server = createServer((client) => {
+    if (down) {
+      refused++;
+      client.resetAndDestroy();
+      return;
+    }
+    const upstream = connect(target.port, target.host);
+    const pair = { client, upstream };
+    pairs.add(pair);
+    const end = () => {
+      pairs.delete(pair);
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on("error", end).on("close", end);
+    upstream.on("error", end).on("close", end);
+    client.pipe(upstream);
+    upstream.pipe(client);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => resolve());
+  });
+  return {
+    port: (server.address() as { port: number }).port,
+    cut: () => {
+      down = true;
+      for (const { client, upstream } of pairs) {
+        client.resetAndDestroy();
+        upstream.destroy();
+      }
+      pairs.clear();
+    },
+    restore: () => {
+      down = false;
+    },
+    refused: () => refused,
+    close: async () => {
+      for (const { client, upstream } of pairs) {
+        client.destroy();
+        upstream.destroy();
+      }
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
