@@ -51,6 +51,9 @@ function handleShutdown(config: Config, logger: Logger, services: Services, serv
       logger.warn({ timeoutMs: config.SHUTDOWN_TIMEOUT_MS }, "in-flight requests outlived the shutdown timeout");
       server.closeAllConnections();
     }, config.SHUTDOWN_TIMEOUT_MS);
+    // A keep-alive client that never pauses keeps its connection busy, and server.close() would go on
+    // serving it until the deadline: every answer from now on closes its connection instead.
+    server.on("request", (_req, res) => res.setHeader("connection", "close"));
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeIdleConnections();

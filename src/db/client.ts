@@ -88,6 +88,9 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
   const client = postgres(url, {
     max: options.poolMax ?? 10,
     connect_timeout: options.connectTimeoutSeconds ?? 10,
+    // postgres.js waits longer before each reconnect (up to 20 s by default), and a query waits with
+    // it: during an outage a webhook must get its 503 promptly, and service resume as soon as it ends.
+    backoff: (attempt: number) => Math.min(0.05 * 2 ** attempt, 0.5),
     onnotice: () => {},
   });
   const db = drizzlePostgres({ client, schema }) as unknown as Db;
