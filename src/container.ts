@@ -70,6 +70,8 @@ export type ContainerOverrides = Partial<Pick<Services, "logger" | "database" | 
    * environment): only the variable names are copied anywhere.
    */
   secretEnv?: Readonly<Record<string, string | undefined>>;
+  /** The PostgreSQL URL backtest workers read candles with, for a database passed in `database`. */
+  candleSourceUrl?: string;
   /** Tests that only look at account configuration pass NO_LIVE_VENUES: no exchange is contacted. */
   liveVenues?: LiveVenues;
   /** The backtest worker thread's entry; tests pass one that holds a run still until it is stopped. */
@@ -166,6 +168,8 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     timeoutSeconds: config.BACKTEST_TIMEOUT_SECONDS,
     notifier,
     ...(overrides.backtestWorkerUrl ? { workerUrl: overrides.backtestWorkerUrl } : {}),
+    // A database the caller opened says nothing of its URL: the caller may name it (tests do).
+    candleSourceUrl: overrides.candleSourceUrl ?? (database.kind === "postgres" && !overrides.database ? config.DATABASE_URL : undefined),
   });
   const signalProcessing = createSignalProcessing({
     handler: (claimed, complete) => handleSignal({ ...venue, logger, liveVenues }, claimed, complete),

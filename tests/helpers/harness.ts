@@ -34,7 +34,7 @@ export async function startTestApp(env: Record<string, string> = {}, overrides: 
   if (!parsed.ok) throw new Error(`test configuration is invalid: ${parsed.errors.join("; ")}`);
   const logs = new LogCapture();
   const db = await openTestDatabase();
-  const services = await buildContainer(parsed.config, { logger: logs.logger, database: db.database, secretEnv: env, ...overrides });
+  const services = await buildContainer(parsed.config, { logger: logs.logger, database: db.database, secretEnv: env, ...(db.url ? { candleSourceUrl: db.url } : {}), ...overrides });
   await services.processing.start();
   const server = createAdaptorServer({ fetch: createApp(services).fetch }) as Server;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -9,6 +9,8 @@ import { migrate } from "../../src/db/migrate.js";
 export type TestDatabase = {
   readonly database: Database;
   readonly kind: "pglite" | "postgres";
+  /** PostgreSQL's URL (unset on PGlite): for what opens connections of its own, as backtest workers do. */
+  readonly url?: string;
   /** Makes the database disappear under the app, as a crashed or dropped server would. */
   kill(): Promise<void>;
   dispose(): Promise<void>;
@@ -57,6 +59,7 @@ async function openPostgresTestDatabase(adminUrl: string): Promise<TestDatabase>
   return {
     database,
     kind: "postgres",
+    url: scratch.url,
     kill: drop,
     dispose: async () => {
       await database.close().catch(() => {});

@@ -60,6 +60,8 @@ export type BacktestJobsOptions = {
   timeoutSeconds: number;
   /** The worker thread's entry; tests pass one that holds still until stopped. */
   workerUrl?: URL;
+  /** PostgreSQL's URL: backtest workers read their candles over connections of their own (none on PGlite). */
+  candleSourceUrl?: string | undefined;
   pollSeconds?: number;
   heartbeatMs?: number;
   /** A running backtest whose heartbeat is older than this belongs to a dead process. */
@@ -113,6 +115,7 @@ export function createBacktestJobs(options: BacktestJobsOptions): BacktestJobs {
     heartbeatMs: options.heartbeatMs ?? 1000,
     resend: (id: string) => send(kind, id),
     notifier: options.notifier,
+    candleSourceUrl: options.candleSourceUrl,
   });
   const deps = new Map(KINDS.map((kind) => [kind, depsOf(kind)]));
 

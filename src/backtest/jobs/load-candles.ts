@@ -16,7 +16,7 @@ type Columns = Record<Field, Float64Array>;
  * between pages (a cancel or the timeout).
  */
 export async function loadCandleSeries(
-  database: Database,
+  database: Pick<Database, "query">,
   input: { symbol: string; timeframe: string; from: number; to: number; pageSize?: number; signal?: AbortSignal },
 ): Promise<SeriesArrays> {
   const pageSize = input.pageSize ?? CANDLE_PAGE_SIZE;
@@ -61,7 +61,7 @@ function concat(pages: readonly Columns[]): Columns {
  * none left in the range (removed after the job, `what`, was queued); it was checked at submission.
  */
 export async function loadSpecSeries(
-  database: Database,
+  database: Pick<Database, "query">,
   spec: { readonly symbols: readonly string[]; readonly timeframe: string; readonly from: number; readonly to: number },
   signal: AbortSignal,
   what: string,

@@ -1,4 +1,5 @@
 import type { Database } from "../../db/client.js";
+import { hasCandlesIn } from "../../db/repositories/backtest-inputs-repository.js";
 import {
   claimBacktest,
   completeBacktest,
@@ -13,13 +14,13 @@ import type { BacktestSpec } from "../types.js";
 import { loadSpecSeries } from "./load-candles.js";
 import { loadReplaySignals } from "./load-replay.js";
 import { runJob, type ActiveRun, type JobDefinition, type JobRunnerDeps } from "./run-job.js";
-import type { SeriesArrays, WorkerResult } from "./worker-protocol.js";
+import type { CandleSource, SeriesArrays, WorkerResult } from "./worker-protocol.js";
 import { startBacktestWorker } from "./worker-thread.js";
 
 /** The stored curve's size: about two points per pixel of the report's chart. */
 export const MAX_EQUITY_POINTS = 2000;
 
-type Inputs = { spec: BacktestSpec; series: SeriesArrays[] };
+type Inputs = { spec: BacktestSpec; series: SeriesArrays[]; candleSource?: CandleSource | undefined };
 
 /**
  * A backtest as runJob runs it: the candles (and, for a replay, the recorded signals) loaded here,
@@ -38,7 +39,7 @@ const BACKTEST_JOB: JobDefinition<BacktestRow, Inputs, WorkerResult> = {
     const progress = { done: 0, total: 0 };
     return {
       load: async (signal) => {
-        const inputs = await loadInputs(database, row, signal);
+        const inputs = await loadInputs(database, row, signal, deps.candleSourceUrl);
         if (!("missing" in inputs)) progress.total = inputs.series.reduce((n, s) => n + s.time.length, 0);
         return inputs;
       },
@@ -48,7 +49,8 @@ const BACKTEST_JOB: JobDefinition<BacktestRow, Inputs, WorkerResult> = {
           runner,
           progress: progress.total > 0 ? Math.min(1, progress.done / progress.total) : 0,
           candlesProcessed: progress.done,
-          ...(loaded ? { candlesTotal: progress.total } : {}),
+          // A worker that reads its own candles tells the total with its first progress.
+          ...(loaded || progress.total > 0 ? { candlesTotal: progress.total } : {}),
           now,
         }),
       start: (inputs, onCrash) =>
@@ -56,10 +58,12 @@ const BACKTEST_JOB: JobDefinition<BacktestRow, Inputs, WorkerResult> = {
           url: deps.workerUrl,
           spec: inputs.spec,
           series: inputs.series,
-          progressEvery: Math.max(1000, Math.ceil(progress.total / 100)),
+          candleSource: inputs.candleSource,
+          progressEvery: inputs.candleSource ? 20_000 : Math.max(1000, Math.ceil(progress.total / 100)),
           maxEquityPoints: MAX_EQUITY_POINTS,
-          onProgress: (done) => {
+          onProgress: (done, total) => {
             progress.done = done;
+            progress.total = total;
           },
           onCrash,
         }),
@@ -83,14 +87,32 @@ const BACKTEST_JOB: JobDefinition<BacktestRow, Inputs, WorkerResult> = {
 /** Runs one queued backtest to its end, if it is still queued (see runJob). Never throws. */
 export const runBacktestJob = (deps: JobRunnerDeps, id: string, active: Map<string, ActiveRun>) => runJob(BACKTEST_JOB, deps, id, active);
 
-async function loadInputs(database: Database, row: BacktestRow, signal: AbortSignal): Promise<Inputs | { missing: string }> {
+/**
+ * The replay's signals, and the candles: read here, or, given a PostgreSQL URL, only checked here
+ * and read by the worker over its own connection (half a million rows cost the event loop seconds).
+ */
+async function loadInputs(database: Database, row: BacktestRow, signal: AbortSignal, candleSourceUrl: string | undefined): Promise<Inputs | { missing: string }> {
   const stored = row.spec as StoredSpec;
   const source: BacktestSpec["source"] =
     stored.source.kind === "replay"
       ? { kind: "replay", signals: await loadReplaySignals(database.db, { ...stored, strategyId: stored.source.strategyId, signal }) }
       : stored.source;
+  const spec = { ...stored, source };
+  if (candleSourceUrl) {
+    const missing = await missingCandles(database, stored);
+    return missing ? { missing } : { spec, series: [], candleSource: { url: candleSourceUrl, symbols: stored.symbols, timeframe: stored.timeframe, from: stored.from, to: stored.to } };
+  }
   const series = await loadSpecSeries(database, stored, signal, "backtest");
-  return "missing" in series ? series : { spec: { ...stored, source }, series };
+  return "missing" in series ? series : { spec, series };
+}
+
+async function missingCandles(database: Database, spec: StoredSpec): Promise<string | undefined> {
+  for (const symbol of spec.symbols) {
+    if (await hasCandlesIn(database.db, { symbol, timeframe: spec.timeframe, from: new Date(spec.from), to: new Date(spec.to) })) continue;
+    const range = `${new Date(spec.from).toISOString()} to ${new Date(spec.to).toISOString()}`;
+    return `no ${spec.timeframe} candles for ${symbol} from ${range} (removed after the backtest was queued)`;
+  }
+  return undefined;
 }
 
 function summaryOf({ metrics: m }: WorkerResult): BacktestOutcome["metrics"] {

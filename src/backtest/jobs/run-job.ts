@@ -12,6 +12,8 @@ export type JobRunnerDeps = {
   /** `<instance id>/<boot nonce>`: whose run a row is. */
   readonly runner: string;
   readonly workerUrl: URL;
+  /** The PostgreSQL URL a backtest's worker reads its candles with; unset (PGlite): this thread reads them. */
+  readonly candleSourceUrl?: string | undefined;
   /** How often progress is written and the row's cancel flag read (about once a second). */
   readonly heartbeatMs: number;
   /** Queues a new job for a row a shutdown put back in the queue. */

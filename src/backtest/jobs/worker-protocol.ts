@@ -14,9 +14,22 @@ type JobThreadInput = {
   readonly cancelFlag: SharedArrayBuffer;
 };
 
-/** One backtest: the engine over the candles. */
+/**
+ * Where a worker reads its candles itself: on PostgreSQL the thread opens a connection of its own,
+ * so parsing half a million rows never occupies the event loop that answers webhooks.
+ */
+export type CandleSource = {
+  readonly url: string;
+  readonly symbols: readonly string[];
+  readonly timeframe: string;
+  readonly from: number;
+  readonly to: number;
+};
+
+/** One backtest: the engine over the candles (given, or read from `candleSource`). */
 export type BacktestWorkerInput = JobThreadInput & {
   readonly kind: "backtest";
+  readonly candleSource?: CandleSource | undefined;
   readonly spec: BacktestSpec;
   readonly progressEvery: number;
   /** The stored equity curve's size: the worker downsamples, so the main thread never holds the full curve. */

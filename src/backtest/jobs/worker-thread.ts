@@ -1,7 +1,7 @@
 import { Worker } from "node:worker_threads";
 import type { SearchOptionsInput, SearchProgress, SearchResult } from "../research/search-parameters.js";
 import type { BacktestSpec } from "../types.js";
-import { CANCEL_SLOT, type SeriesArrays, type WorkerInput, type WorkerMessage, type WorkerResult } from "./worker-protocol.js";
+import { CANCEL_SLOT, type CandleSource, type SeriesArrays, type WorkerInput, type WorkerMessage, type WorkerResult } from "./worker-protocol.js";
 
 /**
  * The worker's entry next to this module: compiled JS under dist/, or the TypeScript source when
@@ -48,6 +48,8 @@ export function startBacktestWorker(input: {
   url: URL;
   spec: BacktestSpec;
   series: readonly SeriesArrays[];
+  /** Set instead of `series`: the worker reads the candles itself (PostgreSQL). */
+  candleSource?: CandleSource | undefined;
   progressEvery: number;
   maxEquityPoints: number;
   onProgress: (done: number, total: number) => void;
@@ -62,6 +64,7 @@ export function startBacktestWorker(input: {
       kind: "backtest",
       spec: input.spec,
       series: input.series,
+      candleSource: input.candleSource,
       cancelFlag,
       progressEvery: input.progressEvery,
       maxEquityPoints: input.maxEquityPoints,

@@ -19,7 +19,7 @@ const CANDLE_PAGE_SQL = `
 
 /** Candles with open times in [from, to] (ms), oldest first, at most `limit`. */
 export async function candleNumbersPage(
-  database: Database,
+  database: Pick<Database, "query">,
   input: { symbol: string; timeframe: string; from: number; to: number; limit: number },
 ): Promise<CandleNumbers[]> {
   // ISO text, not Date: drizzle has the postgres.js client pass timestamp parameters through as given.

@@ -109,7 +109,9 @@ export async function completeBacktest(
       .set({
         status: "succeeded",
         progress: 1,
+        // Every candle in range was processed: the total too, also when the worker read them and no heartbeat saw it.
         candlesProcessed: results.candlesProcessed,
+        candlesTotal: results.candlesProcessed,
         metrics: results.metrics,
         summary: results.summary,
         tradesCount: results.trades.length,
