@@ -79,7 +79,8 @@ describe("a dead sink never slows trading", () => {
     expect(hangs.map((d) => [d.status, d.deliveredAt])).toEqual(hangs.map(() => ["pending", null]));
     expect(hangs.map((d) => d.attempts).sort()).toEqual([0, 0, 0, 0, 0, 1]);
     expect(hanging.requests).toHaveLength(1);
-    const refuses = await waitForDeliveries("refuses", (rows) => rows.length === 6 && rows.every((d) => d.attempts === 1));
+    // An attempt is counted when it is claimed and its error written when the refusal comes back: wait for both.
+    const refuses = await waitForDeliveries("refuses", (rows) => rows.length === 6 && rows.every((d) => d.attempts === 1 && d.lastError !== null));
     expect(refuses.map((d) => [d.status, d.lastError])).toEqual(refuses.map(() => ["pending", "connection refused"]));
 
     const health = (await t.http.get("/v1/notifications/sinks").set(t.auth())).body.data;
