@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { ENV_NAME, envName, expected, fromSource, parseJsonArray, readListSource } from "./json-list.js";
 import { createRequire } from "node:module";
 import { z } from "zod";
 
@@ -14,15 +14,6 @@ export type MarketType = (typeof MARKET_TYPES)[number];
 /** The shared paper account's id; a live account may not take it. */
 const PAPER_ACCOUNT_ID = "acc_paper";
 
-// Upper case only: a pasted key or secret (mixed or lower case) is refused instead of being echoed
-// back as "variable … is not set".
-const ENV_NAME = /^[A-Z_][A-Z0-9_]{0,127}$/;
-/** A type error message that says "is required" when the field is absent. */
-const expected = (message: string) => ({ error: (issue: { input?: unknown }) => (issue.input === undefined ? "is required" : message) });
-
-const envName = z.string(expected("must be the NAME of an environment variable")).regex(ENV_NAME, {
-  error: "must be the NAME of an environment variable (A–Z, 0–9, '_'), not its value",
-});
 
 let knownExchanges: ReadonlySet<string> | undefined;
 /**
@@ -93,19 +84,12 @@ export function parseExchangeAccounts(
   text: string,
   options: { env: Env; exchanges?: () => ReadonlySet<string> },
 ): ExchangeAccountsResult {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    // JSON.parse's message quotes the input, which may hold a pasted secret: keep only the position.
-    const at = /position (\d+)/.exec(String((err as Error).message))?.[1];
-    return { ok: false, errors: [`is not valid JSON${at ? ` (at position ${at})` : ""}`] };
-  }
-  if (!Array.isArray(json)) return { ok: false, errors: ["must be a JSON array of accounts"] };
+  const list = parseJsonArray(text, "accounts");
+  if (!list.ok) return list;
   const schema = accountSchema(options.exchanges ?? ccxtExchangeIds);
   const errors: string[] = [];
   const accounts: ExchangeAccountConfig[] = [];
-  json.forEach((item: unknown, index) => {
+  list.items.forEach((item: unknown, index) => {
     const rawId = typeof item === "object" && item !== null && typeof (item as { id?: unknown }).id === "string" ? (item as { id: string }).id : undefined;
     const where = `[${index}]${rawId && /^[a-z0-9][a-z0-9_-]{0,62}$/.test(rawId) ? ` (${rawId})` : ""}`;
     const parsed = schema.safeParse(item);
@@ -150,22 +134,11 @@ export function loadExchangeAccounts(input: {
   env: Env;
   exchanges?: () => ReadonlySet<string>;
 }): ExchangeAccountsResult {
-  if (input.inline !== undefined && input.file !== undefined) {
-    return { ok: false, errors: ["EXCHANGE_ACCOUNTS: set EXCHANGE_ACCOUNTS or EXCHANGE_ACCOUNTS_FILE, not both"] };
-  }
-  if (input.inline === undefined && input.file === undefined) return { ok: true, accounts: [] };
-  const source = input.inline !== undefined ? "EXCHANGE_ACCOUNTS" : "EXCHANGE_ACCOUNTS_FILE";
-  let text = input.inline;
-  if (text === undefined) {
-    try {
-      text = readFileSync(input.file as string, "utf8");
-    } catch (err) {
-      return { ok: false, errors: [`EXCHANGE_ACCOUNTS_FILE: cannot read ${input.file} (${(err as NodeJS.ErrnoException).code ?? "error"})`] };
-    }
-  }
-  const parsed = parseExchangeAccounts(text, { env: input.env, ...(input.exchanges ? { exchanges: input.exchanges } : {}) });
-  if (parsed.ok) return parsed;
-  return { ok: false, errors: parsed.errors.map((e) => `${source}${e.startsWith("[") ? "" : ": "}${e}`) };
+  const read = readListSource({ inline: input.inline, file: input.file, variable: "EXCHANGE_ACCOUNTS" });
+  if (read.kind === "none") return { ok: true, accounts: [] };
+  if (read.kind === "error") return { ok: false, errors: read.errors };
+  const parsed = parseExchangeAccounts(read.text, { env: input.env, ...(input.exchanges ? { exchanges: input.exchanges } : {}) });
+  return parsed.ok ? parsed : { ok: false, errors: fromSource(read.source, parsed.errors) };
 }
 
 export type ExchangeCredentials = Readonly<{ apiKey: string; secret: string; password?: string }>;

@@ -1,5 +1,5 @@
-import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { ENV_NAME, envName, expected, fromSource, parseJsonArray, readListSource } from "../config/json-list.js";
 import { parseWebhookSecrets } from "../ingest/standard-webhooks.js";
 import { NOTIFICATION_EVENT_TYPES, type NotificationEventType } from "./events.js";
 
@@ -23,17 +23,11 @@ export type NotificationSinksResult = { ok: true; sinks: NotificationSinkConfig[
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-// Upper case only, as for exchange accounts: a pasted URL or token is refused instead of echoed back.
-const ENV_NAME = /^[A-Z_][A-Z0-9_]{0,127}$/;
 const SINK_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 const HTTP_URL = (v: string) => /^https?:\/\//.test(v) && URL.canParse(v);
 // <bot id>:<secret>; nothing that could change the request path it is placed in.
 const BOT_TOKEN = /^\d{1,20}:[A-Za-z0-9_-]{10,200}$/;
 
-const expected = (message: string) => ({ error: (issue: { input?: unknown }) => (issue.input === undefined ? "is required" : message) });
-const envName = z.string(expected("must be the NAME of an environment variable")).regex(ENV_NAME, {
-  error: "must be the NAME of an environment variable (A–Z, 0–9, '_'), not its value",
-});
 
 const common = {
   name: z.string(expected("must be a string")).regex(SINK_NAME, {
@@ -82,18 +76,11 @@ const VALUE_CHECKS: Record<string, (value: string) => string | undefined> = {
  * Error lines say where (`[index] (name).field`) and why; they name variables, never a value.
  */
 export function parseNotificationSinks(text: string, options: { env: Env }): NotificationSinksResult {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    // JSON.parse's message quotes the input, which may hold a pasted secret: keep only the position.
-    const at = /position (\d+)/.exec(String((err as Error).message))?.[1];
-    return { ok: false, errors: [`is not valid JSON${at ? ` (at position ${at})` : ""}`] };
-  }
-  if (!Array.isArray(json)) return { ok: false, errors: ["must be a JSON array of sinks"] };
+  const list = parseJsonArray(text, "sinks");
+  if (!list.ok) return list;
   const errors: string[] = [];
   const sinks: NotificationSinkConfig[] = [];
-  json.forEach((item: unknown, index) => {
+  list.items.forEach((item: unknown, index) => {
     const raw = (typeof item === "object" && item !== null && !Array.isArray(item) ? item : undefined) as Record<string, unknown> | undefined;
     const name = typeof raw?.name === "string" && SINK_NAME.test(raw.name) ? raw.name : undefined;
     const where = `[${index}]${name ? ` (${name})` : ""}`;
@@ -128,20 +115,9 @@ export function parseNotificationSinks(text: string, options: { env: Env }): Not
 
 /** Reads NOTIFICATION_SINKS or NOTIFICATION_SINKS_FILE (setting both is an error); error lines start with the variable. */
 export function loadNotificationSinks(input: { inline: string | undefined; file: string | undefined; env: Env }): NotificationSinksResult {
-  if (input.inline !== undefined && input.file !== undefined) {
-    return { ok: false, errors: ["NOTIFICATION_SINKS: set NOTIFICATION_SINKS or NOTIFICATION_SINKS_FILE, not both"] };
-  }
-  if (input.inline === undefined && input.file === undefined) return { ok: true, sinks: [] };
-  const source = input.inline !== undefined ? "NOTIFICATION_SINKS" : "NOTIFICATION_SINKS_FILE";
-  let text = input.inline;
-  if (text === undefined) {
-    try {
-      text = readFileSync(input.file as string, "utf8");
-    } catch (err) {
-      return { ok: false, errors: [`NOTIFICATION_SINKS_FILE: cannot read ${input.file} (${(err as NodeJS.ErrnoException).code ?? "error"})`] };
-    }
-  }
-  const parsed = parseNotificationSinks(text, { env: input.env });
-  if (parsed.ok) return parsed;
-  return { ok: false, errors: parsed.errors.map((e) => `${source}${e.startsWith("[") ? "" : ": "}${e}`) };
+  const read = readListSource({ inline: input.inline, file: input.file, variable: "NOTIFICATION_SINKS" });
+  if (read.kind === "none") return { ok: true, sinks: [] };
+  if (read.kind === "error") return { ok: false, errors: read.errors };
+  const parsed = parseNotificationSinks(read.text, { env: input.env });
+  return parsed.ok ? parsed : { ok: false, errors: fromSource(read.source, parsed.errors) };
 }
