@@ -1,4 +1,4 @@
-import { insertDecisionRow } from "../db/repositories/booking-repository.js";
+import { insertDecisionRow, type DecisionRow } from "../db/repositories/booking-repository.js";
 import { loadOrderSnapshot, lockForOrder, type OrderSnapshot } from "../db/repositories/order-snapshot-repository.js";
 import { upsertTradingState } from "../db/repositories/trading-states-repository.js";
 import type { RiskDecisionRow } from "../db/schema/risk-decisions.js";
@@ -85,6 +85,13 @@ export async function decideOrder(
   };
 }
 
+/** A denial as an event: the quantity the risk engine judged (sized), else the one asked for. */
+function deniedEvent(row: DecisionRow, input: PlaceOrderInput, record: DecisionRecord): NotificationEvent {
+  const sized = (record.request as { quantity?: string } | undefined)?.quantity;
+  const quantity = sized ?? (typeof input.quantity === "string" ? input.quantity : undefined);
+  return riskDeniedEvent(row, { side: input.side, quantity, detail: record.detail });
+}
+
 /**
  * Stores the decision and answers with the row as stored (built here: the insert returns nothing).
  * A denial, and any state change it came with, go to the outbox in the same round trip.
@@ -100,9 +107,7 @@ async function storeDecision(
   const row = decisionRow(ctx.ids.next("rsk"), input, now, record);
   // Plain JSON, so the stored request reads back identical (Dates become ISO text).
   if (record.request !== undefined) row.request = JSON.parse(JSON.stringify(record.request)) as unknown;
-  const sized = (record.request as { quantity?: string } | undefined)?.quantity;
-  const quantity = sized ?? (typeof input.quantity === "string" ? input.quantity : undefined);
-  const notices = row.outcome === "denied" ? [...events, riskDeniedEvent(row, { side: input.side, quantity, detail: record.detail })] : events;
+  const notices = row.outcome === "denied" && ctx.notifier?.wants("risk.denied") === true ? [...events, deniedEvent(row, input, record)] : events;
   await Promise.all([insertDecisionRow(query, row), notices.length > 0 ? ctx.notifier?.record(query, notices) : undefined]);
   ctx.metrics?.riskDecision(row.outcome, row.reason);
   return row;

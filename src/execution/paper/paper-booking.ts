@@ -48,6 +48,9 @@ export async function planFillBooking(
   const days = new Map<string, { accountId: string; day: string; realized: Dec; fees: Dec }>();
   const writes: Write[] = [];
   const events: NotificationEvent[] = [];
+  // Asked once: with no sink wanting them (the usual case) no event is built on the booking's path.
+  const notifyFills = notifier?.wants("fill") === true;
+  const notifyCloses = notifier?.wants("position.closed") === true;
   for (const fill of fills) {
     const key = keyOf(fill);
     const current = open.has(key) ? open.get(key) : await lookup(fill);
@@ -64,8 +67,8 @@ export async function planFillBooking(
     const daily = days.get(`${fill.accountId}\u0000${day}`) ?? { accountId: fill.accountId, day, realized: dec(0), fees: dec(0) };
     days.set(`${fill.accountId}\u0000${day}`, { ...daily, realized: daily.realized.plus(update.realizedPnl), fees: daily.fees.plus(fill.fee) });
     if (update.closed) writes.push((q) => cancelProtectionRows(q, fill, fill.filledAt));
-    events.push(fillEvent(fill, position.id, update.realizedPnl));
-    if (update.closed) events.push(positionClosedEvent(position, fill.id));
+    if (notifyFills) events.push(fillEvent(fill, position.id, update.realizedPnl));
+    if (notifyCloses && update.closed) events.push(positionClosedEvent(position, fill.id));
   }
   if (notifier && events.length > 0) writes.push((q) => notifier.record(q, events));
   for (const position of saved.values()) writes.push((q) => savePositionRow(q, position));
