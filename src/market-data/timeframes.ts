@@ -35,6 +35,13 @@ export function isAligned(openTime: number, timeframe: Timeframe): boolean {
   return (openTime - offset) % DURATIONS[timeframe] === 0;
 }
 
+/** The first candle open time of this timeframe at or after `ms`. */
+export function alignUp(ms: number, timeframe: Timeframe): number {
+  const offset = timeframe === "1w" ? WEEK_OFFSET : 0;
+  const d = DURATIONS[timeframe];
+  return Math.ceil((ms - offset) / d) * d + offset;
+}
+
 export function isTimeframe(value: string): value is Timeframe {
   return Object.hasOwn(DURATIONS, value);
 }
