@@ -11,6 +11,7 @@ import { sha256Hex } from "./lib/secrets.js";
 import { Redis } from "ioredis";
 import { createAbuseGuard } from "./ingest/abuse-guard.js";
 import type { IntakeContext } from "./ingest/intake-context.js";
+import { StrategyTokenCache } from "./ingest/strategy-token-cache.js";
 import { createSignalProcessing, type SignalProcessing } from "./ingest/signal-processing.js";
 import { parseTrustedProxies } from "./ingest/source-address.js";
 import { parseWebhookSecrets } from "./ingest/standard-webhooks.js";
@@ -227,6 +228,7 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
       dedupeWindowSeconds: config.DEDUPE_WINDOW_SECONDS,
       webhookSecrets: webhookSecretsOf(config.SIGNAL_WEBHOOK_SECRETS),
       wakeWorkers: () => processing.wake(),
+      strategyCache: new StrategyTokenCache(),
       metrics: metrics.intake,
     },
     processing,

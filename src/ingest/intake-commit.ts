@@ -1,13 +1,17 @@
 import { ApiError, type ErrorCode } from "../http/errors.js";
 import type { IntakeContext } from "./intake-context.js";
 import { ledgerUnavailable } from "./intake-errors.js";
-import { commitDelivery, type DeliveryInput, type DeliveryReceipt, type Rejection } from "./ledger.js";
+import { commitDelivery, StaleStrategyError, type DeliveryInput, type DeliveryReceipt, type Rejection } from "./ledger.js";
 
-/** Commits a delivery; any failure to do so is a 503, never a 2xx and never a bare 500. */
+/**
+ * Commits a delivery; any failure to do so is a 503, never a 2xx and never a bare 500. A stale
+ * strategy is not a failure: it goes back to the intake, which decides again.
+ */
 export async function commitOrUnavailable(ctx: IntakeContext, delivery: DeliveryInput): Promise<DeliveryReceipt> {
   try {
     return await commitDelivery({ ctx, input: delivery });
   } catch (err) {
+    if (err instanceof StaleStrategyError) throw err;
     ctx.logger.error({ err, strategyId: delivery.strategyId }, "could not commit a signal delivery");
     throw ledgerUnavailable();
   }

@@ -3,6 +3,7 @@ import type { IntakeMetrics } from "../metrics/port.js";
 import type { AbuseGuard } from "./abuse-guard.js";
 import type { LedgerContext } from "./ledger.js";
 import type { TrustedProxies } from "./source-address.js";
+import type { StrategyTokenCache } from "./strategy-token-cache.js";
 import type { WebhookSecret } from "./standard-webhooks.js";
 
 /** Everything the two intake routes need, built once in the container. */
@@ -15,6 +16,8 @@ export type IntakeContext = LedgerContext & {
   webhookSecrets: WebhookSecret[];
   /** Starts processing right after a commit instead of at the next poll. */
   wakeWorkers: () => void;
+  /** Strategies by webhook token hash; every use is checked at commit. */
+  strategyCache: StrategyTokenCache;
   /** Counts each delivery's outcome. */
   metrics: IntakeMetrics;
 };

@@ -1,6 +1,6 @@
 import type { Db } from "../db/client.js";
 import type { Database } from "../db/client.js";
-import { commitDeliveryRows, type DeliveryRowInput } from "../db/repositories/delivery-commit.js";
+import { commitDeliveryRows, type DeliveryRowInput, type StrategyCheck } from "../db/repositories/delivery-commit.js";
 import { findDedupeOwner, signalsOfDelivery } from "../db/repositories/signals-repository.js";
 import type { CanonicalSignal } from "../domain/signal.js";
 import type { Clock } from "../lib/clock.js";
@@ -26,6 +26,8 @@ export type DeliveryInput = {
   webhook?: { id: string; timestamp: Date };
   /** How duplicates are recognised; absent for deliveries that are not deduplicated. */
   dedupe?: { key: string; expiresAt: Date | null };
+  /** The strategy as the intake saw it, when it read it from a cache: stored only if still so. */
+  checked?: StrategyCheck;
   outcome: { ok: true; signals: CanonicalSignal[] } | ({ ok: false } & Rejection);
 };
 
@@ -38,6 +40,14 @@ export type DeliveryReceipt = {
   webhookTimestamp: Date | null;
 };
 
+/** The strategy changed since the intake read it (from its cache): nothing was stored; decide again. */
+export class StaleStrategyError extends Error {
+  constructor(readonly strategyId: string) {
+    super(`strategy ${strategyId} changed while a delivery to it was being taken`);
+    this.name = "StaleStrategyError";
+  }
+}
+
 export const laneOf = (strategyId: string, symbol: string) => `${strategyId}:${symbol}`;
 
 /**
@@ -47,7 +57,7 @@ export const laneOf = (strategyId: string, symbol: string) => `${strategyId}:${s
 export async function commitDelivery({ ctx, input }: { ctx: LedgerContext; input: DeliveryInput }): Promise<DeliveryReceipt> {
   const deliveryId = ctx.ids.next("dlv");
   const now = ctx.clock.now();
-  const clean = storable(input);
+  const clean = mayHoldNul(input.rawBody) ? storable(input) : input;
   const inserted = await commitDeliveryRows(ctx.database, {
     strategyId: clean.strategyId,
     deliveryId,
@@ -64,7 +74,9 @@ export async function commitDelivery({ ctx, input }: { ctx: LedgerContext; input
     webhookId: clean.webhook?.id ?? null,
     webhookTimestamp: clean.webhook?.timestamp ?? null,
     receivedAt: now,
+    checked: clean.checked,
   });
+  if (inserted === "stale") throw new StaleStrategyError(clean.strategyId);
   if (inserted.length > 0) {
     const signals = inserted.map((r) => ({ id: r.id, status: r.status as SignalStatus }));
     return { deliveryId, signals, duplicate: false, webhookTimestamp: input.webhook?.timestamp ?? null };
@@ -98,6 +110,15 @@ export function storable<T>(value: T): T {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [storable(k), storable(v)])) as T;
   }
   return value;
+}
+
+/**
+ * Whether anything derived from this body can hold U+0000: a raw NUL, a JSON escape of one, or a
+ * form-encoded one. Everything else in a delivery comes from headers (which cannot hold it) or from
+ * the gateway itself, so a body without these needs no walk through the whole delivery.
+ */
+function mayHoldNul(rawBody: string): boolean {
+  return rawBody.includes("\u0000") || rawBody.includes("\\u0000") || rawBody.includes("%00");
 }
 
 function buildRows(ctx: LedgerContext, input: DeliveryInput): DeliveryRowInput[] {

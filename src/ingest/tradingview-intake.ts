@@ -6,7 +6,8 @@ import { countDelivery } from "../metrics/count-delivery.js";
 import { admitOrThrow, authenticationFailed, ledgerUnavailable } from "./intake-errors.js";
 import type { IntakeContext } from "./intake-context.js";
 import { commitOrUnavailable, rejectionError } from "./intake-commit.js";
-import type { DeliveryInput, DeliveryReceipt, Rejection } from "./ledger.js";
+import { StaleStrategyError, type DeliveryInput, type DeliveryReceipt, type Rejection } from "./ledger.js";
+import { checkOf } from "./strategy-token-cache.js";
 import { isTradingViewAddress } from "./source-address.js";
 import { strategyRejection } from "./strategy-gate.js";
 import { parseTradingViewAlert, type AlertParseResult } from "./tradingview/index.js";
@@ -38,6 +39,13 @@ async function receive(ctx: IntakeContext, input: TradingViewDelivery): Promise<
   const tokenHash = sha256Hex(input.token);
   await admitOrThrow(ctx.guard, { address, tokenKey: tokenHash.slice(0, 32) });
 
+  const cached = ctx.strategyCache.get(tokenHash);
+  if (cached) {
+    const outcome = await receiveFor(ctx, input, cached, true);
+    if (outcome !== "stale") return outcome;
+    // The strategy changed since it was cached (disabled, rotated, deleted...): decide on a fresh read.
+    ctx.strategyCache.forget(tokenHash);
+  }
   const strategy = await lookupStrategy(ctx, tokenHash);
   if (!strategy) {
     await ctx.guard.recordAuthFailure(address);
@@ -45,6 +53,19 @@ async function receive(ctx: IntakeContext, input: TradingViewDelivery): Promise<
     // The same answer as any unknown URL: a wrong token is indistinguishable from a wrong path.
     throw new ApiError("NOT_FOUND", "no route for POST /webhooks/tradingview/[redacted]");
   }
+  ctx.strategyCache.set(tokenHash, strategy);
+  const outcome = await receiveFor(ctx, input, strategy, false);
+  if (outcome === "stale") throw new Error("a freshly read strategy was reported stale");
+  return outcome;
+}
+
+/**
+ * The delivery's fate under `strategy`. With a cached strategy, anything that might be an artefact
+ * of the cache (a passphrase that no longer matches, a commit that finds the strategy changed) is
+ * "stale", and the caller decides again on a fresh read; only that decision counts or is logged.
+ */
+async function receiveFor(ctx: IntakeContext, input: TradingViewDelivery, strategy: StrategyRow, cached: boolean): Promise<DeliveryReceipt | "stale"> {
+  const address = input.sourceAddress ?? "unknown";
   if (ctx.tradingViewAllowlist && !isTradingViewAddress(input.sourceAddress)) {
     await ctx.guard.recordAuthFailure(address);
     ctx.logger.warn({ strategyId: strategy.id, sourceAddress: address }, "tradingview alert from an address not on the allowlist");
@@ -57,6 +78,7 @@ async function receive(ctx: IntakeContext, input: TradingViewDelivery): Promise<
     ...(strategy.allowedSymbols.length === 1 ? { defaultSymbol: strategy.allowedSymbols[0] } : {}),
   });
   if (strategy.passphraseHash && !carriesPassphrase(parsed, strategy.passphraseHash)) {
+    if (cached) return "stale";
     await ctx.guard.recordAuthFailure(address);
     ctx.logger.warn({ strategyId: strategy.id, sourceAddress: address }, "tradingview alert without the strategy's passphrase");
     throw authenticationFailed();
@@ -74,8 +96,15 @@ async function receive(ctx: IntakeContext, input: TradingViewDelivery): Promise<
     alertId: parsed.alertId,
     outcome: rejection ? { ok: false, ...rejection } : { ok: true, signals: parsed.outcome.ok ? parsed.outcome.signals : [] },
     ...(rejection ? {} : { dedupe: dedupeKey(ctx, parsed) }),
+    ...(cached ? { checked: checkOf(strategy) } : {}),
   };
-  const receipt = await commitOrUnavailable(ctx, delivery);
+  let receipt: DeliveryReceipt;
+  try {
+    receipt = await commitOrUnavailable(ctx, delivery);
+  } catch (err) {
+    if (err instanceof StaleStrategyError) return "stale";
+    throw err;
+  }
   if (rejection) throw rejectionError(rejection, receipt);
   if (!receipt.duplicate) ctx.wakeWorkers();
   return receipt;

@@ -90,6 +90,16 @@ describe("refusals", () => {
     expect(stored.body).toMatchObject({ status: "rejected", rejection: { code: "MALFORMED_SIGNAL" } });
   });
 
+  it("stores a NUL character that arrives JSON-escaped or form-encoded as U+FFFD, never answering 503", async () => {
+    const json = await post(open.webhookPath, JSON.stringify({ ticker: "BTCUSDT", action: "buy", comment: "a\u0000b" }));
+    const form = await post(open.webhookPath, "ticker=ETHUSDT&action=buy&comment=c%00d", "application/x-www-form-urlencoded");
+    for (const [res, text] of [[json, "a\uFFFDb"], [form, "c\uFFFDd"]] as const) {
+      expect(res.status).toBe(202);
+      const stored = await t.http.get(`/v1/signals/${res.body.id}`).set(t.auth());
+      expect(stored.body.signal.comment).toBe(text);
+    }
+  });
+
   it("answers 413 for an oversized alert", async () => {
     const res = await post(open.webhookPath, JSON.stringify({ ticker: "BTCUSDT", action: "buy", pad: "x".repeat(5000) }));
     expect(res.status).toBe(413);
