@@ -1,7 +1,8 @@
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHash, hash, randomBytes, timingSafeEqual } from "node:crypto";
 
 export function sha256Hex(value: string): string {
-  return createHash("sha256").update(value, "utf8").digest("hex");
+  // One-shot hash: no Hash object per call (tokens and dedupe keys are hashed on every webhook).
+  return hash("sha256", value, "hex");
 }
 
 /** Compares two strings in time that does not depend on where they differ. */

@@ -18,8 +18,11 @@ export function requestLog(options: { logger: Logger }): MiddlewareHandler {
   return async (c, next) => {
     const started = performance.now();
     await next();
-    const route = routePath(c);
     const status = c.res.status;
+    const level = status >= 500 ? "error" : "info";
+    // Silenced (as in a benchmark, or LOG_LEVEL=warn): skip building a line nobody will see.
+    if (!options.logger.isLevelEnabled(level)) return;
+    const route = routePath(c);
     const line = {
       requestId: c.get("requestId"),
       method: c.req.method,
@@ -28,7 +31,6 @@ export function requestLog(options: { logger: Logger }): MiddlewareHandler {
       status,
       durationMs: Math.round((performance.now() - started) * 100) / 100,
     };
-    if (status >= 500) options.logger.error(line, "request");
-    else options.logger.info(line, "request");
+    options.logger[level](line, "request");
   };
 }
