@@ -12,6 +12,8 @@
  * --signal-rate N (200), --signal-duration S (10), --live-orders N (200),
  * --only webhooks,signal,pretrade,live,backtest (all five).
  */
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { runBacktestThroughput } from "./backtest.js";
 import { runBacktestWebhooks } from "./backtest-webhooks.js";
 import { LIVE_ACCOUNT_ID, liveGatewayEnv, runLiveLatency, startBenchExchange, waitForAccount } from "./live-latency.js";
@@ -156,6 +158,14 @@ async function backtestSection(settings: BenchSettings, adminUrl: string, firstP
   }
 }
 
+/** The gateway targets run the compiled dist/, as `npm start` does: compile the current sources first. */
+function buildDist(): void {
+  process.stderr.write("compiling dist/ (what npm start runs) ...\n");
+  const tsc = fileURLToPath(import.meta.resolve("typescript/bin/tsc"));
+  const built = spawnSync(process.execPath, [tsc, "-p", "tsconfig.build.json"], { stdio: "inherit", cwd: fileURLToPath(new URL("..", import.meta.url)) });
+  if (built.status !== 0) throw new Error(`tsc -p tsconfig.build.json exited with ${built.status ?? built.signal}`);
+}
+
 async function main(settings: BenchSettings, cleanup: ReturnType<typeof cleanupStack>): Promise<number> {
   const adminUrl = process.env.BENCH_PG_ADMIN_URL || DEFAULT_PG_ADMIN_URL;
   const pg = await createScratchDatabase(adminUrl);
@@ -228,6 +238,7 @@ Promise.resolve()
   .then(() => {
     const settings = readSettings();
     printEnvironment(settings);
+    buildDist();
     return main(settings, cleanup);
   })
   .then(

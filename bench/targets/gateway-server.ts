@@ -11,13 +11,18 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { serve } from "@hono/node-server";
-import { createApp } from "../../src/app.js";
-import { parseConfig } from "../../src/config/env.js";
-import { buildContainer, type Services } from "../../src/container.js";
-import { migrate } from "../../src/db/migrate.js";
+import type { Services } from "../../src/container.js";
 import type { StrategyConfigPatch } from "../../src/domain/strategy-config.js";
-import { createStrategy } from "../../src/strategy/strategy-service.js";
 import { BENCH_API_KEY, BENCH_EXCHANGE_CREDENTIAL_ENV, exitWhenParentSaysSo, reportReady, type WebhookInfo } from "./protocol.js";
+
+// The gateway as `npm start` runs it: the compiled dist/ (which `npm run bench` builds first), not
+// the sources through tsx, whose transform wraps every closure and would be measured with it.
+const dist = (module: string) => new URL(`../../dist/${module}`, import.meta.url).href;
+const { createApp } = (await import(dist("app.js"))) as typeof import("../../src/app.js");
+const { parseConfig } = (await import(dist("config/env.js"))) as typeof import("../../src/config/env.js");
+const { buildContainer } = (await import(dist("container.js"))) as typeof import("../../src/container.js");
+const { migrate } = (await import(dist("db/migrate.js"))) as typeof import("../../src/db/migrate.js");
+const { createStrategy } = (await import(dist("strategy/strategy-service.js"))) as typeof import("../../src/strategy/strategy-service.js");
 
 const STRATEGY_KEY = "bench";
 
