@@ -11,6 +11,7 @@ import type { TradingMetrics } from "../metrics/port.js";
 import { riskDeniedEvent, tradingStateChangedEvent, type NotificationEvent } from "../notifications/events.js";
 import type { Notifier } from "../notifications/notifier.js";
 import { riskWindowsAt } from "../risk/risk-context.js";
+import type { AccountIncrements } from "./paper/account-increments.js";
 import type { ApprovedOrder } from "../risk/types.js";
 import { clientOrderIdOf } from "./client-order-id.js";
 import { decisionRow, judgeOrder, type DecisionRecord } from "./judge-order.js";
@@ -47,17 +48,20 @@ export type Decided =
 export async function decideOrder(
   tx: Db,
   // metrics is optional for placeLiveOrder, whose context type lacks it (the signal handler's context it passes on has it).
-  ctx: { clock: Clock; ids: IdSource; metrics?: TradingMetrics | undefined; notifier?: Notifier | undefined },
+  ctx: { clock: Clock; ids: IdSource; metrics?: TradingMetrics | undefined; notifier?: Notifier | undefined; accountIncrements?: AccountIncrements | undefined },
   input: PlaceOrderInput,
   rules: MarketRules | undefined,
 ): Promise<Decided> {
   const clientOrderId = clientOrderIdOf(input.origin, input.leg, input.role);
   const query = rawQuery(tx);
   const now = ctx.clock.now();
-  const [, snapshot] = await Promise.all([
+  const windows = riskWindowsAt(now, input.limits);
+  const [, read] = await Promise.all([
     lockForOrder(query, input.symbol),
-    loadOrderSnapshot(query, { clientOrderId, accountId: input.accountId, strategyId: input.strategyId, symbol: input.symbol, ...riskWindowsAt(now, input.limits) }),
+    loadOrderSnapshot(query, { clientOrderId, accountId: input.accountId, strategyId: input.strategyId, symbol: input.symbol, ...windows }),
   ]);
+  // Earlier legs of the same signal may have booked fills whose account increments are not written yet.
+  const snapshot = ctx.accountIncrements ? ctx.accountIncrements.applyTo(read, windows.day) : read;
   if (snapshot.existingOrderId) return { kind: "existing", orderId: snapshot.existingOrderId, clientOrderId };
 
   const judged = judgeOrder(snapshot, input, rules, now);

@@ -7,6 +7,8 @@ import type { MarketRules } from "../domain/market.js";
 import { StrategyConfigSchema, type StrategyConfig } from "../domain/strategy-config.js";
 import { placeLiveOrder } from "../execution/live/place-live-order.js";
 import type { LiveVenues } from "../execution/live/live-venues-port.js";
+import { AccountIncrements } from "../execution/paper/account-increments.js";
+import { issue } from "../execution/paper/paper-booking.js";
 import { applyPriceEvent, type PaperVenueContext } from "../execution/paper/paper-venue.js";
 import { paperMarket } from "../execution/paper/paper-markets.js";
 import { placeOrderWithin, type PlaceOrderInput, type PlaceOrderResult } from "../execution/place-order.js";
@@ -42,6 +44,8 @@ type LiveWork = { config: StrategyConfig; loaded: SignalContext };
 export async function handleSignal(ctx: HandlerContext, claimed: ClaimedSignal, complete: CompleteSignal): Promise<void> {
   // Paper work is counted once its transaction commits: a rolled-back attempt is processed again.
   const staged = stageTradingMetrics(ctx.metrics);
+  // The legs' account increments are written once, with the signal's last statement (see account-increments.ts).
+  const increments = new AccountIncrements();
   const paper = { ...ctx, metrics: staged.metrics };
   const live = await ctx.db.transaction(async (tx): Promise<LiveWork | undefined> => {
     const query = rawQuery(tx);
@@ -53,7 +57,7 @@ export async function handleSignal(ctx: HandlerContext, claimed: ClaimedSignal, 
       loadSignalContext(query, { strategyId: claimed.strategyId, symbol, price, defaultAccountId: PAPER_ACCOUNT_ID, defaultMode: DEFAULT_MODE });
     let loaded = await load(signal.referencePrice ? { value: signal.referencePrice, observedAt: claimed.receivedAt } : undefined);
     const done = async (result: SignalResult) => {
-      await complete(tx, result);
+      await issue(query, [...increments.takeWrites(), () => complete(tx, result)]);
       return undefined;
     };
     if (!loaded) return done({ outcome: "SKIPPED", reason: "STRATEGY_UNKNOWN" });
@@ -67,7 +71,7 @@ export async function handleSignal(ctx: HandlerContext, claimed: ClaimedSignal, 
       await applyPriceEvent({ ...paper, db: tx }, symbol, signal.referencePrice);
       loaded = (await load(undefined)) ?? loaded;
     }
-    const result = await trade(claimed, config, loaded, paperMarket(symbol), (input) => placeOrderWithin(tx, { ctx: paper, input }));
+    const result = await trade(claimed, config, loaded, paperMarket(symbol), (input) => placeOrderWithin(tx, { ctx: { ...paper, accountIncrements: increments }, input }));
     return done(result);
   });
   staged.commit();

@@ -4,8 +4,6 @@ import type { MarketRules } from "../../domain/market.js";
 import { opposite, type Fill, type Order, type OrderRole } from "../../domain/order.js";
 import { applyFill } from "../../domain/position.js";
 import {
-  addToAccountRow,
-  addToDailyPnlRow,
   cancelProtectionRows,
   insertFillRow,
   savePositionRow,
@@ -17,6 +15,7 @@ import type { IdSource } from "../../lib/ids.js";
 import { fillEvent, positionClosedEvent, type NotificationEvent } from "../../notifications/events.js";
 import type { Notifier } from "../../notifications/notifier.js";
 import { clientOrderId } from "../client-order-id.js";
+import { AccountIncrements } from "./account-increments.js";
 
 /** A write to issue inside the booking transaction; issued together, they pipeline. */
 export type Write = (query: RawQuery) => Promise<unknown>;
@@ -34,6 +33,8 @@ const keyOf = (k: PositionKey) => `${k.accountId}\u0000${k.strategyId}\u0000${k.
  * leftover protection. The arithmetic happens here, in order; the writes come back to be issued at
  * once. A key's position is looked up once and then carried from fill to fill. With a notifier, the
  * fills and the positions they close become events, written by one more statement among the writes.
+ * With `increments`, the accounts' and days' changes are added there, to be written by their owner
+ * (see account-increments.ts), instead of among the writes.
  */
 export async function planFillBooking(
   ids: IdSource,
@@ -41,11 +42,11 @@ export async function planFillBooking(
   rules: MarketRules,
   lookup: OpenPositionLookup,
   notifier?: Notifier,
+  increments?: AccountIncrements,
 ): Promise<Write[]> {
   const open = new Map<string, StoredPosition | undefined>();
   const saved = new Map<string, StoredPosition>();
-  const accounts = new Map<string, { cash: Dec; fees: Dec; at: Date }>();
-  const days = new Map<string, { accountId: string; day: string; realized: Dec; fees: Dec }>();
+  const sums = increments ?? new AccountIncrements();
   const writes: Write[] = [];
   const events: NotificationEvent[] = [];
   // Asked once: with no sink wanting them (the usual case) no event is built on the booking's path.
@@ -61,19 +62,14 @@ export async function planFillBooking(
     saved.delete(position.id);
     saved.set(position.id, position);
     writes.push((q) => insertFillRow(q, fill, position.id, update.realizedPnl));
-    const account = accounts.get(fill.accountId) ?? { cash: dec(0), fees: dec(0), at: fill.filledAt };
-    accounts.set(fill.accountId, { cash: account.cash.plus(cashDelta(fill, rules)), fees: account.fees.plus(fill.fee), at: fill.filledAt });
-    const day = utcDay(fill.filledAt);
-    const daily = days.get(`${fill.accountId}\u0000${day}`) ?? { accountId: fill.accountId, day, realized: dec(0), fees: dec(0) };
-    days.set(`${fill.accountId}\u0000${day}`, { ...daily, realized: daily.realized.plus(update.realizedPnl), fees: daily.fees.plus(fill.fee) });
+    sums.add(fill.accountId, utcDay(fill.filledAt), { cash: cashDelta(fill, rules), fees: dec(fill.fee), realized: dec(update.realizedPnl), at: fill.filledAt });
     if (update.closed) writes.push((q) => cancelProtectionRows(q, fill, fill.filledAt));
     if (notifyFills) events.push(fillEvent(fill, position.id, update.realizedPnl));
     if (notifyCloses && update.closed) events.push(positionClosedEvent(position, fill.id));
   }
   if (notifier && events.length > 0) writes.push((q) => notifier.record(q, events));
   for (const position of saved.values()) writes.push((q) => savePositionRow(q, position));
-  for (const [accountId, delta] of accounts) writes.push((q) => addToAccountRow(q, accountId, delta.cash.toFixed(), delta.fees.toFixed(), delta.at));
-  for (const d of days.values()) writes.push((q) => addToDailyPnlRow(q, d.accountId, d.day, d.realized.toFixed(), d.fees.toFixed()));
+  if (!increments) writes.push(...sums.takeWrites());
   return writes;
 }
 

@@ -20,6 +20,7 @@ import type { TradingMetrics } from "../../metrics/port.js";
 import type { Notifier } from "../../notifications/notifier.js";
 import { orderFromApproval } from "../approved-order.js";
 import { fillMarketOrder, onPrice, type PaperMatchingConfig } from "./index.js";
+import type { AccountIncrements } from "./account-increments.js";
 import { issue, planFillBooking, protectionOrders, type Write } from "./paper-booking.js";
 import { paperMarket } from "./paper-markets.js";
 
@@ -31,6 +32,11 @@ export type PaperVenueContext = {
   metrics: TradingMetrics;
   /** Fills, closed positions, denials and state changes go to the outbox in their own transaction; absent: nowhere. */
   notifier?: Notifier | undefined;
+  /**
+   * Set by a caller that writes its transaction's account increments itself, at its end (a signal:
+   * see account-increments.ts); absent, each order's booking writes them.
+   */
+  accountIncrements?: AccountIncrements | undefined;
 };
 
 export type Execution = { order: StoredOrder; fills: Fill[]; protection: StoredOrder[] };
@@ -44,7 +50,7 @@ export type Execution = { order: StoredOrder; fills: Fill[]; protection: StoredO
  * throws, and the caller's transaction rolls back with everything it booked.
  */
 export async function executePaperOrder(
-  ctx: Pick<PaperVenueContext, "ids" | "matching" | "notifier">,
+  ctx: Pick<PaperVenueContext, "ids" | "matching" | "notifier" | "accountIncrements">,
   query: RawQuery,
   input: {
     orderId: string;
@@ -84,7 +90,7 @@ export async function executePaperOrder(
     const match = fillMarketOrder(submitted, input.referencePrice, input.rules, ctx.matching, now, () => ctx.ids.next("fil"));
     order = { ...submitted, ...match.order };
     fills = match.fills;
-    writes.push(...(await planFillBooking(ctx.ids, fills, input.rules, async () => input.position, ctx.notifier)));
+    writes.push(...(await planFillBooking(ctx.ids, fills, input.rules, async () => input.position, ctx.notifier, ctx.accountIncrements)));
     protection = protectionOrders(ctx.ids, order);
   }
   let inserted = false;
