@@ -199,7 +199,7 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
       await backtestJobs.stop();
       await signalProcessing.stop();
     },
-    wake: () => signalProcessing.wake(),
+    wake: (lanes) => signalProcessing.wake(lanes),
   };
   return {
     config,
@@ -227,7 +227,7 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
       tradingViewAllowlist: config.TRADINGVIEW_IP_ALLOWLIST,
       dedupeWindowSeconds: config.DEDUPE_WINDOW_SECONDS,
       webhookSecrets: webhookSecretsOf(config.SIGNAL_WEBHOOK_SECRETS),
-      wakeWorkers: () => processing.wake(),
+      wakeWorkers: (lanes) => processing.wake(lanes),
       strategyCache: new StrategyTokenCache(),
       metrics: metrics.intake,
     },

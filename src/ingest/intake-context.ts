@@ -14,8 +14,8 @@ export type IntakeContext = LedgerContext & {
   tradingViewAllowlist: boolean;
   dedupeWindowSeconds: number;
   webhookSecrets: WebhookSecret[];
-  /** Starts processing right after a commit instead of at the next poll. */
-  wakeWorkers: () => void;
+  /** Starts processing right after a commit instead of at the next poll; `lanes`: what the commit queued. */
+  wakeWorkers: (lanes?: readonly string[]) => void;
   /** Strategies by webhook token hash; every use is checked at commit. */
   strategyCache: StrategyTokenCache;
   /** Counts each delivery's outcome. */

@@ -7,7 +7,7 @@ import { fieldErrors } from "../http/on-error.js";
 import { countDelivery } from "../metrics/count-delivery.js";
 import { admitOrThrow, authenticationFailed, ledgerUnavailable } from "./intake-errors.js";
 import type { IntakeContext } from "./intake-context.js";
-import type { DeliveryInput, DeliveryReceipt, Rejection } from "./ledger.js";
+import { lanesOf, type DeliveryInput, type DeliveryReceipt, type Rejection } from "./ledger.js";
 import { verifyStandardWebhook } from "./standard-webhooks.js";
 import { strategyRejection } from "./strategy-gate.js";
 import { redactSecrets } from "./tradingview/index.js";
@@ -64,7 +64,7 @@ async function receive(ctx: IntakeContext, input: InternalDelivery): Promise<Del
     ctx.logger.warn({ webhookId: webhook.id, sourceAddress: address }, "replayed internal signal refused");
     throw authenticationFailed();
   }
-  if (!receipt.duplicate) ctx.wakeWorkers();
+  if (!receipt.duplicate) ctx.wakeWorkers(lanesOf(delivery.strategyId, delivery));
   return receipt;
 }
 

@@ -50,6 +50,10 @@ export class StaleStrategyError extends Error {
 
 export const laneOf = (strategyId: string, symbol: string) => `${strategyId}:${symbol}`;
 
+/** The lanes a delivery's signals queue work on (none for a rejected one). */
+export const lanesOf = (strategyId: string, input: Pick<DeliveryInput, "outcome">): string[] =>
+  input.outcome.ok ? input.outcome.signals.map((signal) => laneOf(strategyId, signal.symbol)) : [];
+
 /**
  * Commits a delivery to the ledger, or recognises it as a duplicate, atomically. Only after this
  * returns may the caller answer 2xx: the rows are durable and queued (invariant 1).

@@ -10,7 +10,7 @@ import { startSignalWorkers, type SignalHandler, type SignalWorkers } from "./qu
 export type SignalProcessing = {
   start(): Promise<void>;
   stop(): Promise<void>;
-  wake(): void;
+  wake(lanes?: readonly string[]): void;
 };
 
 export function createSignalProcessing(options: {
@@ -39,6 +39,6 @@ export function createSignalProcessing(options: {
       await workers?.stop();
       workers = undefined;
     },
-    wake: () => workers?.wake(),
+    wake: (lanes) => workers?.wake(lanes),
   };
 }

@@ -6,7 +6,7 @@ import { countDelivery } from "../metrics/count-delivery.js";
 import { admitOrThrow, authenticationFailed, ledgerUnavailable } from "./intake-errors.js";
 import type { IntakeContext } from "./intake-context.js";
 import { commitOrUnavailable, rejectionError } from "./intake-commit.js";
-import { StaleStrategyError, type DeliveryInput, type DeliveryReceipt, type Rejection } from "./ledger.js";
+import { lanesOf, StaleStrategyError, type DeliveryInput, type DeliveryReceipt, type Rejection } from "./ledger.js";
 import { checkOf } from "./strategy-token-cache.js";
 import { isTradingViewAddress } from "./source-address.js";
 import { strategyRejection } from "./strategy-gate.js";
@@ -106,7 +106,7 @@ async function receiveFor(ctx: IntakeContext, input: TradingViewDelivery, strate
     throw err;
   }
   if (rejection) throw rejectionError(rejection, receipt);
-  if (!receipt.duplicate) ctx.wakeWorkers();
+  if (!receipt.duplicate) ctx.wakeWorkers(lanesOf(strategy.id, delivery));
   return receipt;
 }
 

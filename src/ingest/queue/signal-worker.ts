@@ -58,8 +58,13 @@ export type SignalWorkerOptions = {
 };
 
 export type SignalWorkers = {
-  /** Called after a commit so queued work starts now rather than at the next poll. */
-  wake(): void;
+  /**
+   * Called after a commit so queued work starts now rather than at the next poll. Given the lanes
+   * the commit queued work on, it wakes nobody when a worker of this instance is busy on each of
+   * them: that worker claims again as soon as it finishes, and the new signal is then its lane's
+   * head. A wake there would only send a claim that finds the lane busy.
+   */
+  wake(lanes?: readonly string[]): void;
   /** Stops claiming; resolves when in-flight signals are finished. */
   stop(): Promise<void>;
 };
@@ -81,12 +86,31 @@ export async function startSignalWorkers(options: SignalWorkerOptions): Promise<
   let stopping = false;
   // One commit is one signal: waking a single idle worker is enough, and waking all of them would
   // send a burst of claim queries per webhook. A busy worker claims again before it idles.
-  const { idle, wakeOne: wake, wakeAll } = createIdleWaiters(pollMs);
+  const { idle, wakeOne, wakeAll } = createIdleWaiters(pollMs);
+  // Lanes a worker of this instance holds now, with how many (a lost claim can briefly make two).
+  const busyLanes = new Map<string, number>();
+  const wake = (lanes?: readonly string[]) => {
+    if (lanes && lanes.length > 0 && lanes.every((lane) => busyLanes.has(lane))) return;
+    wakeOne();
+  };
 
   const processOne = async (workerId: string): Promise<boolean> => {
     const now = clock.now();
     const claimed = await claimNextSignal(database, { workerId, now, leaseMs: options.leaseMs });
     if (!claimed) return false;
+    busyLanes.set(claimed.lane, (busyLanes.get(claimed.lane) ?? 0) + 1);
+    try {
+      return await processClaimed(workerId, claimed);
+    } finally {
+      // Before the next claim, which this worker makes at once: a signal committed while the lane
+      // was busy (and so woke nobody) is then the lane's head, and that claim finds it.
+      const left = (busyLanes.get(claimed.lane) ?? 1) - 1;
+      if (left > 0) busyLanes.set(claimed.lane, left);
+      else busyLanes.delete(claimed.lane);
+    }
+  };
+
+  const processClaimed = async (workerId: string, claimed: ClaimedSignal): Promise<boolean> => {
     try {
       await options.handler(claimed, async (tx, result) => {
         const finished = await finishSignal(rawQuery(tx), { id: claimed.id, workerId, status: "processed", result, now: clock.now() });
