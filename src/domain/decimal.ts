@@ -35,10 +35,38 @@ export function parseDec(text: string): Dec {
   return parsed;
 }
 
-/** Plain decimal text without exponent or trailing zeros: "0.015", "114679.56", "-3". */
+/**
+ * Plain decimal text without exponent or trailing zeros: "0.015", "114679.56", "-3". Money moves
+ * between layers as this text and is read back soon after, so the value is remembered under its
+ * text: parsing it again is a lookup.
+ */
 export function plain(value: DecimalLike): string {
   const d = dec(value);
-  return d.isZero() ? "0" : d.toFixed();
+  if (d.isZero()) return "0";
+  const text = d.toFixed();
+  if (!PARSED.has(text)) {
+    if (PARSED.size >= PARSED_MAX) PARSED.clear();
+    PARSED.set(text, d);
+  }
+  return text;
+}
+
+const DECIMAL_PLACES_OF_STEP = new Map<string, number | null>();
+
+/**
+ * k when `step` is 10^-k (0.01 → 2, 1 → 0, 100 → -2), else null. Steps are almost always powers of
+ * ten, and dividing by one only moves the point: the step helpers then round to k places, which is
+ * the same value without a 60-digit division.
+ */
+function powerOfTenPlaces(given: DecimalLike, step: Dec): number | null {
+  const key = typeof given === "string" ? given : step.toString();
+  let places = DECIMAL_PLACES_OF_STEP.get(key);
+  if (places === undefined) {
+    places = step.gt(0) && /^1$|^0\.0*1$|^10*$/.test(step.toFixed()) ? -Math.floor(Math.log10(step.toNumber()) + 0.5) : null;
+    if (DECIMAL_PLACES_OF_STEP.size >= 256) DECIMAL_PLACES_OF_STEP.clear();
+    DECIMAL_PLACES_OF_STEP.set(key, places);
+  }
+  return places;
 }
 
 /** The largest multiple of `step` not above |value|, with value's sign: quantities are never rounded up. */
@@ -46,6 +74,11 @@ export function truncateToStep(value: DecimalLike, step: DecimalLike): Dec {
   const v = dec(value);
   const s = dec(step);
   if (s.lte(0)) return v;
+  const places = powerOfTenPlaces(step, s);
+  if (places !== null && places >= 0) {
+    const t = v.abs().toDecimalPlaces(places, Dec.ROUND_DOWN);
+    return v.isNeg() ? t.neg() : t;
+  }
   return v.abs().div(s).floor().mul(s).mul(v.isNeg() ? -1 : 1);
 }
 
@@ -53,17 +86,31 @@ export function truncateToStep(value: DecimalLike, step: DecimalLike): Dec {
 export function roundToStep(value: DecimalLike, step: DecimalLike): Dec {
   const s = dec(step);
   if (s.lte(0)) return dec(value);
+  const places = powerOfTenPlaces(step, s);
+  if (places !== null && places >= 0) return dec(value).toDecimalPlaces(places, Dec.ROUND_HALF_EVEN);
   return dec(value).div(s).toDecimalPlaces(0, Dec.ROUND_HALF_EVEN).mul(s);
 }
 
 export function isMultipleOf(value: DecimalLike, step: DecimalLike): boolean {
   const s = dec(step);
-  return s.lte(0) || dec(value).mod(s).isZero();
+  if (s.lte(0)) return true;
+  const places = powerOfTenPlaces(step, s);
+  if (places !== null && places >= 0) return dec(value).decimalPlaces() <= places;
+  return dec(value).mod(s).isZero();
 }
 
-/** Basis points: 1 bp = 0.01% = 0.0001. */
+const BPS = new Map<string, Dec>();
+
+/** Basis points: 1 bp = 0.01% = 0.0001. Fee and slippage settings are a handful of texts, each divided once. */
 export function bps(value: DecimalLike): Dec {
-  return dec(value).div(10_000);
+  if (typeof value !== "string") return dec(value).div(10_000);
+  let fraction = BPS.get(value);
+  if (fraction === undefined) {
+    fraction = dec(value).div(10_000);
+    if (BPS.size >= 256) BPS.clear();
+    BPS.set(value, fraction);
+  }
+  return fraction;
 }
 
 export function min(a: DecimalLike, b: DecimalLike): Dec {

@@ -7,7 +7,17 @@ import { utcDay } from "../lib/clock.js";
 import type { OrderSnapshot } from "../db/repositories/order-snapshot-repository.js";
 import type { RiskLimits } from "./limits.js";
 import type { ReasonCode } from "./reason-codes.js";
-import type { RiskContext } from "./types.js";
+import type { PositionSnapshot, RiskContext } from "./types.js";
+
+type StoredPosition = OrderSnapshot["openPositions"][number];
+
+function positionSnapshot(p: StoredPosition, marks: Record<string, string>): PositionSnapshot {
+  return { symbol: p.symbol, quantity: p.quantity, markPrice: marks[p.symbol] ?? "0", contractSize: p.contractSize };
+}
+
+function stateOf(stored: string | undefined): TradingState {
+  return (stored ?? "ACTIVE") as TradingState;
+}
 
 export type ContextResult = { ok: true; context: RiskContext; equity: string } | { ok: false; reason: ReasonCode; detail: string };
 
@@ -38,21 +48,23 @@ export function riskContextFrom(
   if (!account) return { ok: false, reason: "ACCOUNT_UNKNOWN", detail: `no account ${input.accountId}` };
   const open = snapshot.openPositions;
   const prices = snapshot.prices;
-  const unpriced = open.find((p) => !prices.has(p.symbol));
-  if (unpriced) return { ok: false, reason: "MARK_PRICE_MISSING", detail: `no price known for ${unpriced.symbol}` };
-  const mark = (symbol: string) => prices.get(symbol)?.price ?? "0";
-  const marks = Object.fromEntries(open.map((p) => [p.symbol, mark(p.symbol)]));
+  // Plain loops, no closures: this runs for every order, live and in backtests.
+  for (const p of open) if (!prices.has(p.symbol)) return { ok: false, reason: "MARK_PRICE_MISSING", detail: `no price known for ${p.symbol}` };
+  const marks: Record<string, string> = Object.create(null);
+  for (const p of open) marks[p.symbol] = prices.get(p.symbol)?.price ?? "0";
   const equity = accountEquity({ id: account.id, currency: account.currency, startingCash: account.startingCash, cash: account.cash, fees: account.fees }, open, marks);
   // Every open position counts, on whatever venue it trades: the daily loss includes them all.
   let unrealized = dec(0);
-  for (const p of open) unrealized = unrealized.plus(unrealizedPnlAt(p, mark(p.symbol)));
-  const snapshotOf = (p: (typeof open)[number]) => ({ symbol: p.symbol, quantity: p.quantity, markPrice: mark(p.symbol), contractSize: p.contractSize });
-  const netBySymbol = new Map<string, (typeof open)[number]>();
+  for (const p of open) unrealized = unrealized.plus(unrealizedPnlAt(p, marks[p.symbol] ?? "0"));
+  const netBySymbol = new Map<string, StoredPosition>();
   for (const p of open) {
     const prior = netBySymbol.get(p.symbol);
     netBySymbol.set(p.symbol, prior ? { ...prior, quantity: plain(dec(prior.quantity).plus(p.quantity)) } : p);
   }
-  const stateOf = (stored: string | undefined) => (stored ?? "ACTIVE") as TradingState;
+  const strategyPositions: PositionSnapshot[] = [];
+  for (const p of open) if (p.strategyId === input.strategyId) strategyPositions.push(positionSnapshot(p, marks));
+  const accountPositions: PositionSnapshot[] = [];
+  for (const p of netBySymbol.values()) accountPositions.push(positionSnapshot(p, marks));
   return {
     ok: true,
     equity,
@@ -63,10 +75,7 @@ export function riskContextFrom(
         account: stateOf(snapshot.states.account),
         strategy: stateOf(snapshot.states.strategy),
       },
-      positions: {
-        strategy: open.filter((p) => p.strategyId === input.strategyId).map(snapshotOf),
-        account: [...netBySymbol.values()].map(snapshotOf),
-      },
+      positions: { strategy: strategyPositions, account: accountPositions },
       openPositionsCount: open.length,
       equity,
       dailyPnl: { realized: snapshot.realizedToday, unrealized: plain(unrealized), since: startOfUtcDay(input.now) },

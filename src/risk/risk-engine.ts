@@ -2,8 +2,8 @@ import { Dec, plain } from "../domain/decimal.js";
 import type { CheckResult } from "./checks/check.js";
 import { checkDailyLoss, dailyLossStateChange, type DailyLossInput } from "./checks/daily-loss-check.js";
 import { checkMaxGrossExposure, checkMaxOpenPositions, checkResizingCaps, type ExposureInput } from "./checks/exposure-checks.js";
-import { checkMarket } from "./checks/market-check.js";
-import { normalize, type NormalizedOrder } from "./checks/normalize.js";
+import { checkMarket, type UsableMarket } from "./checks/market-check.js";
+import { normalize, type NormalizedContext, type NormalizedOrder } from "./checks/normalize.js";
 import { reducesPosition } from "./checks/position-effect.js";
 import { checkPrices } from "./checks/price-check.js";
 import { checkMarketQuantity, checkReduceOnly } from "./checks/quantity-check.js";
@@ -31,6 +31,15 @@ export function evaluateOrder(request: OrderRequest, context: RiskContext, now: 
 }
 
 const RESIZING_RULES = ["maxOrderNotional", "maxPosition", "maxLeverage"] as const;
+const SKIPPED: CheckResult = Object.freeze({ kind: "pass", detail: "the order reduces the position: exposure caps do not apply" });
+
+/** The highest of the reference, limit and stop prices: what no price known for the order can exceed. */
+function highest(reference: Dec, limitPrice: Dec | null, stopPrice: Dec | null): Dec {
+  let top = reference;
+  if (limitPrice !== null && limitPrice.gt(top)) top = limitPrice;
+  if (stopPrice !== null && stopPrice.gt(top)) top = stopPrice;
+  return top;
+}
 
 class Run {
   readonly checks: RiskCheck[] = [];
@@ -58,6 +67,28 @@ class Run {
   }
 }
 
+/** What the exposure rules judge: the order at the quantity the rules before them left. */
+function exposureInput(order: NormalizedOrder, ctx: NormalizedContext, market: UsableMarket, quantity: Dec, valuationPrice: Dec, orderPrice: Dec): ExposureInput {
+  return {
+    strategyPosition: ctx.strategyPosition,
+    accountPosition: ctx.accountPosition,
+    side: order.side,
+    quantity,
+    market,
+    valuationPrice,
+    orderPrice,
+    otherGrossNotional: ctx.otherGrossNotional,
+    openPositions: ctx.openPositions,
+    equity: ctx.equity,
+    limits: ctx.limits,
+  };
+}
+
+/** The decision once a rule has denied (functions here, not closures: one per order would cost more than it reads). */
+function stopped(run: Run, stateChange: StateChange | undefined): RiskDecision {
+  return denied(run.checks, run.denial?.reason ?? "RISK_ENGINE_ERROR", run.denial?.limit ?? null, stateChange);
+}
+
 function denied(checks: readonly RiskCheck[], reason: ReasonCode, limit: string | null, stateChange: StateChange | undefined): RiskDecision {
   const decision: RiskDecision = { outcome: "denied", reason, limit, order: null, checks };
   return stateChange === undefined ? decision : { ...decision, stateChange };
@@ -72,46 +103,36 @@ function evaluate(request: OrderRequest, context: RiskContext, now: Date): RiskD
   // The daily loss state change is a fact about the account, not this order: report it whichever rule decides.
   const stateChange = dailyLossStateChange(daily, ctx.states);
   const run = new Run(order.quantity);
-  const stop = (): RiskDecision => denied(run.checks, run.denial?.reason ?? "RISK_ENGINE_ERROR", run.denial?.limit ?? null, stateChange);
 
   run.checks.push({ rule: "input", passed: true, reason: null, detail: "order and context readable" });
   const position = { strategyPosition: ctx.strategyPosition, accountPosition: ctx.accountPosition };
   const reduces = reducesPosition({ ...position, side: order.side, quantity: order.quantity, reduceOnly: order.reduceOnly });
-  if (!run.apply("tradingState", checkTradingState(ctx.states, reduces))) return stop();
+  if (!run.apply("tradingState", checkTradingState(ctx.states, reduces))) return stopped(run, stateChange);
 
   const marketCheck = checkMarket(ctx.market, order.symbol);
   const market = marketCheck.market;
-  if (!run.apply("market", marketCheck.result) || market === null) return stop();
+  if (!run.apply("market", marketCheck.result) || market === null) return stopped(run, stateChange);
   const reference = order.referencePrice;
-  if (!run.apply("referencePrice", checkReferencePrice(reference, order.referencePriceAt, input.now, ctx.limits)) || reference === null) return stop();
-  if (!run.apply("price", checkPrices(order, market, reference, ctx.limits))) return stop();
+  if (!run.apply("referencePrice", checkReferencePrice(reference, order.referencePriceAt, input.now, ctx.limits)) || reference === null) return stopped(run, stateChange);
+  if (!run.apply("price", checkPrices(order, market, reference, ctx.limits))) return stopped(run, stateChange);
 
   const reduceOnly = order.reduceOnly ? checkReduceOnly({ ...position, side: order.side, quantity: run.quantity }) : ({ kind: "pass", detail: "not reduce-only" } as const);
-  if (!run.apply("reduceOnly", reduceOnly)) return stop();
+  if (!run.apply("reduceOnly", reduceOnly)) return stopped(run, stateChange);
   const orderPrice = order.kind === "market" ? reference : (order.limitPrice ?? order.stopPrice ?? reference);
-  if (!run.apply("quantity", checkMarketQuantity(market, run.quantity, orderPrice))) return stop();
+  if (!run.apply("quantity", checkMarketQuantity(market, run.quantity, orderPrice))) return stopped(run, stateChange);
 
-  const exposure = (): ExposureInput => ({
-    ...position,
-    side: order.side,
-    quantity: run.quantity,
-    market,
-    valuationPrice: Dec.max(reference, order.limitPrice ?? reference, order.stopPrice ?? reference),
-    orderPrice,
-    otherGrossNotional: ctx.otherGrossNotional,
-    openPositions: ctx.openPositions,
-    equity: ctx.equity,
-    limits: ctx.limits,
-  });
-  const skipped: CheckResult = { kind: "pass", detail: "the order reduces the position: exposure caps do not apply" };
-  const resizing = reduces ? RESIZING_RULES.map((rule) => [rule, skipped] as const) : checkResizingCaps(exposure());
-  for (const [rule, result] of resizing) if (!run.apply(rule, result)) return stop();
+  const valuationPrice = highest(reference, order.limitPrice, order.stopPrice);
+  if (reduces) {
+    for (const rule of RESIZING_RULES) if (!run.apply(rule, SKIPPED)) return stopped(run, stateChange);
+  } else {
+    for (const [rule, result] of checkResizingCaps(exposureInput(order, ctx, market, run.quantity, valuationPrice, orderPrice))) if (!run.apply(rule, result)) return stopped(run, stateChange);
+  }
   // The account-wide caps judge the quantity the resizing caps left.
-  if (!run.apply("maxOpenPositions", reduces ? skipped : checkMaxOpenPositions(exposure()))) return stop();
-  if (!run.apply("maxGrossExposure", reduces ? skipped : checkMaxGrossExposure(exposure()))) return stop();
+  if (!run.apply("maxOpenPositions", reduces ? SKIPPED : checkMaxOpenPositions(exposureInput(order, ctx, market, run.quantity, valuationPrice, orderPrice)))) return stopped(run, stateChange);
+  if (!run.apply("maxGrossExposure", reduces ? SKIPPED : checkMaxGrossExposure(exposureInput(order, ctx, market, run.quantity, valuationPrice, orderPrice)))) return stopped(run, stateChange);
 
-  if (!run.apply("orderRate", checkOrderRate(ctx.recentOrderTimes, input.now, ctx.limits))) return stop();
-  if (!run.apply("dailyLoss", checkDailyLoss(daily, reduces))) return stop();
+  if (!run.apply("orderRate", checkOrderRate(ctx.recentOrderTimes, input.now, ctx.limits))) return stopped(run, stateChange);
+  if (!run.apply("dailyLoss", checkDailyLoss(daily, reduces))) return stopped(run, stateChange);
 
   const decision: RiskDecision = {
     outcome: run.lastResize === null ? "approved" : "resized",

@@ -4,7 +4,7 @@ import type { MarketRules } from "../../domain/market.js";
 import { numberToDecimal, type CanonicalSignal } from "../../domain/signal.js";
 import { paperMarket } from "../../execution/paper/paper-markets.js";
 import { timeframeMs } from "../../market-data/timeframes.js";
-import type { Bar, BarStrategy } from "../../strategy/builtin/bar-strategy.js";
+import type { BarStrategy } from "../../strategy/builtin/bar-strategy.js";
 import { createBarStrategy } from "../../strategy/builtin/registry.js";
 import { toCanonicalSignal } from "../../strategy/builtin/to-canonical-signal.js";
 import { tradeSignal } from "../../strategy/trade-signal.js";
@@ -12,6 +12,7 @@ import { computeMetrics } from "../metrics.js";
 import type { BacktestMetrics, BacktestSpec, BacktestTrade, CandleSeries, EquityCurve, ReplaySignal } from "../types.js";
 import { BACKTEST_ACCOUNT_ID, SimBook } from "./sim-book.js";
 import { sequentialIds } from "./sim-ids.js";
+import { SeriesBar } from "./series-bar.js";
 import { SimVenue } from "./sim-venue.js";
 import { TradeRecorder } from "./trade-recorder.js";
 
@@ -63,6 +64,8 @@ type Lane = {
   next: number;
   end: number;
   strategy: BarStrategy | undefined;
+  /** What the strategy sees: the series read at the bar being closed. */
+  bar: SeriesBar;
   replay: readonly ReplaySignal[];
   replayNext: number;
   pending: CanonicalSignal[];
@@ -99,13 +102,15 @@ export async function runBacktest(spec: BacktestSpec, series: readonly CandleSer
   let done = 0;
   const progressEvery = options.progressEvery ?? 50_000;
   let nextProgress = progressEvery;
-  const bar: Bar = { time: 0, open: 0, high: 0, low: 0, close: 0, volume: 0 };
 
+  // The risk snapshot's prices, rebuilt in place for each signal: one map for the whole run.
+  const prices = new Map<string, { price: string; observedAt: Date }>();
+  venue.prices = prices;
   const execute = async (lane: Lane, signal: CanonicalSignal, fillPrice: string, at: Date, observedAt: Date, index: number) => {
     venue.now = at;
     venue.fillPrice = fillPrice;
     venue.bar = index;
-    venue.prices = pricesAt(lanes, lane, fillPrice, at, tf);
+    pricesAt(prices, lanes, lane, fillPrice, at, tf);
     signals++;
     const claimed: ClaimedSignal = { id: ids.next("sig"), deliveryId: "", strategyId: BACKTEST_STRATEGY_ID, source: "backtest", symbol: lane.series.symbol, lane: "", signal, attempts: 1, receivedAt: observedAt };
     const position = book.positions.get(lane.series.symbol);
@@ -114,38 +119,37 @@ export async function runBacktest(spec: BacktestSpec, series: readonly CandleSer
   };
 
   const single = lanes.length === 1;
-  let lane = earliest(lanes);
-  while (lane !== undefined) {
-    const i = lane.next++;
+  const thisClose = spec.fillModel === "this_close";
+  /** Signals decided at a close that fill at that same close (this_close), from closeBar to fillAtClose. */
+  let decidedNow: CanonicalSignal[] | undefined;
+
+  /**
+   * Bar `i` after its open's fills: resting orders against its range, then the strategy at its
+   * close, which is the first moment it sees the bar. True when what it decided fills at this
+   * close (this_close), which the caller does before endBar; next_open signals wait in the lane.
+   */
+  const closeBar = (lane: Lane, i: number): boolean => {
     const s = lane.series;
-    const time = s.time[i] as number;
-    const open = s.open[i] as number;
-    venue.bar = i;
-    // The bar opens: signals decided at the previous close fill now (next_open).
-    if (lane.pending.length > 0) {
-      const at = new Date(time);
-      const openText = priceText(s, i, "open");
-      for (const signal of lane.pending.splice(0)) await execute(lane, signal, openText, at, lane.pendingObservedAt, i);
-    }
     if (book.resting.length > 0) {
-      venue.onBar(s.symbol, { open, high: s.high[i] as number, low: s.low[i] as number, openText: priceText(s, i, "open"), at: new Date(time), index: i });
+      venue.onBar(s.symbol, { open: s.open[i] as number, high: s.high[i] as number, low: s.low[i] as number, openText: priceText(s, i, "open"), at: new Date(s.time[i] as number), index: i });
     }
-    // The bar closes: the strategy sees it, and only now.
-    const close = s.close[i] as number;
-    lane.lastClose = close;
+    lane.lastClose = s.close[i] as number;
     lane.lastIndex = i;
-    const closedAt = time + tf;
-    const decided = barSignals(lane, bar, i, closedAt, tf);
-    if (decided !== undefined) {
-      const observedAt = new Date(closedAt);
-      if (spec.fillModel === "this_close") {
-        for (const signal of decided) await execute(lane, signal, priceText(s, i, "close"), observedAt, observedAt, i);
-      } else {
-        lane.pending.push(...decided);
-        lane.pendingObservedAt = observedAt;
-      }
+    const closedAt = (s.time[i] as number) + tf;
+    const decided = barSignals(lane, i, closedAt, tf);
+    if (decided === undefined) return false;
+    if (thisClose) {
+      decidedNow = decided;
+      return true;
     }
-    // One equity point per instant, once every symbol's bar of that instant is in.
+    lane.pending.push(...decided);
+    lane.pendingObservedAt = new Date(closedAt);
+    return false;
+  };
+
+  /** One equity point per instant, once every symbol's bar of that instant is in; then progress. Returns the lane whose bar is next. */
+  const endBar = (lane: Lane, i: number): Lane | undefined => {
+    const time = lane.series.time[i] as number;
     const following = single ? (lane.next < lane.end ? lane : undefined) : earliest(lanes);
     if (!following || (following.series.time[following.next] as number) !== time) {
       let equity = book.cashNumber;
@@ -166,7 +170,55 @@ export async function runBacktest(spec: BacktestSpec, series: readonly CandleSer
       options.onProgress?.(done, total);
       if (options.isCancelled?.()) throw new BacktestCancelledError();
     }
-    lane = following;
+    return following;
+  };
+
+  /**
+   * The bars between trades, in a plain function: an async function resumed after every await of a
+   * signal runs its loop unoptimized until the next on-stack replacement, which cost more than the
+   * strategy itself. Stops at a bar whose open has signals to fill (not started yet), or at a bar
+   * whose close fills at the close (closed, not ended).
+   */
+  const scan = (from: Lane | undefined): { lane: Lane | undefined; closing: number } => {
+    let lane = from;
+    while (lane !== undefined) {
+      if (lane.pending.length > 0) return { lane, closing: -1 };
+      const i = lane.next++;
+      venue.bar = i;
+      if (closeBar(lane, i)) return { lane, closing: i };
+      lane = endBar(lane, i);
+    }
+    return { lane: undefined, closing: -1 };
+  };
+
+  /** this_close: the signals decided at bar i's close fill at that close. */
+  const fillAtClose = async (lane: Lane, i: number): Promise<void> => {
+    const decided = decidedNow ?? [];
+    decidedNow = undefined;
+    const observedAt = new Date((lane.series.time[i] as number) + tf);
+    const closeText = priceText(lane.series, i, "close");
+    for (const signal of decided) await execute(lane, signal, closeText, observedAt, observedAt, i);
+  };
+
+  let lane = earliest(lanes);
+  while (lane !== undefined) {
+    // The bar opens: signals decided at the previous close fill now (next_open).
+    if (lane.pending.length > 0) {
+      const s = lane.series;
+      const i = lane.next++;
+      venue.bar = i;
+      const at = new Date(s.time[i] as number);
+      const openText = priceText(s, i, "open");
+      for (const signal of lane.pending.splice(0)) await execute(lane, signal, openText, at, lane.pendingObservedAt, i);
+      if (closeBar(lane, i)) await fillAtClose(lane, i);
+      lane = endBar(lane, i);
+    }
+    const stopped = scan(lane);
+    lane = stopped.lane;
+    if (lane !== undefined && stopped.closing >= 0) {
+      await fillAtClose(lane, stopped.closing);
+      lane = endBar(lane, stopped.closing);
+    }
   }
 
   await closeAtEnd(lanes, book, recorder, execute, tf);
@@ -189,7 +241,7 @@ function laneOf(spec: BacktestSpec, series: CandleSeries): Lane {
   const source = spec.source;
   const replay = source.kind === "replay" ? source.signals.filter((r) => r.signal.symbol === series.symbol).sort((a, b) => a.at - b.at) : [];
   const strategy = source.kind === "builtin" ? createBarStrategy(source.spec) : undefined;
-  return { series, rules, next, end, strategy, replay, replayNext: 0, pending: [], pendingObservedAt: new Date(0), lastClose: 0, lastIndex: -1, held: { value: 0 } };
+  return { series, rules, next, end, strategy, bar: new SeriesBar(series), replay, replayNext: 0, pending: [], pendingObservedAt: new Date(0), lastClose: 0, lastIndex: -1, held: { value: 0 } };
 }
 
 /** The lane whose next bar opens first (ties: the order the symbols were given); undefined when all are done. */
@@ -208,17 +260,12 @@ function earliest(lanes: readonly Lane[]): Lane | undefined {
 }
 
 /** What the closed bar `i` makes the lane say: its strategy's signal, or the recorded signals due by its close. */
-function barSignals(lane: Lane, bar: Bar, i: number, closedAt: number, tf: number): CanonicalSignal[] | undefined {
-  const s = lane.series;
+function barSignals(lane: Lane, i: number, closedAt: number, tf: number): CanonicalSignal[] | undefined {
   if (lane.strategy) {
-    bar.time = s.time[i] as number;
-    bar.open = s.open[i] as number;
-    bar.high = s.high[i] as number;
-    bar.low = s.low[i] as number;
-    bar.close = s.close[i] as number;
-    bar.volume = s.volume[i] as number;
+    const bar = lane.bar;
+    bar.index = i;
     const said = lane.strategy.onBar(bar);
-    return said === null ? undefined : [toCanonicalSignal(s.symbol, bar, tf, said)];
+    return said === null ? undefined : [toCanonicalSignal(lane.series.symbol, bar, tf, said)];
   }
   let due: CanonicalSignal[] | undefined;
   while (lane.replayNext < lane.replay.length && (lane.replay[lane.replayNext] as ReplaySignal).at <= closedAt) {
@@ -228,14 +275,13 @@ function barSignals(lane: Lane, bar: Bar, i: number, closedAt: number, tf: numbe
 }
 
 /** The prices a risk snapshot may use at `at`: the fill price for the trading symbol, the last close for the others. */
-function pricesAt(lanes: readonly Lane[], lane: Lane, fillPrice: string, at: Date, tf: number): Map<string, { price: string; observedAt: Date }> {
-  const prices = new Map<string, { price: string; observedAt: Date }>();
+function pricesAt(prices: Map<string, { price: string; observedAt: Date }>, lanes: readonly Lane[], lane: Lane, fillPrice: string, at: Date, tf: number): void {
+  prices.clear();
   for (const l of lanes) {
     if (l === lane || l.lastIndex < 0) continue;
     prices.set(l.series.symbol, { price: priceText(l.series, l.lastIndex, "close"), observedAt: new Date((l.series.time[l.lastIndex] as number) + tf) });
   }
   prices.set(lane.series.symbol, { price: fillPrice, observedAt: at });
-  return prices;
 }
 
 /** Whatever is still open when the data ends is closed at the last close, through the same path, so every trade has an end. */

@@ -7,10 +7,12 @@ import type { Fill } from "../../domain/order.js";
 import { applyFill, type PositionUpdate } from "../../domain/position.js";
 import type { TradingState } from "../../domain/trading-state.js";
 import type { IdSource } from "../../lib/ids.js";
-import { utcDay } from "../../lib/clock.js";
 import type { StateChange } from "../../risk/types.js";
 
 export const BACKTEST_ACCOUNT_ID = "acc_backtest";
+
+/** The UTC calendar day of an instant as a day number: the same days as utcDay, without formatting a date. */
+const utcDayNumber = (at: Date): number => Math.floor(at.getTime() / 86_400_000);
 
 /**
  * The books a backtest keeps in memory instead of the database: one paper account, the strategy's
@@ -28,7 +30,8 @@ export class SimBook {
   cashNumber: number;
   /** Signed position quantity × contract size per symbol, as numbers, for the equity curve: a box per symbol, read every bar. */
   readonly #held = new Map<string, { value: number }>();
-  #day = "";
+  /** The UTC day (days since the epoch) #realizedToday counts in. */
+  #day = Number.NaN;
   #realizedToday: Dec = dec(0);
   readonly #orderTimes: Date[] = [];
 
@@ -56,7 +59,7 @@ export class SimBook {
       openPositions: [...this.positions.values()],
       prices,
       states: this.states,
-      realizedToday: utcDay(now) === this.#day ? plain(this.#realizedToday) : "0",
+      realizedToday: utcDayNumber(now) === this.#day ? plain(this.#realizedToday) : "0",
       recentOrderTimes: recent,
     };
   }
@@ -94,7 +97,7 @@ export class SimBook {
     }
     this.account = applyFillToCash(this.account, fill, rules);
     this.cashNumber = Number(this.account.cash);
-    const day = utcDay(fill.filledAt);
+    const day = utcDayNumber(fill.filledAt);
     if (day !== this.#day) {
       this.#day = day;
       this.#realizedToday = dec(0);

@@ -15,8 +15,21 @@ export type DailyLossInput = {
 
 type Status = { readonly kind: "off" } | { readonly kind: "unknown"; readonly detail: string; readonly reason: "DAILY_PNL_STALE" | "EQUITY_NOT_POSITIVE" } | { readonly kind: "known"; readonly crossed: boolean; readonly detail: string };
 
-/** loss × 100 ≥ start-of-day equity × percent: crossing includes reaching the limit exactly. */
+// The engine asks twice per order (the state change, then the rule) with one input object: the
+// status, a few decimal divisions and texts, is worked out once for it.
+let lastInput: DailyLossInput | undefined;
+let lastStatus: Status = { kind: "off" };
+
 function dailyLossStatus(x: DailyLossInput): Status {
+  if (x !== lastInput) {
+    lastStatus = statusOf(x);
+    lastInput = x;
+  }
+  return lastStatus;
+}
+
+/** loss × 100 ≥ start-of-day equity × percent: crossing includes reaching the limit exactly. */
+function statusOf(x: DailyLossInput): Status {
   const percent = x.limits.maxDailyLossPercent;
   if (percent === null) return { kind: "off" };
   if (x.dailyPnlSince !== startOfUtcDay(x.now)) {

@@ -86,8 +86,10 @@ function orderNotionalCaps(x: ExposureInput): Cap[] {
 function positionCaps(x: ExposureInput): Cap[] {
   const caps: Cap[] = [];
   const { maxPositionNotionalPerSymbol: notional, maxPositionQuantityPerSymbol: quantity } = x.limits;
+  // One quotient serves both scopes: it depends on the cap and the price, not on whose position it bounds.
+  const notionalQuantity = notional !== null ? quantityFor(x, dec(notional)) : undefined;
   for (const [scope, position] of [["strategy", x.strategyPosition], ["account", x.accountPosition]] as const) {
-    if (notional !== null) caps.push({ limit: limitText("maxPositionNotionalPerSymbol", notional), scope, capQuantity: quantityFor(x, dec(notional)), position });
+    if (notional !== null && notionalQuantity !== undefined) caps.push({ limit: limitText("maxPositionNotionalPerSymbol", notional), scope, capQuantity: notionalQuantity, position });
     if (quantity !== null) caps.push({ limit: limitText("maxPositionQuantityPerSymbol", quantity), scope, capQuantity: dec(quantity), position });
   }
   return caps;

@@ -18,6 +18,21 @@ const OPTIONAL_LIMITS = ["minAmount", "maxAmount", "minCost", "maxCost"] as cons
  * step would silently disable truncation and tick checks, so such a market cannot trade.
  */
 export function checkMarket(market: MarketRules | undefined, symbol: string): { result: CheckResult; market: UsableMarket | null } {
+  if (market === undefined || market === null || market.symbol !== symbol) return readMarket(market, symbol);
+  // Rules are read-only values reused for every order of a market: a usable one is read once.
+  let usable = usableMarkets.get(market);
+  if (usable === undefined) {
+    const read = readMarket(market, symbol);
+    if (read.market === null) return read;
+    usable = { result: read.result, market: read.market };
+    usableMarkets.set(market, usable);
+  }
+  return usable;
+}
+
+const usableMarkets = new WeakMap<MarketRules, { result: CheckResult; market: UsableMarket }>();
+
+function readMarket(market: MarketRules | undefined, symbol: string): { result: CheckResult; market: UsableMarket | null } {
   const unknown = (detail: string) => ({ result: deny("UNKNOWN_MARKET", null, detail), market: null });
   if (market === undefined || market === null) return unknown(`no market rules for ${symbol}`);
   if (market.symbol !== symbol) return unknown(`market rules are for ${String(market.symbol)}, not ${symbol}`);

@@ -11,9 +11,10 @@ import type { UsableMarket } from "./market-check.js";
  * the market by design.
  */
 export function checkPrices(order: NormalizedOrder, market: UsableMarket, referencePrice: Dec, limits: RiskLimits): CheckResult {
-  const tick = limitText("priceStep", market.priceStep.toFixed());
   for (const [name, price] of [["limit", order.limitPrice], ["stop", order.stopPrice]] as const) {
-    if (price !== null && !isValidPrice(market.rules, price)) return deny("PRICE_OFF_TICK", tick, `${name} price ${price.toFixed()} is not a positive multiple of ${market.priceStep.toFixed()}`);
+    if (price !== null && !isValidPrice(market.rules, price)) {
+      return deny("PRICE_OFF_TICK", limitText("priceStep", market.priceStep.toFixed()), `${name} price ${price.toFixed()} is not a positive multiple of ${market.priceStep.toFixed()}`);
+    }
   }
   if (order.kind !== "limit" || order.limitPrice === null || limits.priceCollarBps === null) return pass("prices on tick");
   const distance = order.limitPrice.sub(referencePrice).abs();

@@ -2,7 +2,8 @@ import type { Intent } from "../../domain/signal.js";
 
 /**
  * A closed candle as a built-in strategy sees it. The runner reuses one object for every bar, so a
- * strategy copies the numbers it wants to keep and never holds on to the bar itself.
+ * strategy copies the numbers it wants to keep and never holds on to the bar itself. It reads the
+ * fields by name and never spreads the bar: a backtest's bar is a view whose fields are getters.
  */
 export type Bar = {
   /** Open time, ms since the epoch. */

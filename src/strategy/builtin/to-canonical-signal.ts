@@ -1,6 +1,7 @@
 import { CanonicalSignalSchema, numberToDecimal } from "../../domain/signal.js";
 import type { CanonicalSignal } from "../../domain/signal.js";
 import type { Bar, StrategySignal } from "./bar-strategy.js";
+import { isoTime } from "./iso-time.js";
 
 const MAX_COMMENT = CanonicalSignalSchema.shape.comment.unwrap().maxLength ?? 500;
 
@@ -21,7 +22,7 @@ export function toCanonicalSignal(
     orderType: "market",
     referencePrice: numberToDecimal(bar.close),
     confidence: s.confidence,
-    sourceTime: new Date(bar.time + timeframeMs).toISOString(),
+    sourceTime: isoTime(bar.time + timeframeMs),
     comment: s.comment.length > MAX_COMMENT ? s.comment.slice(0, MAX_COMMENT) : s.comment,
   };
 }

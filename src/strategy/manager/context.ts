@@ -52,9 +52,7 @@ export function buildContext(input: PlanInput): PlanContext | Noop {
   const { signal, config, rules } = input;
   const position = toDec(input.position?.quantity ?? "0");
   if (position === null) return noop("POSITION_INVALID", `position quantity ${String(input.position?.quantity)} is not a decimal`);
-  const amountStep = positive(rules?.amountStep);
-  const priceStep = positive(rules?.priceStep);
-  const contractSize = positive(rules?.contractSize);
+  const { amountStep, priceStep, contractSize } = marketSteps(rules);
   if (!amountStep || !priceStep || !contractSize) {
     return noop("MARKET_RULES_INVALID", `market rules for ${String(rules?.symbol)} need positive amountStep, priceStep and contractSize`);
   }
@@ -77,6 +75,21 @@ export function buildContext(input: PlanInput): PlanContext | Noop {
     maxPosition,
     notes: [],
   };
+}
+
+type Steps = { readonly amountStep: Dec | undefined; readonly priceStep: Dec | undefined; readonly contractSize: Dec | undefined };
+
+// Rules are read-only values shared by every signal of a market: their steps are read once.
+const stepsOfRules = new WeakMap<object, Steps>();
+
+function marketSteps(rules: MarketRules | undefined): Steps {
+  if (typeof rules !== "object" || rules === null) return { amountStep: undefined, priceStep: undefined, contractSize: undefined };
+  let steps = stepsOfRules.get(rules);
+  if (steps === undefined) {
+    steps = { amountStep: positive(rules.amountStep), priceStep: positive(rules.priceStep), contractSize: positive(rules.contractSize) };
+    stepsOfRules.set(rules, steps);
+  }
+  return steps;
 }
 
 function positive(value: unknown): Dec | undefined {
