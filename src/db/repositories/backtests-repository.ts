@@ -1,5 +1,7 @@
 import { and, asc, desc, eq, gt, type SQL } from "drizzle-orm";
 import type { Db } from "../client.js";
+import { rawQuery } from "../raw-query.js";
+import { insertBacktestResults } from "./backtest-results-insert.js";
 import { backtestEquity, type BacktestEquityRow } from "../schema/backtest-equity.js";
 import { backtestTrades, type BacktestTradeRow, type NewBacktestTradeRow } from "../schema/backtest-trades.js";
 import { backtests, type BacktestRow, type NewBacktestRow } from "../schema/backtests.js";
@@ -69,8 +71,6 @@ export type BacktestResults = {
   equity: { time: ArrayLike<number>; equity: ArrayLike<number> };
 };
 
-// 14 parameters a trade row: 1000 rows stay far under PostgreSQL's 65,535 parameters per statement.
-const TRADE_BATCH = 1000;
 
 /**
  * Stores a run's results and marks it succeeded, in one transaction so a reader sees all of it or
@@ -93,17 +93,7 @@ export async function completeBacktest(
       return "cancelled";
     }
     const { results } = input;
-    for (let start = 0; start < results.trades.length; start += TRADE_BATCH) {
-      const batch = results.trades.slice(start, start + TRADE_BATCH).map((t, i) => ({ ...t, backtestId: input.id, seq: start + i }));
-      await tx.insert(backtestTrades).values(batch);
-    }
-    const points = Array.from({ length: results.equity.time.length }, (_, i) => ({
-      backtestId: input.id,
-      seq: i,
-      time: new Date(results.equity.time[i] as number),
-      equity: results.equity.equity[i] as number,
-    }));
-    for (let start = 0; start < points.length; start += TRADE_BATCH) await tx.insert(backtestEquity).values(points.slice(start, start + TRADE_BATCH));
+    await insertBacktestResults(rawQuery(tx), input.id, results.trades, results.equity);
     await tx
       .update(backtests)
       .set({
