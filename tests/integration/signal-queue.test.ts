@@ -100,6 +100,31 @@ describe("the signal queue", () => {
     expect(seen).toEqual([100, 100, 100, 101]);
   });
 
+  it("stops within its wait even when a signal's work never ends, leaving that signal to be processed again", async (ctx) => {
+    // On PGlite the hung transaction would hold the one connection, and this test's own reads with it.
+    if (db.kind !== "postgres") ctx.skip();
+    await enqueue("stg_b", "XRP/USDT", 300);
+    let claimed = false;
+    // Stands for a transaction whose connection hangs with the database gone.
+    const handler = async (row: ClaimedSignal) => {
+      if (row.signal.comment !== "300") return { ok: true };
+      claimed = true;
+      return new Promise<Record<string, unknown>>(() => {});
+    };
+    const logs = new LogCapture();
+    const workers = await startSignalWorkers({
+      database: db.database, clock: systemClock, logger: logs.logger, handler: inOneTransaction(db.database, handler),
+      instanceId: "queue-test-4", concurrency: 2, leaseMs: 30_000, pollMs: 20, stopWaitMs: 200,
+    });
+    const deadline = Date.now() + 10_000;
+    while (!claimed && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(claimed).toBe(true);
+    await workers.stop();
+    expect(logs.lines().some((l) => l.msg === "signal workers still busy at shutdown; their signals will be processed again")).toBe(true);
+    const [row] = await db.database.query<{ status: string }>("select status from signals where raw_body = '300'", []);
+    expect(row?.status).toBe("processing");
+  });
+
   it("rolls back the work of a worker whose claim expired: the signal's effects commit once, by the new holder", async (ctx) => {
     // PGlite has one connection: a transaction holds it, so no other worker can take the claim meanwhile.
     if (db.kind !== "postgres") ctx.skip();

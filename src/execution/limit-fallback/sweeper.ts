@@ -1,3 +1,4 @@
+import { waitAtMost } from "../../lib/wait-at-most.js";
 import type { TradingContext } from "../../trading/context.js";
 import { sweepTimedOutLimits, type FallbackResult } from "./sweep.js";
 
@@ -23,6 +24,7 @@ export function createLimitFallbackSweeper(options: { ctx: TradingContext; inter
   let timer: NodeJS.Timeout | undefined;
   let busy = false;
   let tail: Promise<unknown> = Promise.resolve();
+  const STOP_WAIT_MS = 5000;
 
   const sweepOnce = (): Promise<FallbackResult[]> => {
     const run = tail.then(async () => {
@@ -49,7 +51,8 @@ export function createLimitFallbackSweeper(options: { ctx: TradingContext; inter
     stop: async () => {
       clearInterval(timer);
       timer = undefined;
-      await tail;
+      // A sweep stuck on a vanished database must not hold a shutdown; the next start sweeps again.
+      if (!(await waitAtMost(tail, STOP_WAIT_MS))) ctx.logger.warn({ waitedMs: STOP_WAIT_MS }, "limit fallback sweep still running at shutdown");
     },
     sweepOnce,
   };

@@ -12,6 +12,7 @@ import { deleteExpiredDedupeKeys } from "../../db/repositories/signals-repositor
 import type { Clock } from "../../lib/clock.js";
 import type { Logger } from "../../lib/logger.js";
 import { createIdleWaiters } from "../../lib/idle-waiters.js";
+import { waitAtMost } from "../../lib/wait-at-most.js";
 
 /**
  * Marks the claimed signal processed with `result`, inside the handler's transaction `tx`, so the
@@ -53,6 +54,8 @@ export type SignalWorkerOptions = {
   /** How often an idle worker looks for work it was not woken for (other instances' signals, expired claims). */
   pollMs?: number;
   maxAttempts?: number;
+  /** How long stop() waits for in-flight signals before giving up on them (default 5 s). */
+  stopWaitMs?: number;
   /** How often expired claims are released (and, every 12th time, expired dedupe keys deleted). */
   maintenanceMs?: number;
 };
@@ -82,6 +85,7 @@ export async function startSignalWorkers(options: SignalWorkerOptions): Promise<
   if (released > 0) logger.warn({ released }, "released signals claimed by an earlier run of this instance");
 
   const pollMs = options.pollMs ?? 500;
+  const stopWaitMs = options.stopWaitMs ?? 5000;
   const maxAttempts = options.maxAttempts ?? 3;
   let stopping = false;
   // One commit is one signal: waking a single idle worker is enough, and waking all of them would
@@ -151,7 +155,10 @@ export async function startSignalWorkers(options: SignalWorkerOptions): Promise<
       stopping = true;
       clearInterval(maintenance);
       wakeAll();
-      await Promise.all(loops);
+      // A worker caught in a transaction when the database went away can wait on its connection for
+      // as long as the outage lasts; a shutdown must not. Its signal is safe: nothing of it committed,
+      // and its claim is released at the next start (or expires for the other instances).
+      if (!(await waitAtMost(Promise.all(loops), stopWaitMs))) logger.warn({ waitedMs: stopWaitMs }, "signal workers still busy at shutdown; their signals will be processed again");
     },
   };
 }
