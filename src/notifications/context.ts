@@ -1,10 +1,8 @@
-import type { Database, Db } from "../db/client.js";
+import type { Db } from "../db/client.js";
 import type { RawQuery } from "../db/raw-query.js";
 import type { Clock } from "../lib/clock.js";
-import type { Logger } from "../lib/logger.js";
-import { createNotificationDispatcher, type NotificationDispatcher } from "./dispatcher.js";
+import { createNotificationDispatcher, type DispatcherOptions, type NotificationDispatcher } from "./dispatcher.js";
 import { createNotifier, newEventId, NO_NOTIFIER, type Notifier } from "./notifier.js";
-import type { Fetch } from "./send.js";
 import type { NotificationSinkConfig } from "./sinks-config.js";
 
 /** What the notification services and the composition root use: the sinks, the notifier for the core, the dispatcher. */
@@ -21,19 +19,11 @@ export type NotificationsContext = {
   readonly dispatcher: NotificationDispatcher;
 };
 
-export type NotificationsOptions = {
-  database: Database;
-  clock: Clock;
-  logger: Logger;
-  sinks: readonly NotificationSinkConfig[];
-  env: Readonly<Record<string, string | undefined>>;
-  pollMs: number;
-  timeoutMs: number;
+/** The dispatcher's options, with its retry policy given as configured (attempts and base delay). */
+export type NotificationsOptions = Omit<DispatcherOptions, "policy"> & {
   maxAttempts: number;
   retryBaseMs: number;
   newId?: (() => string) | undefined;
-  random?: (() => number) | undefined;
-  fetch?: Fetch | undefined;
 };
 
 // Doubling stops at an hour: with 8 attempts and a 30 s base the last comes about an hour after the first.
@@ -50,16 +40,8 @@ export function createNotifications(o: NotificationsOptions): NotificationsConte
     newId,
     notifier: o.sinks.length > 0 ? createNotifier({ sinks: o.sinks, query, logger: o.logger, newId }) : NO_NOTIFIER,
     dispatcher: createNotificationDispatcher({
-      database: o.database,
-      clock: o.clock,
-      logger: o.logger,
-      sinks: o.sinks,
-      env: o.env,
-      pollMs: o.pollMs,
-      timeoutMs: o.timeoutMs,
+      ...o,
       policy: { maxAttempts: o.maxAttempts, baseDelayMs: o.retryBaseMs, maxDelayMs: Math.max(MAX_DELAY_MS, o.retryBaseMs) },
-      random: o.random,
-      fetch: o.fetch,
     }),
   };
 }
