@@ -1,4 +1,4 @@
-import { createHash, hash, randomBytes, timingSafeEqual } from "node:crypto";
+import { hash, randomBytes, timingSafeEqual } from "node:crypto";
 
 export function sha256Hex(value: string): string {
   // One-shot hash: no Hash object per call (tokens and dedupe keys are hashed on every webhook).
@@ -8,8 +8,8 @@ export function sha256Hex(value: string): string {
 /** Compares two strings in time that does not depend on where they differ. */
 export function constantTimeEqual(a: string, b: string): boolean {
   // Hashing first gives equal-length buffers, so length differences do not leak through timing.
-  const da = createHash("sha256").update(a, "utf8").digest();
-  const db = createHash("sha256").update(b, "utf8").digest();
+  const da = hash("sha256", a, "buffer");
+  const db = hash("sha256", b, "buffer");
   return timingSafeEqual(da, db);
 }
 

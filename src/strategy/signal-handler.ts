@@ -46,7 +46,7 @@ export async function handleSignal(ctx: HandlerContext, claimed: ClaimedSignal, 
   const staged = stageTradingMetrics(ctx.metrics);
   // The legs' account increments are written once, with the signal's last statement (see account-increments.ts).
   const increments = new AccountIncrements();
-  const paper = { ...ctx, metrics: staged.metrics };
+  const paper = { ...ctx, metrics: staged.metrics, accountIncrements: increments };
   const live = await ctx.db.transaction(async (tx): Promise<LiveWork | undefined> => {
     const query = rawQuery(tx);
     const { signal, symbol } = claimed;
@@ -71,7 +71,7 @@ export async function handleSignal(ctx: HandlerContext, claimed: ClaimedSignal, 
       await applyPriceEvent({ ...paper, db: tx }, symbol, signal.referencePrice);
       loaded = (await load(undefined)) ?? loaded;
     }
-    const result = await trade(claimed, config, loaded, paperMarket(symbol), (input) => placeOrderWithin(tx, { ctx: { ...paper, accountIncrements: increments }, input }));
+    const result = await trade(claimed, config, loaded, paperMarket(symbol), (input) => placeOrderWithin(tx, { ctx: paper, input }));
     return done(result);
   });
   staged.commit();

@@ -1,10 +1,10 @@
 import { and, asc, desc, eq, gt, type SQL } from "drizzle-orm";
 import type { Db } from "../client.js";
 import { rawQuery } from "../raw-query.js";
-import { insertBacktestResults } from "./backtest-results-insert.js";
 import { backtestEquity, type BacktestEquityRow } from "../schema/backtest-equity.js";
 import { backtestTrades, type BacktestTradeRow, type NewBacktestTradeRow } from "../schema/backtest-trades.js";
 import { backtests, type BacktestRow, type NewBacktestRow } from "../schema/backtests.js";
+import { insertBacktestResults } from "./backtest-results-insert.js";
 import {
   claimJob,
   endJob,

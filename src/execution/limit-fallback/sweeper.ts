@@ -2,6 +2,9 @@ import { waitAtMost } from "../../lib/wait-at-most.js";
 import type { TradingContext } from "../../trading/context.js";
 import { sweepTimedOutLimits, type FallbackResult } from "./sweep.js";
 
+// How long a stop waits for a sweep in progress (one stuck on a vanished database would never end).
+const STOP_WAIT_MS = 5000;
+
 export type LimitFallbackSweeper = {
   /** Starts the timer (not when intervalMs is 0); idempotent. */
   start(): void;
@@ -24,7 +27,6 @@ export function createLimitFallbackSweeper(options: { ctx: TradingContext; inter
   let timer: NodeJS.Timeout | undefined;
   let busy = false;
   let tail: Promise<unknown> = Promise.resolve();
-  const STOP_WAIT_MS = 5000;
 
   const sweepOnce = (): Promise<FallbackResult[]> => {
     const run = tail.then(async () => {
