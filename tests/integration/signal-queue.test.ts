@@ -100,6 +100,36 @@ describe("the signal queue", () => {
     expect(seen).toEqual([100, 100, 100, 101]);
   });
 
+  it("claims a lane's next signal with the previous one's commit, and a stopping worker hands it back unstarted", async () => {
+    await enqueue("stg_a", "DOT/USDT", 400);
+    await enqueue("stg_a", "DOT/USDT", 401);
+    const handled: string[] = [];
+    let stopped: Promise<void> | undefined;
+    const workers = await startSignalWorkers({
+      database: db.database, clock: systemClock, logger: new LogCapture().logger,
+      handler: async (row, complete) => {
+        handled.push(row.signal.comment ?? "");
+        await db.database.db.transaction((tx) => complete(tx, { ok: true }));
+        // 401 was claimed by the commit above; the stop comes before this worker starts on it.
+        if (row.signal.comment === "400") stopped = workers.stop();
+      },
+      instanceId: "queue-test-5", concurrency: 1, leaseMs: 30_000, pollMs: 20,
+    });
+    const deadline = Date.now() + 10_000;
+    while (!stopped && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await stopped;
+    expect(handled).toEqual(["400"]);
+    const rows = await db.database.query<{ raw_body: string; status: string; attempts: number; claimed_by: string | null }>(
+      "select raw_body, status, attempts, claimed_by from signals where raw_body in ('400', '401') order by seq",
+      [],
+    );
+    expect(rows.map((r) => [r.raw_body, r.status, Number(r.attempts), r.claimed_by])).toEqual([
+      ["400", "processed", 1, null],
+      // Back at its lane's head as if never claimed: the claim was not an attempt.
+      ["401", "queued", 0, null],
+    ]);
+  });
+
   it("stops within its wait even when a signal's work never ends, leaving that signal to be processed again", async (ctx) => {
     // On PGlite the hung transaction would hold the one connection, and this test's own reads with it.
     if (db.kind !== "postgres") ctx.skip();

@@ -1,6 +1,6 @@
 import { and, eq, lt, sql } from "drizzle-orm";
 import type { CanonicalSignal } from "../../domain/signal.js";
-import type { Database, Db } from "../client.js";
+import type { Db } from "../client.js";
 import type { RawQuery } from "../raw-query.js";
 import { signals } from "../schema/signals.js";
 
@@ -61,12 +61,14 @@ type ClaimRow = {
   received_at: Date | string;
 };
 
-export async function claimNextSignal(
-  database: Database,
-  claim: { workerId: string; now: Date; leaseMs: number },
-): Promise<ClaimedSignal | undefined> {
+/**
+ * On the pool (`database.query`), the claim commits at once. Inside the transaction that finishes
+ * the worker's previous signal, it commits with that signal's "processed": the lane's next head
+ * becomes claimable by the same statement that releases the lane, and no round trip of its own.
+ */
+export async function claimNextSignal(query: RawQuery, claim: { workerId: string; now: Date; leaseMs: number }): Promise<ClaimedSignal | undefined> {
   const expires = new Date(claim.now.getTime() + claim.leaseMs).toISOString();
-  const [row] = await database.query<ClaimRow>(CLAIM, [claim.workerId, expires]);
+  const [row] = await query<ClaimRow>(CLAIM, [claim.workerId, expires]);
   if (!row) return undefined;
   return {
     id: row.id,
@@ -121,4 +123,15 @@ export async function requeueClaimsOfEarlierRuns(db: Db, instancePrefix: string,
     )
     .returning({ id: signals.id });
   return rows.length;
+}
+
+const RELEASE = `update signals set status = 'queued', claimed_by = null, claim_expires_at = null, attempts = attempts - 1
+where id = $1 and claimed_by = $2 and status = 'processing'`;
+
+/**
+ * Gives back a claim that was never worked on (a worker stopping with the next signal claimed): the
+ * signal keeps its place in its lane, and the claim does not count as an attempt.
+ */
+export async function releaseClaim(query: RawQuery, claim: { id: string; workerId: string }): Promise<void> {
+  await query(RELEASE, [claim.id, claim.workerId]);
 }

@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
 import type { Database, Db } from "../../db/client.js";
-import { rawQuery } from "../../db/raw-query.js";
+import { rawQuery, type RawQuery } from "../../db/raw-query.js";
 import {
   claimNextSignal,
   finishSignal,
+  releaseClaim,
   requeueClaimsOfEarlierRuns,
   requeueExpiredClaims,
   type ClaimedSignal,
@@ -74,7 +75,7 @@ export type SignalWorkers = {
 
 /**
  * Processes queued signals: each worker claims the head of a free lane, runs the handler and
- * finishes the claim. A crash leaves the claim to expire (or, for this instance, to be released at
+ * finishes the claim, claiming its next signal in the same transaction. A crash leaves the claim to expire (or, for this instance, to be released at
  * the next start), and the signal is processed again from the start of its lane.
  */
 export async function startSignalWorkers(options: SignalWorkerOptions): Promise<SignalWorkers> {
@@ -98,53 +99,69 @@ export async function startSignalWorkers(options: SignalWorkerOptions): Promise<
     wakeOne();
   };
 
-  const processOne = async (workerId: string): Promise<boolean> => {
-    const now = clock.now();
-    const claimed = await claimNextSignal(database, { workerId, now, leaseMs: options.leaseMs });
-    if (!claimed) return false;
-    busyLanes.set(claimed.lane, (busyLanes.get(claimed.lane) ?? 0) + 1);
-    try {
-      return await processClaimed(workerId, claimed);
-    } finally {
-      // Before the next claim, which this worker makes at once: a signal committed while the lane
-      // was busy (and so woke nobody) is then the lane's head, and that claim finds it.
-      const left = (busyLanes.get(claimed.lane) ?? 1) - 1;
-      if (left > 0) busyLanes.set(claimed.lane, left);
-      else busyLanes.delete(claimed.lane);
-    }
-  };
+  const claimWith = (query: RawQuery, workerId: string) => claimNextSignal(query, { workerId, now: clock.now(), leaseMs: options.leaseMs });
 
-  const processClaimed = async (workerId: string, claimed: ClaimedSignal): Promise<boolean> => {
+  /**
+   * Runs the handler on a claimed signal. Its completion claims the worker's next signal in the
+   * same transaction (see claimNextSignal), which is returned once that transaction has committed;
+   * undefined when there was none, or when the work failed and rolled the claim back with it.
+   */
+  const processClaimed = async (workerId: string, claimed: ClaimedSignal): Promise<ClaimedSignal | undefined> => {
+    busyLanes.set(claimed.lane, (busyLanes.get(claimed.lane) ?? 0) + 1);
+    let next: ClaimedSignal | undefined;
     try {
       await options.handler(claimed, async (tx, result) => {
-        const finished = await finishSignal(rawQuery(tx), { id: claimed.id, workerId, status: "processed", result, now: clock.now() });
+        const query = rawQuery(tx);
+        // Pipelined: the claim runs after the finish, so this lane's next signal is already its head.
+        const [finished, claimedNext] = await Promise.all([
+          finishSignal(query, { id: claimed.id, workerId, status: "processed", result, now: clock.now() }),
+          stopping ? undefined : claimWith(query, workerId),
+        ]);
         if (!finished) throw new ClaimLostError(claimed.id);
+        next = claimedNext;
       });
+      return next;
     } catch (err) {
       if (err instanceof ClaimLostError) {
         // Its new holder processes it from the start; what this worker did was rolled back.
         logger.warn({ signalId: claimed.id }, "signal claim expired before processing finished; rolled back");
-        return true;
+        return undefined;
       }
       const exhausted = claimed.attempts >= maxAttempts;
       logger.error({ err, signalId: claimed.id, attempts: claimed.attempts }, "signal processing failed");
       const result = { error: "PROCESSING_FAILED", attempts: claimed.attempts };
       await finishSignal(database.query, { id: claimed.id, workerId, status: exhausted ? "failed" : "queued", result, now: clock.now() });
+      return undefined;
+    } finally {
+      const left = (busyLanes.get(claimed.lane) ?? 1) - 1;
+      if (left > 0) busyLanes.set(claimed.lane, left);
+      else busyLanes.delete(claimed.lane);
+      // A signal committed on this lane while it was busy woke nobody: this worker was to claim it.
+      // Without a next signal it claims again at once and finds it. Having claimed another lane's
+      // signal instead (that one may have committed after the claim ran), it wakes an idle worker.
+      if (next && next.lane !== claimed.lane) wakeOne();
     }
-    return true;
   };
 
   const loop = async (n: number) => {
     const workerId = `${bootPrefix}${n}`;
+    let next: ClaimedSignal | undefined;
     while (!stopping) {
       try {
-        if (await processOne(workerId)) continue;
+        const claimed = next ?? (await claimWith(database.query, workerId));
+        next = undefined;
+        if (claimed) {
+          next = await processClaimed(workerId, claimed);
+          continue;
+        }
       } catch (err) {
         // The database may be briefly unreachable; the signals are safe in it, so wait and retry.
         logger.error({ err }, "signal worker could not reach the queue");
       }
       if (!stopping) await idle();
     }
+    // Stopping with the next signal claimed but not started: it goes back to its lane's head.
+    if (next) await releaseClaim(database.query, { id: next.id, workerId }).catch((err: unknown) => logger.warn({ err, signalId: next?.id }, "could not release a claim at shutdown; it expires with its lease"));
   };
 
   const loops = Array.from({ length: options.concurrency }, (_, n) => loop(n));
