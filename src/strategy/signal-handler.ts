@@ -1,5 +1,5 @@
 import type { ClaimedSignal } from "../db/repositories/signal-queue-repository.js";
-import { lockForOrder } from "../db/repositories/order-snapshot-repository.js";
+import { lockForOrderIn } from "../db/repositories/order-snapshot-repository.js";
 import { loadSignalContext, type SignalContext } from "../db/repositories/signal-context-repository.js";
 import type { Db } from "../db/client.js";
 import { rawQuery } from "../db/raw-query.js";
@@ -57,7 +57,8 @@ export async function handleSignal(ctx: HandlerContext, claimed: ClaimedSignal, 
       loadSignalContext(query, { strategyId: claimed.strategyId, symbol, price, defaultAccountId: PAPER_ACCOUNT_ID, defaultMode: DEFAULT_MODE });
     let loaded = await load(signal.referencePrice ? { value: signal.referencePrice, observedAt: claimed.receivedAt } : undefined);
     const done = async (result: SignalResult) => {
-      await issue(query, [...increments.takeWrites(), () => complete(tx, result)]);
+      // The account rows last: whoever else trades on the account waits for their lock until this commits.
+      await issue(query, [() => complete(tx, result), ...increments.takeWrites()]);
       return undefined;
     };
     if (!loaded) return done({ outcome: "SKIPPED", reason: "STRATEGY_UNKNOWN" });
@@ -67,7 +68,7 @@ export async function handleSignal(ctx: HandlerContext, claimed: ClaimedSignal, 
     if (signal.referencePrice && loaded.resting) {
       // Only then can the position read above have moved. The kill switch's lock first, as every
       // order does: the locks live until the transaction ends, and the other order could deadlock.
-      await lockForOrder(query, symbol);
+      await lockForOrderIn(tx, query, symbol);
       await applyPriceEvent({ ...paper, db: tx }, symbol, signal.referencePrice);
       loaded = (await load(undefined)) ?? loaded;
     }

@@ -49,4 +49,19 @@ describe("AccountIncrements", () => {
     expect(sums.takeWrites()).toHaveLength(0);
     expect(sums.applyTo(snapshot(acc), "2026-11-21")).toEqual(snapshot(acc));
   });
+
+  it("writes an account and its one day in a single statement, with the day's realized PnL and the shared fees", async () => {
+    const sums = new AccountIncrements();
+    sums.add("acc_1", "2026-11-21", { cash: dec("-99.95"), fees: dec("0.1"), realized: dec("0"), at });
+    sums.add("acc_1", "2026-11-21", { cash: dec("199.7"), fees: dec("0.0999"), realized: dec("-0.1"), at });
+    const sent: Array<{ text: string; params: unknown[] }> = [];
+    const query = async (text: string, params: readonly unknown[]) => {
+      sent.push({ text, params: [...params] });
+      return [];
+    };
+    await Promise.all(sums.takeWrites().map((write) => write(query as never)));
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.text).toMatch(/update accounts[\s\S]*insert into account_daily_pnl/);
+    expect(sent[0]?.params).toEqual(["acc_1", "99.75", "0.1999", at.toISOString(), "2026-11-21", "-0.1"]);
+  });
 });

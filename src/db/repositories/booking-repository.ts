@@ -125,6 +125,23 @@ export function addToDailyPnlRow(query: RawQuery, accountId: string, day: string
   return query(ADD_TO_DAILY_PNL, [accountId, day, realizedDelta, feeDelta]);
 }
 
+// Both of the above in one statement, for the usual booking: one account, one day.
+const ADD_TO_ACCOUNT_AND_DAY = `with account as (
+  update accounts set cash = cash + $2::numeric, fees = fees + $3::numeric, updated_at = $4::timestamptz where id = $1
+)
+insert into account_daily_pnl (account_id, day, realized_pnl, fees)
+values ($1, $5::date, $6::numeric, $3::numeric)
+on conflict (account_id, day) do update set
+  realized_pnl = account_daily_pnl.realized_pnl + excluded.realized_pnl, fees = account_daily_pnl.fees + excluded.fees`;
+
+/** addToAccountRow and addToDailyPnlRow for the same account and fees, as one statement. */
+export function addToAccountAndDayRows(
+  query: RawQuery,
+  change: { accountId: string; cashDelta: string; feeDelta: string; at: Date; day: string; realizedDelta: string },
+): Promise<unknown> {
+  return query(ADD_TO_ACCOUNT_AND_DAY, [change.accountId, change.cashDelta, change.feeDelta, iso(change.at), change.day, change.realizedDelta]);
+}
+
 // No orphan stops: once a position is flat, its working stop-loss and take-profit orders go.
 const CANCEL_PROTECTION = `update orders set status = 'cancelled', updated_at = $4::timestamptz
 where account_id = $1 and symbol = $3 and strategy_id = $2

@@ -124,4 +124,20 @@ export async function lockForOrder(query: RawQuery, symbol: string): Promise<voi
   await query(LOCK_FOR_ORDER, [symbol]);
 }
 
+// The symbols each open transaction (keyed by its drizzle handle) has locked through lockForOrderIn.
+const lockedSymbols = new WeakMap<object, Set<string>>();
+
+/**
+ * lockForOrder inside transaction `tx`, sent only the first time `tx` asks for `symbol`: the locks
+ * last until the transaction ends, so a signal's second leg on the symbol needs no statement. A
+ * savepoint has a handle of its own and locks again, which the same session may do.
+ */
+export function lockForOrderIn(tx: object, query: RawQuery, symbol: string): Promise<void> {
+  let held = lockedSymbols.get(tx);
+  if (!held) lockedSymbols.set(tx, (held = new Set()));
+  if (held.has(symbol)) return Promise.resolve();
+  held.add(symbol);
+  return lockForOrder(query, symbol);
+}
+
 const LOCK_FOR_ORDER = `select pg_advisory_xact_lock_shared(${KILL_SWITCH_LOCK}::bigint), pg_advisory_xact_lock(${SYMBOL_LOCK_FAMILY}::int, hashtext($1::text))`;

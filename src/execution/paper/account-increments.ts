@@ -1,5 +1,5 @@
 import { dec, type Dec } from "../../domain/decimal.js";
-import { addToAccountRow, addToDailyPnlRow } from "../../db/repositories/booking-repository.js";
+import { addToAccountAndDayRows, addToAccountRow, addToDailyPnlRow } from "../../db/repositories/booking-repository.js";
 import type { OrderSnapshot } from "../../db/repositories/order-snapshot-repository.js";
 import type { Write } from "./paper-booking.js";
 
@@ -40,8 +40,19 @@ export class AccountIncrements {
   /** The statements that write the sums; the increments are then empty. */
   takeWrites(): Write[] {
     const writes: Write[] = [];
-    for (const [accountId, d] of this.accounts) writes.push((q) => addToAccountRow(q, accountId, d.cash.toFixed(), d.fees.toFixed(), d.at));
-    for (const d of this.days.values()) writes.push((q) => addToDailyPnlRow(q, d.accountId, d.day, d.realized.toFixed(), d.fees.toFixed()));
+    const days = [...this.days.values()];
+    for (const [accountId, d] of this.accounts) {
+      const cash = d.cash.toFixed();
+      const fees = d.fees.toFixed();
+      // The usual case, fills of one day: the account's fees are that day's, and one statement writes both.
+      const own = days.filter((day) => day.accountId === accountId);
+      const only = own.length === 1 ? own[0] : undefined;
+      if (only && only.fees.eq(d.fees)) {
+        days.splice(days.indexOf(only), 1);
+        writes.push((q) => addToAccountAndDayRows(q, { accountId, cashDelta: cash, feeDelta: fees, at: d.at, day: only.day, realizedDelta: only.realized.toFixed() }));
+      } else writes.push((q) => addToAccountRow(q, accountId, cash, fees, d.at));
+    }
+    for (const d of days) writes.push((q) => addToDailyPnlRow(q, d.accountId, d.day, d.realized.toFixed(), d.fees.toFixed()));
     this.accounts.clear();
     this.days.clear();
     return writes;
