@@ -75,8 +75,9 @@ export type SignalWorkers = {
 
 /**
  * Processes queued signals: each worker claims the head of a free lane, runs the handler and
- * finishes the claim, claiming its next signal in the same transaction. A crash leaves the claim to expire (or, for this instance, to be released at
- * the next start), and the signal is processed again from the start of its lane.
+ * finishes the claim, claiming its next signal in the same transaction. A crash leaves the claim to
+ * expire (or, for this instance, to be released at the next start), and the signal is processed
+ * again from the start of its lane.
  */
 export async function startSignalWorkers(options: SignalWorkerOptions): Promise<SignalWorkers> {
   const { database, clock, logger } = options;
