@@ -1,5 +1,5 @@
 import { insertDecisionRow, type DecisionRow } from "../db/repositories/booking-repository.js";
-import { loadOrderSnapshot, lockForOrderIn, type OrderSnapshot } from "../db/repositories/order-snapshot-repository.js";
+import { loadOrderSnapshot, lockForOrder, type OrderSnapshot } from "../db/repositories/order-snapshot-repository.js";
 import { upsertTradingState } from "../db/repositories/trading-states-repository.js";
 import type { RiskDecisionRow } from "../db/schema/risk-decisions.js";
 import type { Db } from "../db/client.js";
@@ -57,7 +57,7 @@ export async function decideOrder(
   const now = ctx.clock.now();
   const windows = riskWindowsAt(now, input.limits);
   const [, read] = await Promise.all([
-    lockForOrderIn(tx, query, input.symbol),
+    lockForOrder(tx, query, input.symbol),
     loadOrderSnapshot(query, { clientOrderId, accountId: input.accountId, strategyId: input.strategyId, symbol: input.symbol, ...windows }),
   ]);
   // Earlier legs of the same signal may have booked fills whose account increments are not written yet.

@@ -1,5 +1,5 @@
 import type { ClaimedSignal } from "../db/repositories/signal-queue-repository.js";
-import { lockForOrderIn } from "../db/repositories/order-snapshot-repository.js";
+import { lockForOrder } from "../db/repositories/order-snapshot-repository.js";
 import { loadSignalContext, type SignalContext } from "../db/repositories/signal-context-repository.js";
 import type { Db } from "../db/client.js";
 import { rawQuery } from "../db/raw-query.js";
@@ -68,7 +68,7 @@ export async function handleSignal(ctx: HandlerContext, claimed: ClaimedSignal, 
     if (signal.referencePrice && loaded.resting) {
       // Only then can the position read above have moved. The kill switch's lock first, as every
       // order does: the locks live until the transaction ends, and the other order could deadlock.
-      await lockForOrderIn(tx, query, symbol);
+      await lockForOrder(tx, query, symbol);
       await applyPriceEvent({ ...paper, db: tx }, symbol, signal.referencePrice);
       loaded = (await load(undefined)) ?? loaded;
     }

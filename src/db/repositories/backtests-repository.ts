@@ -71,7 +71,6 @@ export type BacktestResults = {
   equity: { time: ArrayLike<number>; equity: ArrayLike<number> };
 };
 
-
 /**
  * Stores a run's results and marks it succeeded, in one transaction so a reader sees all of it or
  * none. A cancel requested while the engine was finishing wins: the run ends cancelled, results

@@ -116,28 +116,21 @@ export async function loadOrderSnapshot(
   };
 }
 
-/**
- * The kill switch's shared lock and the symbol's lock, in one statement and in the order every
- * other path takes them (kill switch first).
- */
-export async function lockForOrder(query: RawQuery, symbol: string): Promise<void> {
-  await query(LOCK_FOR_ORDER, [symbol]);
-}
-
-// The symbols each open transaction (keyed by its drizzle handle) has locked through lockForOrderIn.
+// The symbols each open transaction (keyed by its drizzle handle) has locked here.
 const lockedSymbols = new WeakMap<object, Set<string>>();
 
 /**
- * lockForOrder inside transaction `tx`, sent only the first time `tx` asks for `symbol`: the locks
- * last until the transaction ends, so a signal's second leg on the symbol needs no statement. A
- * savepoint has a handle of its own and locks again, which the same session may do.
+ * The kill switch's shared lock and the symbol's lock, in one statement and in the order every
+ * other path takes them (kill switch first), inside transaction `tx`. The locks last until `tx`
+ * ends, so the statement goes out only the first time `tx` asks for `symbol` (a signal's second leg
+ * needs none). A savepoint has a handle of its own and locks again, which the same session may do.
  */
-export function lockForOrderIn(tx: object, query: RawQuery, symbol: string): Promise<void> {
+export function lockForOrder(tx: object, query: RawQuery, symbol: string): Promise<void> {
   let held = lockedSymbols.get(tx);
   if (!held) lockedSymbols.set(tx, (held = new Set()));
   if (held.has(symbol)) return Promise.resolve();
   held.add(symbol);
-  return lockForOrder(query, symbol);
+  return query(LOCK_FOR_ORDER, [symbol]).then(() => undefined);
 }
 
 const LOCK_FOR_ORDER = `select pg_advisory_xact_lock_shared(${KILL_SWITCH_LOCK}::bigint), pg_advisory_xact_lock(${SYMBOL_LOCK_FAMILY}::int, hashtext($1::text))`;

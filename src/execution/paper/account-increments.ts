@@ -40,19 +40,17 @@ export class AccountIncrements {
   /** The statements that write the sums; the increments are then empty. */
   takeWrites(): Write[] {
     const writes: Write[] = [];
-    const days = [...this.days.values()];
     for (const [accountId, d] of this.accounts) {
-      const cash = d.cash.toFixed();
-      const fees = d.fees.toFixed();
-      // The usual case, fills of one day: the account's fees are that day's, and one statement writes both.
-      const own = days.filter((day) => day.accountId === accountId);
-      const only = own.length === 1 ? own[0] : undefined;
-      if (only && only.fees.eq(d.fees)) {
-        days.splice(days.indexOf(only), 1);
-        writes.push((q) => addToAccountAndDayRows(q, { accountId, cashDelta: cash, feeDelta: fees, at: d.at, day: only.day, realizedDelta: only.realized.toFixed() }));
-      } else writes.push((q) => addToAccountRow(q, accountId, cash, fees, d.at));
+      const days = [...this.days.values()].filter((day) => day.accountId === accountId);
+      const [only] = days;
+      // The usual case, fills of one day: add() gave that day the account's fees, so one statement writes both.
+      if (only && days.length === 1) {
+        writes.push((q) => addToAccountAndDayRows(q, { accountId, cashDelta: d.cash.toFixed(), feeDelta: d.fees.toFixed(), at: d.at, day: only.day, realizedDelta: only.realized.toFixed() }));
+        continue;
+      }
+      writes.push((q) => addToAccountRow(q, accountId, d.cash.toFixed(), d.fees.toFixed(), d.at));
+      for (const day of days) writes.push((q) => addToDailyPnlRow(q, day.accountId, day.day, day.realized.toFixed(), day.fees.toFixed()));
     }
-    for (const d of days) writes.push((q) => addToDailyPnlRow(q, d.accountId, d.day, d.realized.toFixed(), d.fees.toFixed()));
     this.accounts.clear();
     this.days.clear();
     return writes;
