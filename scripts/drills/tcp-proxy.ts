@@ -19,13 +19,16 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
   const pairs = new Set<{ client: Socket; upstream: Socket }>();
   let down = false;
   let refused = 0;
-  const server = createServer((client) => {
+  // Nagle off on both legs, as on a direct connection: with it, the relay held each small write
+  // until the last one was acknowledged, and every statement of a signal waited out delayed ACKs
+  // (about 100 ms a signal here, so the drill's backlog could not drain in its settle time).
+  const server = createServer({ noDelay: true }, (client) => {
     if (down) {
       refused++;
       client.resetAndDestroy();
       return;
     }
-    const upstream = connect(target.port, target.host);
+    const upstream = connect({ port: target.port, host: target.host, noDelay: true });
     const pair = { client, upstream };
     pairs.add(pair);
     const end = () => {
