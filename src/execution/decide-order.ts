@@ -12,6 +12,7 @@ import { riskDeniedEvent, tradingStateChangedEvent, type NotificationEvent } fro
 import type { Notifier } from "../notifications/notifier.js";
 import { riskWindowsAt } from "../risk/risk-context.js";
 import type { AccountIncrements } from "./paper/account-increments.js";
+import type { WritesBehind } from "./paper/writes-behind.js";
 import type { ApprovedOrder } from "../risk/types.js";
 import { clientOrderIdOf } from "./client-order-id.js";
 import { decisionRow, judgeOrder, type DecisionRecord } from "./judge-order.js";
@@ -48,7 +49,14 @@ export type Decided =
 export async function decideOrder(
   tx: Db,
   // metrics is optional for placeLiveOrder, whose context type lacks it (the signal handler's context it passes on has it).
-  ctx: { clock: Clock; ids: IdSource; metrics?: TradingMetrics | undefined; notifier?: Notifier | undefined; accountIncrements?: AccountIncrements | undefined },
+  ctx: {
+    clock: Clock;
+    ids: IdSource;
+    metrics?: TradingMetrics | undefined;
+    notifier?: Notifier | undefined;
+    accountIncrements?: AccountIncrements | undefined;
+    writesBehind?: WritesBehind | undefined;
+  },
   input: PlaceOrderInput,
   rules: MarketRules | undefined,
 ): Promise<Decided> {
@@ -97,12 +105,13 @@ function deniedEvent(row: DecisionRow, input: PlaceOrderInput, record: DecisionR
 }
 
 /**
- * Stores the decision and answers with the row as stored (built here: the insert returns nothing).
+ * Stores the decision and answers with the row as stored (built here: the insert returns nothing),
+ * without waiting for the insert when the caller settles its writes later (`ctx.writesBehind`).
  * A denial, and any state change it came with, go to the outbox in the same round trip.
  */
 async function storeDecision(
   query: RawQuery,
-  ctx: { ids: IdSource; metrics?: TradingMetrics | undefined; notifier?: Notifier | undefined },
+  ctx: { ids: IdSource; metrics?: TradingMetrics | undefined; notifier?: Notifier | undefined; writesBehind?: WritesBehind | undefined },
   input: PlaceOrderInput,
   now: Date,
   record: DecisionRecord,
@@ -112,7 +121,9 @@ async function storeDecision(
   // Plain JSON, so the stored request reads back identical (Dates become ISO text).
   if (record.request !== undefined) row.request = JSON.parse(JSON.stringify(record.request)) as unknown;
   const notices = row.outcome === "denied" && ctx.notifier?.wants("risk.denied") === true ? [...events, deniedEvent(row, input, record)] : events;
-  await Promise.all([insertDecisionRow(query, row), notices.length > 0 ? ctx.notifier?.record(query, notices) : undefined]);
+  const stored = Promise.all([insertDecisionRow(query, row), notices.length > 0 ? ctx.notifier?.record(query, notices) : undefined]);
+  if (ctx.writesBehind) ctx.writesBehind.add(stored);
+  else await stored;
   ctx.metrics?.riskDecision(row.outcome, row.reason);
   return row;
 }

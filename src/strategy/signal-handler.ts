@@ -10,6 +10,7 @@ import type { LiveVenues } from "../execution/live/live-venues-port.js";
 import { AccountIncrements } from "../execution/paper/account-increments.js";
 import { issue } from "../execution/paper/paper-booking.js";
 import { applyPriceEvent, type PaperVenueContext } from "../execution/paper/paper-venue.js";
+import { WritesBehind } from "../execution/paper/writes-behind.js";
 import { paperMarket } from "../execution/paper/paper-markets.js";
 import { placeOrderWithin, type PlaceOrderInput, type PlaceOrderResult } from "../execution/place-order.js";
 import type { CompleteSignal } from "../ingest/queue/signal-worker.js";
@@ -46,8 +47,16 @@ export async function handleSignal(ctx: HandlerContext, claimed: ClaimedSignal, 
   const staged = stageTradingMetrics(ctx.metrics);
   // The legs' account increments are written once, with the signal's last statement (see account-increments.ts).
   const increments = new AccountIncrements();
-  const paper = { ...ctx, metrics: staged.metrics, accountIncrements: increments };
-  const live = await ctx.db.transaction(async (tx): Promise<LiveWork | undefined> => {
+  // Each leg's booking is sent without waiting for it; all are settled before the last statements.
+  const behind = new WritesBehind();
+  const paper = { ...ctx, metrics: staged.metrics, accountIncrements: increments, writesBehind: behind };
+  const live = await ctx.db.transaction((tx) => settlingOnFailure(behind, () => paperOrLive(tx)));
+  staged.commit();
+  if (!live) return;
+  const result = await tradeLive(ctx, claimed, live);
+  await ctx.db.transaction((tx) => complete(tx, result));
+
+  async function paperOrLive(tx: Db): Promise<LiveWork | undefined> {
     const query = rawQuery(tx);
     const { signal, symbol } = claimed;
     // A signal's price is market data: recorded with the context read (unless the strategy is
@@ -58,7 +67,9 @@ export async function handleSignal(ctx: HandlerContext, claimed: ClaimedSignal, 
     let loaded = await load(signal.referencePrice ? { value: signal.referencePrice, observedAt: claimed.receivedAt } : undefined);
     const done = async (result: SignalResult) => {
       // The account rows last: whoever else trades on the account waits for their lock until this commits.
-      await issue(query, [() => complete(tx, result), ...increments.takeWrites()]);
+      const last = issue(query, [() => complete(tx, result), ...increments.takeWrites()]);
+      behind.add(last);
+      await behind.settle();
       return undefined;
     };
     if (!loaded) return done({ outcome: "SKIPPED", reason: "STRATEGY_UNKNOWN" });
@@ -74,11 +85,20 @@ export async function handleSignal(ctx: HandlerContext, claimed: ClaimedSignal, 
     }
     const result = await trade(claimed, config, loaded, paperMarket(symbol), (input) => placeOrderWithin(tx, { ctx: paper, input }));
     return done(result);
-  });
-  staged.commit();
-  if (!live) return;
-  const result = await tradeLive(ctx, claimed, live);
-  await ctx.db.transaction((tx) => complete(tx, result));
+  }
+}
+
+/**
+ * Runs `work`; when it fails, a booking sent before it that failed first is the error to report:
+ * the statement that threw may only have found the transaction already aborted by that booking.
+ */
+async function settlingOnFailure<T>(behind: WritesBehind, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    await behind.settle();
+    throw err;
+  }
 }
 
 async function tradeLive(ctx: HandlerContext, claimed: ClaimedSignal, { config, loaded }: LiveWork): Promise<SignalResult> {

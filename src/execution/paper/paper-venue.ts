@@ -23,6 +23,7 @@ import { fillMarketOrder, onPrice, type PaperMatchingConfig } from "./index.js";
 import type { AccountIncrements } from "./account-increments.js";
 import { issue, planFillBooking, protectionOrders, type Write } from "./paper-booking.js";
 import { paperMarket } from "./paper-markets.js";
+import type { WritesBehind } from "./writes-behind.js";
 
 export type PaperVenueContext = {
   db: Db;
@@ -37,6 +38,11 @@ export type PaperVenueContext = {
    * see account-increments.ts); absent, each order's booking writes them.
    */
   accountIncrements?: AccountIncrements | undefined;
+  /**
+   * Set by a caller that settles its transaction's bookings itself before it commits (a signal: see
+   * writes-behind.ts); absent, each order waits for its own booking.
+   */
+  writesBehind?: WritesBehind | undefined;
 };
 
 export type Execution = { order: StoredOrder; fills: Fill[]; protection: StoredOrder[] };
@@ -46,11 +52,12 @@ export type Execution = { order: StoredOrder; fills: Fill[]; protection: StoredO
  * cash, protective orders), inside the caller's transaction: placeOrder's, which holds the kill
  * switch's shared lock and the symbol's lock, has read the trading states and the position under
  * them, and found the client order id unused. A market order fills at once; a limit or stop rests.
- * Every write is issued together, one round trip; an order id that turns out taken after all
- * throws, and the caller's transaction rolls back with everything it booked.
+ * Every write is issued together, one round trip (not waited for, with `ctx.writesBehind`); an
+ * order id that turns out taken after all throws, and the caller's transaction rolls back with
+ * everything it booked.
  */
 export async function executePaperOrder(
-  ctx: Pick<PaperVenueContext, "ids" | "matching" | "notifier" | "accountIncrements">,
+  ctx: Pick<PaperVenueContext, "ids" | "matching" | "notifier" | "accountIncrements" | "writesBehind">,
   query: RawQuery,
   input: {
     orderId: string;
@@ -94,14 +101,17 @@ export async function executePaperOrder(
     protection = protectionOrders(ctx.ids, order);
   }
   let inserted = false;
-  await issue(query, [
+  const booked = issue(query, [
     async (q) => {
       inserted = await insertOrderRow(q, order);
     },
     ...writes,
     ...protection.map((p): Write => (q) => insertOrderRow(q, p)),
-  ]);
-  if (!inserted) throw new Error(`order ${order.clientOrderId} already existed; the booking is rolled back`);
+  ]).then(() => {
+    if (!inserted) throw new Error(`order ${order.clientOrderId} already existed; the booking is rolled back`);
+  });
+  if (ctx.writesBehind) ctx.writesBehind.add(booked);
+  else await booked;
   return { order, fills: [...fills], protection };
 }
 
