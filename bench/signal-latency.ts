@@ -255,6 +255,11 @@ function report(input: {
   const reversals = filled.filter((r) => r.fills > 1).length;
 
   const latency = stat(filled.map((r) => r.fill_ms));
+  // Where the tail lives: a p99 made by one second (a pause, the JIT's first optimisations) reads
+  // differently from one spread over the whole run.
+  const perSecond = Array.from({ length: Math.ceil(settings.durationMs / 1000) }, (_, k) =>
+    stat(filled.filter((r) => Math.floor(((r.n - warmupCount) * 1000) / settings.rate / 1000) === k).map((r) => r.fill_ms)),
+  );
   const unfinished = measured.length - filled.length;
   // Signals still without a fill count with their age so far: the percentiles become lower bounds
   // rather than the latencies of only the lucky signals that got through.
@@ -305,6 +310,7 @@ function report(input: {
     "(2) holds the claim, strategy lookup, price update, position and plan, and whatever precedes the decision's clock reading;",
     "(3) the risk context read, sizing and risk engine. filled_at is stamped when the paper venue matches the order, inside the",
     "transaction that then books and commits it: the rest of that transaction falls in \"first fill -> signal processed\".",
+    `p99 of each measured second, ms: ${perSecond.map((s) => ms(s.p99)).join(", ")}; max: ${perSecond.map((s) => ms(s.max)).join(", ")}`,
     `processing rate: ${ms(input.processingRate)} signals/s (processed signals over the span of their processed_at; ${settings.rate}/s arrive).`,
     `a signal holds its lane (symbol) from when it can start (received, previous one processed) to processed_at: ` +
       `p50 ${ms(input.busy.p50)} ms, p99 ${ms(input.busy.p99)} ms, mean ${ms(input.busy.mean)} ms over all ${input.busy.count} processed signals;`,
