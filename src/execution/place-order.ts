@@ -53,7 +53,8 @@ export type PlaceOrderResult = {
  * one the order executes against, and a halt either precedes the decision or follows the booking.
  *
  * Round trips: decideOrder's one (locks and snapshot), then the booking and the approval together,
- * so an order costs BEGIN, two round trips and COMMIT.
+ * so an order costs BEGIN, two round trips and COMMIT. Inside a signal the booking is not waited
+ * for: the next statement follows it at once (writes-behind.ts).
  */
 export async function placeOrder({ ctx, input }: { ctx: PaperVenueContext; input: PlaceOrderInput }): Promise<PlaceOrderResult> {
   const staged = stageTradingMetrics(ctx.metrics);
