@@ -258,7 +258,7 @@ function report(input: {
   // Where the tail lives: a p99 made by one second (a pause, the JIT's first optimisations) reads
   // differently from one spread over the whole run.
   const perSecond = Array.from({ length: Math.ceil(settings.durationMs / 1000) }, (_, k) =>
-    stat(filled.filter((r) => Math.floor(((r.n - warmupCount) * 1000) / settings.rate / 1000) === k).map((r) => r.fill_ms)),
+    stat(filled.filter((r) => Math.floor((r.n - warmupCount) / settings.rate) === k).map((r) => r.fill_ms)),
   );
   const unfinished = measured.length - filled.length;
   // Signals still without a fill count with their age so far: the percentiles become lower bounds
