@@ -21,24 +21,29 @@ export type ClaimedSignal = {
  * Claims the oldest signal that heads a free lane. The lane heads (the oldest open signal of each
  * strategy+symbol) are found by skipping through the partial (lane, seq) index, one probe per lane,
  * so the cost does not grow with the backlog. A head that is `processing` means its lane is busy;
- * a `queued` head is free. SKIP LOCKED lets several workers and instances claim different lanes at
- * once, and `s.status = 'queued'` is re-checked on the locked row, so a lane is never claimed twice.
+ * a `queued` head is free. The free heads are then locked one at a time, oldest first, each by its
+ * primary key, until one is taken: any query that let the planner choose (joining the heads back,
+ * or `id = any(...) and status = 'queued'`) walked every queued row through the (status, seq)
+ * index instead, because the statistics say almost nothing is queued. That cost milliseconds per
+ * claim exactly when a backlog had built up. SKIP LOCKED lets several workers and instances claim
+ * different lanes at once, and `s.status = 'queued'` is re-checked on the locked row, so a lane is
+ * never claimed twice.
  */
 const CLAIM = `with recursive heads as (
-  (select lane, seq from signals where status in ('queued', 'processing') order by lane, seq limit 1)
+  (select id, lane, seq, status from signals where status in ('queued', 'processing') order by lane, seq limit 1)
   union all
-  select n.lane, n.seq from heads h cross join lateral (
-    select lane, seq from signals
+  select n.id, n.lane, n.seq, n.status from heads h cross join lateral (
+    select id, lane, seq, status from signals
     where status in ('queued', 'processing') and lane > h.lane
     order by lane, seq limit 1
   ) as n
 ),
 candidate as (
-  select s.id from signals s join heads h on s.lane = h.lane and s.seq = h.seq
-  where s.status = 'queued'
-  order by s.seq
+  select c.id from (select id, seq from heads where status = 'queued' order by seq) as h
+  cross join lateral (
+    select s.id from signals s where s.id = h.id and s.status = 'queued' for update of s skip locked
+  ) as c
   limit 1
-  for update of s skip locked
 )
 update signals set status = 'processing', claimed_by = $1, claim_expires_at = $2::timestamptz, attempts = attempts + 1
 where id = (select id from candidate)
