@@ -25,9 +25,10 @@ export type ClaimedSignal = {
  * primary key, until one is taken: any query that let the planner choose (joining the heads back,
  * or `id = any(...) and status = 'queued'`) walked every queued row through the (status, seq)
  * index instead, because the statistics say almost nothing is queued. That cost milliseconds per
- * claim exactly when a backlog had built up. SKIP LOCKED lets several workers and instances claim
- * different lanes at once, and `s.status = 'queued'` is re-checked on the locked row, so a lane is
- * never claimed twice.
+ * claim exactly when a backlog had built up. The order comes from the sorted heads, which the
+ * nested loop keeps: an ORDER BY above the lateral would lock every free head before picking one.
+ * SKIP LOCKED lets several workers and instances claim different lanes at once, and
+ * `s.status = 'queued'` is re-checked on the locked row, so a lane is never claimed twice.
  */
 const CLAIM = `with recursive heads as (
   (select id, lane, seq, status from signals where status in ('queued', 'processing') order by lane, seq limit 1)
