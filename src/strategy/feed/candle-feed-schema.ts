@@ -1,5 +1,3 @@
-// First: @hono/zod-openapi gives every zod schema built after it `.openapi()`, and the strategy
-// configuration loads the built-in registry before any route does; the backtest routes name its schemas.
 import { z } from "@hono/zod-openapi";
 import { TIMEFRAMES } from "../../market-data/timeframes.js";
 import { BuiltinStrategySpecSchema } from "../builtin/registry.js";

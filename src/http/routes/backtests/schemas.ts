@@ -36,7 +36,9 @@ const bps = (description: string, options: { signed?: boolean; below?: number } 
 // configuration and its candle feed mean nothing here, so they are refused rather than ignored.
 const { mode: _mode, accountId: _accountId, candleFeed: _candleFeed, ...configShape } = strategyConfigPatchShape;
 
-export const BacktestStrategySchema = BuiltinStrategySpecSchema.openapi("BuiltinStrategySpec", {
+// A clone: the registry builds its schemas with plain zod, and only a schema built after
+// @hono/zod-openapi's import has `.openapi()`, whatever order the process loaded them in.
+export const BacktestStrategySchema = BuiltinStrategySpecSchema.clone().openapi("BuiltinStrategySpec", {
   description: "A built-in strategy and its parameters (omitted parameters take their defaults).",
   example: { type: "sma-cross", params: { fast: 10, slow: 30 } },
 });

@@ -2,7 +2,9 @@ import { z } from "@hono/zod-openapi";
 import { CanonicalSignalSchema } from "../../../domain/signal.js";
 import { SIGNAL_STATUSES } from "../../../ingest/ledger.js";
 
-export const CanonicalSignalDoc = CanonicalSignalSchema.openapi("CanonicalSignal", {
+// A clone: domain/signal.ts builds its schema with plain zod, and only a schema built after
+// @hono/zod-openapi's import has `.openapi()`, whatever order the process loaded them in.
+export const CanonicalSignalDoc = CanonicalSignalSchema.clone().openapi("CanonicalSignal", {
   description:
     "What every alert becomes. Prices and quantities are decimal strings (numbers are accepted on input). " +
     "`intent.action`: open | close | reverse | target.",
