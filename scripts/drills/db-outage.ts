@@ -95,7 +95,9 @@ export async function runDbOutageDrill(options: DbOutageDrillOptions): Promise<D
     if (slowest > options.answerWithinMs) failures.push(`an alert sent during the outage waited ${slowest} ms for its answer (bound ${options.answerWithinMs} ms)`);
     if (readyDuring !== 503) failures.push(`/readyz answered ${readyDuring} during the outage, not 503`);
 
-    if (!gateway.running()) {
+    // A gateway that is gone, or that never came back, is the finding: resending into it would only
+    // wait out every alert's timeout before the same report.
+    if (!gateway.running() || !recovered) {
       return { drill: "db-outage", database: "postgres", counts: { "alerts sent": log.sent, "answered 2xx": log.acknowledged().size }, failures, logTail: session.logTail() };
     }
     // TradingView resends a 5xx; the dedupe must store each alert once, whether or not the first try committed.
