@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
-import { sql } from "drizzle-orm";
+import { DrizzleQueryError, sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
@@ -116,7 +116,8 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
 }
 
 function reasonOf(err: unknown, password: string): string {
-  const e = err as { code?: string; message?: string };
+  // drizzle wraps the driver's error as "Failed query: select 1": the operator needs the driver's.
+  const e = (err instanceof DrizzleQueryError && err.cause !== undefined ? err.cause : err) as { code?: string; message?: string };
   const message = String(e?.message ?? err);
   // Drivers quote what they were given; a password must not ride along into the boot error.
   const safe = password ? message.split(password).join("***") : message;
