@@ -1,6 +1,7 @@
 import type { MigrationMeta } from "drizzle-orm/migrator";
 import type { Database } from "../db/client.js";
 import { pendingMigrations } from "../db/migrate.js";
+import { withTimeout } from "../lib/with-timeout.js";
 
 export type CheckStatus = "ok" | "failed";
 export type Readiness = {
@@ -11,14 +12,6 @@ export type Readiness = {
 
 export type ReadinessContext = { database: Database; migrations: MigrationMeta[]; timeoutMs?: number };
 
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
 /** Ready means: the database answers, and every migration this build ships is applied. */
 export async function checkReadiness({ ctx }: { ctx: ReadinessContext }): Promise<Readiness> {
   const timeoutMs = ctx.timeoutMs ?? 2000;
@@ -26,8 +19,9 @@ export async function checkReadiness({ ctx }: { ctx: ReadinessContext }): Promis
   let database: CheckStatus = "ok";
   let migrations: CheckStatus = "ok";
   try {
-    await withTimeout(ctx.database.ping(), timeoutMs, "the database");
-    const pending = await withTimeout(pendingMigrations(ctx.database.db, ctx.migrations), timeoutMs, "the database");
+    const unanswered = () => new Error(`the database did not answer within ${timeoutMs} ms`);
+    await withTimeout(ctx.database.ping(), timeoutMs, unanswered);
+    const pending = await withTimeout(pendingMigrations(ctx.database.db, ctx.migrations), timeoutMs, unanswered);
     if (pending.length > 0) {
       migrations = "failed";
       failures.push(`migrations not applied: ${pending.join(", ")}`);

@@ -11,7 +11,8 @@ import {
   venueErrorLabel,
 } from "./labels.js";
 import type { Metrics } from "./port.js";
-import { readQueueSnapshot, withTimeout, type QueueSnapshot, type SnapshotQuery } from "./queue-gauges.js";
+import { withTimeout } from "../lib/with-timeout.js";
+import { readQueueSnapshot, type QueueSnapshot, type SnapshotQuery } from "./queue-gauges.js";
 
 export const METRIC_PREFIX = "signal_gateway_";
 
@@ -128,7 +129,9 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions): Metr
 
   const readQueues = async (): Promise<QueueSnapshot | undefined> => {
     try {
-      return await withTimeout(readQueueSnapshot(options.query, options.clock.now()), options.collectTimeoutMs ?? 1000);
+      const ms = options.collectTimeoutMs ?? 1000;
+      // A slow database must not hold a scrape.
+      return await withTimeout(readQueueSnapshot(options.query, options.clock.now()), ms, () => new Error(`timed out after ${ms} ms`));
     } catch (err) {
       collectErrors.inc({ collector: "queues" });
       options.logger.warn({ err }, "metrics: the queue gauges could not be read; left out of this scrape");

@@ -44,11 +44,3 @@ export async function readQueueSnapshot(query: SnapshotQuery, now: Date): Promis
   };
 }
 
-/** `work`, or a rejection once `ms` have passed: a slow database must not hold a scrape. */
-export function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-}
