@@ -226,6 +226,7 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
       trustedProxies: trustedProxiesOf(config.TRUSTED_PROXIES),
       tradingViewAllowlist: config.TRADINGVIEW_IP_ALLOWLIST,
       dedupeWindowSeconds: config.DEDUPE_WINDOW_SECONDS,
+      ledgerTimeoutMs: config.LEDGER_TIMEOUT_MS,
       webhookSecrets: webhookSecretsOf(config.SIGNAL_WEBHOOK_SECRETS),
       wakeWorkers: (lanes) => processing.wake(lanes),
       strategyCache: new StrategyTokenCache(),

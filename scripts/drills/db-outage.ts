@@ -11,6 +11,8 @@ import { startTcpProxy } from "./tcp-proxy.js";
 export type DbOutageDrillOptions = {
   /** PostgreSQL admin URL: the drill needs a database server it can cut the gateway off from. */
   adminUrl: string;
+  /** The database goes silent (packets dropped) instead of away (connections reset and refused). */
+  silent?: boolean;
   senders: number;
   warmupAcks: number;
   outageMs: number;
@@ -33,7 +35,7 @@ export const DB_OUTAGE_DEFAULTS: Omit<DbOutageDrillOptions, "adminUrl"> = {
 /**
  * The database goes away under load and comes back, with the gateway never restarted. The gateway
  * reaches PostgreSQL through a TCP relay the drill controls; cutting it resets every connection and
- * refuses new ones. During the outage alerts are answered 503 promptly, never 2xx; afterwards the
+ * refuses new ones, or, with `silent`, lets nothing through and tells nobody. During the outage alerts are answered 503 promptly, never 2xx; afterwards the
  * gateway accepts again by itself, the 503'd alerts are resent (as TradingView would) and stored
  * once, the backlog is processed, and the database holds nothing half-written.
  */
@@ -44,8 +46,9 @@ export async function runDbOutageDrill(options: DbOutageDrillOptions): Promise<D
   try {
     session = await openSession({
       adminUrl: options.adminUrl,
-      // Claims cut off mid-signal go back to the queue after this lease, not the default minute.
-      env: { SIGNAL_CLAIM_TIMEOUT_MS: "2000" },
+      // Claims cut off mid-signal go back to the queue after this lease, not the default minute; an
+      // alert waits at most a second for a database that does not answer (the default is 5 s).
+      env: { SIGNAL_CLAIM_TIMEOUT_MS: "2000", LEDGER_TIMEOUT_MS: "1000" },
       databaseUrl: (scratch) => {
         const viaProxy = new URL(scratch);
         viaProxy.hostname = "127.0.0.1";
@@ -69,7 +72,8 @@ export async function runDbOutageDrill(options: DbOutageDrillOptions): Promise<D
     while (log.outcomes.filter(acknowledged).length < options.warmupAcks && Date.now() < warmup) await sleep(10);
 
     const cutAt = Date.now();
-    proxy.cut();
+    if (options.silent) proxy.silence();
+    else proxy.cut();
     await sleep(options.outageMs / 2);
     const readyDuring = await fetch(`${session.url}/readyz`, { signal: AbortSignal.timeout(10_000) }).then((r) => r.status, () => 0);
     await sleep(Math.max(0, cutAt + options.outageMs - Date.now()));
@@ -116,7 +120,7 @@ export async function runDbOutageDrill(options: DbOutageDrillOptions): Promise<D
     const integrity = await checkIntegrity(db).finally(() => db.close());
     failures.push(...integrity.failures);
     const counts = {
-      outage: `${restoredAt - cutAt} ms`,
+      outage: `${restoredAt - cutAt} ms, ${options.silent ? "silent (nothing passes, nothing refused)" : "connections reset and refused"}`,
       "alerts sent": log.sent,
       "sent during the outage": during.length,
       "  answered 503": during.filter((o) => o.status === 503).length,

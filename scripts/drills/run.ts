@@ -15,6 +15,7 @@ const USAGE = `usage: drill <crash|db-outage|sigterm|burst> [options]
   --json               the report as JSON
 crash:      --kills n (${CRASH_DEFAULTS.kills}) --seed n (${CRASH_DEFAULTS.seed}) --senders n (${CRASH_DEFAULTS.senders})
 db-outage:  --outage-ms n (${DB_OUTAGE_DEFAULTS.outageMs}) --senders n (${DB_OUTAGE_DEFAULTS.senders})
+            --silent: the database stops answering instead of refusing (packets dropped, not reset)
 sigterm:    --senders n (${SIGTERM_DEFAULTS.senders}) --backtests n (${SIGTERM_DEFAULTS.backtests})
 burst:      --alerts n (${BURST_DEFAULTS.alerts}) --window-ms n (${BURST_DEFAULTS.windowMs})
 Exit status: 0 passed (or skipped: no PostgreSQL for db-outage), 1 failed.
@@ -41,6 +42,7 @@ async function main(argv: string[]): Promise<number> {
       alerts: { type: "string" },
       "window-ms": { type: "string" },
       "outage-ms": { type: "string" },
+      silent: { type: "boolean" },
     },
   });
   const [name] = positionals;
@@ -80,6 +82,7 @@ async function main(argv: string[]): Promise<number> {
         ...DB_OUTAGE_DEFAULTS,
         adminUrl: values.pg ?? (process.env.TEST_DATABASE_URL || DEFAULT_PG_ADMIN_URL),
         outageMs: int("outage-ms", values["outage-ms"], DB_OUTAGE_DEFAULTS.outageMs, 1),
+        silent: values.silent === true,
         senders: int("senders", values.senders, DB_OUTAGE_DEFAULTS.senders, 1),
       });
       break;

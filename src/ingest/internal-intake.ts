@@ -7,7 +7,7 @@ import { fieldErrors } from "../http/on-error.js";
 import { countDelivery } from "../metrics/count-delivery.js";
 import { admitOrThrow, authenticationFailed, ledgerUnavailable } from "./intake-errors.js";
 import type { IntakeContext } from "./intake-context.js";
-import { lanesOf, type DeliveryInput, type DeliveryReceipt, type Rejection } from "./ledger.js";
+import { lanesOf, withinLedgerTimeout, type DeliveryInput, type DeliveryReceipt, type Rejection } from "./ledger.js";
 import { verifyStandardWebhook } from "./standard-webhooks.js";
 import { strategyRejection } from "./strategy-gate.js";
 import { redactSecrets } from "./tradingview/index.js";
@@ -95,7 +95,7 @@ async function resolveStrategy(ctx: IntakeContext, json: unknown): Promise<Strat
   }
   let strategy: StrategyRow | undefined;
   try {
-    strategy = ref.startsWith("stg_") ? await findStrategyById(ctx.db, ref) : await findStrategyByKey(ctx.db, ref);
+    strategy = await withinLedgerTimeout(ctx, ref.startsWith("stg_") ? findStrategyById(ctx.db, ref) : findStrategyByKey(ctx.db, ref));
   } catch (err) {
     ctx.logger.error({ err }, "strategy lookup failed");
     throw ledgerUnavailable();

@@ -5,12 +5,29 @@ import { findDedupeOwner, signalsOfDelivery } from "../db/repositories/signals-r
 import type { CanonicalSignal } from "../domain/signal.js";
 import type { Clock } from "../lib/clock.js";
 import type { IdSource } from "../lib/ids.js";
+import { withTimeout } from "../lib/with-timeout.js";
 
 export const SIGNAL_STATUSES = ["rejected", "queued", "processing", "processed", "failed"] as const;
 export type SignalStatus = (typeof SIGNAL_STATUSES)[number];
 export type SignalSource = "tradingview" | "internal";
 
-export type LedgerContext = { db: Db; database: Database; clock: Clock; ids: IdSource };
+export type LedgerContext = {
+  db: Db;
+  database: Database;
+  clock: Clock;
+  ids: IdSource;
+  /** How long a delivery waits for the database before it is answered as not committed; unset: no limit. */
+  ledgerTimeoutMs?: number;
+};
+
+/**
+ * A read an intake needs around its commit (the strategy, a duplicate's original), bounded like the
+ * commit: a database that does not answer costs the sender a prompt 503, as one that refuses does.
+ */
+export function withinLedgerTimeout<T>(ctx: { ledgerTimeoutMs?: number }, read: Promise<T>): Promise<T> {
+  const ms = ctx.ledgerTimeoutMs;
+  return ms === undefined ? read : withTimeout(read, ms, () => new Error(`the database did not answer within ${ms} ms`));
+}
 
 export type Rejection = { code: string; reason: string; detail: string };
 
@@ -79,7 +96,7 @@ export async function commitDelivery({ ctx, input }: { ctx: LedgerContext; input
     webhookTimestamp: clean.webhook?.timestamp ?? null,
     receivedAt: now,
     checked: clean.checked,
-  });
+  }, ctx.ledgerTimeoutMs);
   if (inserted === "stale") throw new StaleStrategyError(clean.strategyId);
   if (inserted.length > 0) {
     const signals = inserted.map((r) => ({ id: r.id, status: r.status as SignalStatus }));
@@ -90,8 +107,8 @@ export async function commitDelivery({ ctx, input }: { ctx: LedgerContext; input
 
 /** The delivery that claimed this one's dedupe key first. */
 async function originalOf(ctx: LedgerContext, input: DeliveryInput): Promise<DeliveryReceipt> {
-  const owner = input.dedupe ? await findDedupeOwner(ctx.db, input.strategyId, input.dedupe.key) : undefined;
-  const rows = owner ? await signalsOfDelivery(ctx.db, owner) : [];
+  const owner = input.dedupe ? await withinLedgerTimeout(ctx, findDedupeOwner(ctx.db, input.strategyId, input.dedupe.key)) : undefined;
+  const rows = owner ? await withinLedgerTimeout(ctx, signalsOfDelivery(ctx.db, owner)) : [];
   const first = rows[0];
   if (!owner || !first) throw new Error("a dedupe key is claimed by a delivery that has no rows");
   return {

@@ -6,7 +6,7 @@ import { countDelivery } from "../metrics/count-delivery.js";
 import { admitOrThrow, authenticationFailed, ledgerUnavailable } from "./intake-errors.js";
 import type { IntakeContext } from "./intake-context.js";
 import { commitOrUnavailable, rejectionError } from "./intake-commit.js";
-import { lanesOf, StaleStrategyError, type DeliveryInput, type DeliveryReceipt, type Rejection } from "./ledger.js";
+import { lanesOf, StaleStrategyError, withinLedgerTimeout, type DeliveryInput, type DeliveryReceipt, type Rejection } from "./ledger.js";
 import { checkOf } from "./strategy-token-cache.js";
 import { isTradingViewAddress } from "./source-address.js";
 import { strategyRejection } from "./strategy-gate.js";
@@ -112,7 +112,7 @@ async function receiveFor(ctx: IntakeContext, input: TradingViewDelivery, strate
 
 async function lookupStrategy(ctx: IntakeContext, tokenHash: string): Promise<StrategyRow | undefined> {
   try {
-    return await findStrategyByTokenHash(ctx.database, tokenHash);
+    return await withinLedgerTimeout(ctx, findStrategyByTokenHash(ctx.database, tokenHash));
   } catch (err) {
     ctx.logger.error({ err }, "strategy lookup failed");
     throw ledgerUnavailable();

@@ -14,7 +14,22 @@ import { batchStatement, outcomesOf, type BatchRow, type CommitOutcome, type Del
  */
 const MAX_BATCH = 64;
 
-type Waiting = { commit: DeliveryCommit; resolve: (rows: CommitOutcome) => void; reject: (err: unknown) => void };
+/** The database did not confirm a delivery's commit in time; it may still land (a resend is then its duplicate). */
+export class CommitTimeoutError extends Error {
+  constructor(readonly timeoutMs: number) {
+    super(`the database did not confirm the commit within ${timeoutMs} ms`);
+    this.name = "CommitTimeoutError";
+  }
+}
+
+type Waiting = {
+  readonly commit: DeliveryCommit;
+  settled: boolean;
+  /** Resolves once the delivery has its answer: committed, failed or timed out. */
+  readonly answered: Promise<void>;
+  resolve(rows: CommitOutcome): void;
+  reject(err: unknown): void;
+};
 
 export class DeliveryGroupCommit {
   private readonly waiting: Waiting[] = [];
@@ -22,10 +37,34 @@ export class DeliveryGroupCommit {
 
   constructor(private readonly database: Database) {}
 
-  /** Once committed: the delivery's inserted rows (none for a duplicate), or 'stale' (see delivery-statement.ts). */
-  commit(commit: DeliveryCommit): Promise<CommitOutcome> {
+  /**
+   * Once committed: the delivery's inserted rows (none for a duplicate), or 'stale' (see
+   * delivery-statement.ts). With `timeoutMs`, a CommitTimeoutError once that long has passed without
+   * an answer, whether the delivery still waits for its batch or its batch waits for the database:
+   * a connection that hangs (a network path gone silent, a driver fault) must cost its senders a
+   * prompt 503, not every later delivery an answer.
+   */
+  commit(commit: DeliveryCommit, timeoutMs?: number): Promise<CommitOutcome> {
     return new Promise<CommitOutcome>((resolve, reject) => {
-      this.waiting.push({ commit, resolve, reject });
+      let timer: NodeJS.Timeout | undefined;
+      let answer!: () => void;
+      const answered = new Promise<void>((r) => (answer = r));
+      const settle = (finish: () => void) => {
+        if (waiting.settled) return;
+        waiting.settled = true;
+        clearTimeout(timer);
+        finish();
+        answer();
+      };
+      const waiting: Waiting = {
+        commit,
+        settled: false,
+        answered,
+        resolve: (rows) => settle(() => resolve(rows)),
+        reject: (err) => settle(() => reject(err)),
+      };
+      if (timeoutMs !== undefined) timer = setTimeout(() => waiting.reject(new CommitTimeoutError(timeoutMs)), timeoutMs);
+      this.waiting.push(waiting);
       if (!this.draining) void this.drain();
     });
   }
@@ -33,7 +72,13 @@ export class DeliveryGroupCommit {
   private async drain(): Promise<void> {
     this.draining = true;
     try {
-      while (this.waiting.length > 0) await this.commitBatch(this.takeBatch());
+      while (this.waiting.length > 0) {
+        const batch = this.takeBatch();
+        if (batch.length === 0) continue;
+        // The next batch goes as soon as every delivery of this one has its answer: a statement the
+        // database never answers holds its connection, not the deliveries that come after it.
+        await Promise.race([this.commitBatch(batch), Promise.all(batch.map((w) => w.answered))]);
+      }
     } finally {
       this.draining = false;
     }
@@ -45,6 +90,7 @@ export class DeliveryGroupCommit {
     const keys = new Set<string>();
     let kept = 0;
     for (const item of this.waiting) {
+      if (item.settled) continue; // timed out while it waited
       const key = item.commit.dedupe ? `${item.commit.strategyId}\u0000${item.commit.dedupe.key}` : undefined;
       if (batch.length < MAX_BATCH && (key === undefined || !keys.has(key))) {
         if (key !== undefined) keys.add(key);
@@ -66,8 +112,8 @@ export class DeliveryGroupCommit {
     } catch (err) {
       if (batch.length === 1) return (batch[0] as Waiting).reject(err);
       // One delivery that cannot be stored must not take the others down with it: each is tried
-      // again alone and gets its own answer.
-      for (const w of batch) await this.commitBatch([w]);
+      // again alone and gets its own answer (unless it has one already: it timed out).
+      for (const w of batch) if (!w.settled) await this.commitBatch([w]);
       return;
     }
     const outcomes = outcomesOf(commits, rows);
