@@ -14,7 +14,7 @@ import { batchStatement, outcomesOf, type BatchRow, type CommitOutcome, type Del
  */
 const MAX_BATCH = 64;
 
-/** The database did not confirm a delivery's commit in time; it may still land (a resend is then its duplicate). */
+/** The database did not confirm a delivery's commit in time; it may still land (a resend within the dedupe window is then its duplicate). */
 export class CommitTimeoutError extends Error {
   constructor(readonly timeoutMs: number) {
     super(`the database did not confirm the commit within ${timeoutMs} ms`);

@@ -31,7 +31,9 @@ const route = createRoute({
     "`webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of id.timestamp.body>` with a secret from " +
     "SIGNAL_WEBHOOK_SECRETS; timestamps more than 5 minutes off are refused) or with an API key with the `write` " +
     "scope. Deduplicated on `webhook-id`, `Idempotency-Key` or `alertId`. A retry with the same `webhook-id` and " +
-    "a new timestamp is a duplicate (200); an exact replay of a signed request is refused (401).",
+    "a new timestamp is a duplicate (200); an exact replay of a signed request is refused (401). 503 means the " +
+    "signal could not be committed (the database is down, or did not answer within LEDGER_TIMEOUT_MS): retry it " +
+    "with a new signature timestamp and the same `webhook-id`, and a first try that did land is answered as its duplicate.",
   security: [{ [STANDARD_WEBHOOK_SCHEME]: [] }, { [BEARER_SCHEME]: [] }],
   request: { body: { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/InternalSignal" } } } } },
   responses: {

@@ -24,7 +24,9 @@ const route = createRoute({
     "when the strategy has a passphrase, the body must carry it (passphrase, secret, key or token). Every " +
     "authenticated delivery is committed before the answer: 202 for new signals, 200 with `duplicate: true` " +
     "for a repeat, 400/422 for a delivery stored as rejected (the problem's `reason` and `signalId` say why). " +
-    "An unknown token answers 404 like any unknown URL; a wrong passphrase 401.",
+    "An unknown token answers 404 like any unknown URL; a wrong passphrase 401. 503 means the alert could not be " +
+    "committed (the database is down, or did not answer within LEDGER_TIMEOUT_MS): send it again; a first try that " +
+    "did land makes the resend, within the dedupe window, a duplicate (200).",
   security: publicSecurity,
   request: {
     params: z.object({ token: z.string().min(1).max(256).openapi({ param: { name: "token", in: "path" } }) }),
