@@ -47,7 +47,7 @@ export async function runDbOutageDrill(options: DbOutageDrillOptions): Promise<D
     session = await openSession({
       adminUrl: options.adminUrl,
       // Claims cut off mid-signal go back to the queue after this lease, not the default minute; an
-      // alert waits at most a second for a database that does not answer (the default is 5 s).
+      // alert waits at most a second for a database that does not answer (the default is 2 s).
       env: { SIGNAL_CLAIM_TIMEOUT_MS: "2000", LEDGER_TIMEOUT_MS: "1000" },
       databaseUrl: (scratch) => {
         const viaProxy = new URL(scratch);

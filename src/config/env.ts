@@ -67,8 +67,11 @@ export const envSchema = z.object({
     }),
   ),
   DEDUPE_WINDOW_SECONDS: integer(60, 7 * 24 * 3600).default(60),
-  /** How long an incoming signal waits for the database (its strategy, its commit) before it is answered 503. */
-  LEDGER_TIMEOUT_MS: integer(100, 60_000).default(5000),
+  /**
+   * How long an incoming signal waits for the database (its strategy, its commit) before it is
+   * answered 503. TradingView gives up on a webhook after 3 s: a 503 after that reaches nobody.
+   */
+  LEDGER_TIMEOUT_MS: integer(100, 60_000).default(2000),
   TRADINGVIEW_IP_ALLOWLIST: flag.default(false),
   TRUSTED_PROXIES: optionalString(
     z.string().superRefine((v, ctx) => {
