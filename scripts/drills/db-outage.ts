@@ -35,9 +35,10 @@ export const DB_OUTAGE_DEFAULTS: Omit<DbOutageDrillOptions, "adminUrl"> = {
 /**
  * The database goes away under load and comes back, with the gateway never restarted. The gateway
  * reaches PostgreSQL through a TCP relay the drill controls; cutting it resets every connection and
- * refuses new ones, or, with `silent`, lets nothing through and tells nobody. During the outage alerts are answered 503 promptly, never 2xx; afterwards the
- * gateway accepts again by itself, the 503'd alerts are resent (as TradingView would) and stored
- * once, the backlog is processed, and the database holds nothing half-written.
+ * refuses new ones, or, with `silent`, lets nothing through and tells nobody. During the outage
+ * alerts are answered 503 promptly, never 2xx; afterwards the gateway accepts again by itself, the
+ * 503'd alerts are resent (as TradingView would) and stored once, the backlog is processed, and the
+ * database holds nothing half-written.
  */
 export async function runDbOutageDrill(options: DbOutageDrillOptions): Promise<DrillReport> {
   const admin = new URL(options.adminUrl);

@@ -25,19 +25,22 @@ function delivery(id: string): DeliveryCommit {
 }
 
 /**
- * A database whose first statement is never answered (a connection gone silent) and whose later
- * ones answer at once with one queued signal per delivery, as the batch statement does.
+ * A database that answers the batch statement at once with one queued signal per delivery, as the
+ * real statement does, except its first statement, which gets `first()`'s answer.
  */
-function databaseThatHangsOnce(): { database: Database; batches: string[][] } {
+function fakeDatabase(first: () => Promise<unknown[]>): { database: Database; batches: string[][] } {
   const batches: string[][] = [];
-  const query = async (_text: string, params: readonly unknown[]) => {
+  const query = (_text: string, params: readonly unknown[]) => {
     const ids = (JSON.parse(params[0] as string) as { delivery_id: string }[]).map((d) => d.delivery_id);
     batches.push(ids);
-    if (batches.length === 1) return new Promise<never>(() => {});
-    return ids.map((id) => ({ id: `sig_${id}`, status: "queued", delivery_id: id, command_index: 0 }));
+    if (batches.length === 1) return first();
+    return Promise.resolve(ids.map((id) => ({ id: `sig_${id}`, status: "queued", delivery_id: id, command_index: 0 })));
   };
   return { database: { query } as unknown as Database, batches };
 }
+
+/** Its first statement is never answered: a connection gone silent. */
+const databaseThatHangsOnce = () => fakeDatabase(() => new Promise<never>(() => {}));
 
 describe("the delivery group commit, when the database does not answer", () => {
   it("answers a delivery with CommitTimeoutError after its timeout, and commits the next ones without waiting for the stuck batch", async () => {
@@ -68,15 +71,7 @@ describe("the delivery group commit, when the database does not answer", () => {
 
   it("without a timeout, holds later deliveries until the batch before them is answered (the candle feeds' way)", async () => {
     let answer!: (rows: unknown[]) => void;
-    const batches: string[][] = [];
-    const database = {
-      query: (_text: string, params: readonly unknown[]) => {
-        const ids = (JSON.parse(params[0] as string) as { delivery_id: string }[]).map((d) => d.delivery_id);
-        batches.push(ids);
-        if (batches.length === 1) return new Promise((resolve) => (answer = resolve));
-        return Promise.resolve(ids.map((id) => ({ id: `sig_${id}`, status: "queued", delivery_id: id, command_index: 0 })));
-      },
-    } as unknown as Database;
+    const { database, batches } = fakeDatabase(() => new Promise((resolve) => (answer = resolve)));
     const group = new DeliveryGroupCommit(database);
 
     const first = group.commit(delivery("dlv_1"));
