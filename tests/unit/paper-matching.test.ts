@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Order } from "../../src/domain/order.js";
-import { fillMarketOrder, onPrice, type PaperMatchingConfig } from "../../src/execution/paper/index.js";
+import { dec } from "../../src/domain/decimal.js";
+import { fillMarketOrder, onPrice, positionKey, type PaperMatchingConfig } from "../../src/execution/paper/index.js";
 import { at, BTC, COARSE, ETH_PERP, makeOrder, sequentialIds } from "./paper-fixtures.js";
 
 const CONFIG: PaperMatchingConfig = { slippageBps: "10", makerFeeBps: "2", takerFeeBps: "5" };
@@ -212,5 +213,31 @@ describe("orders a price event does not touch", () => {
       ["fil_2", "b"],
     ]);
     expect(result.orders[2]).toBe(orders[2]);
+  });
+});
+
+describe("reduce-only orders against the position they reduce", () => {
+  const stop = (quantity: string) => makeOrder({ side: "sell", kind: "stop", quantity, stopPrice: "19000", reduceOnly: true, role: "stop_loss" });
+  const held = (quantity: string) => new Map([[positionKey(stop("1")), dec(quantity)]]);
+
+  it("fills at most the position, cancels the rest, and takes the fill off the position", () => {
+    const positions = held("0.3");
+    const result = onPrice([stop("1")], "18900", BTC, CONFIG, NOW, sequentialIds(), positions);
+    expect(result.fills.map((f) => f.quantity)).toEqual(["0.3"]);
+    expect(result.orders[0]).toMatchObject({ status: "cancelled", filledQuantity: "0.3" });
+    expect(positions.get(positionKey(stop("1")))?.toFixed()).toBe("0");
+  });
+
+  it("cancels unfilled an order with nothing to reduce, and fills in full one the position covers", () => {
+    expect(onPrice([stop("1")], "18900", BTC, CONFIG, NOW, sequentialIds(), held("0")).orders[0]).toMatchObject({ status: "cancelled", filledQuantity: "0" });
+    expect(onPrice([stop("1")], "18900", BTC, CONFIG, NOW, sequentialIds(), held("-2")).fills).toEqual([]);
+    const covered = onPrice([stop("0.5")], "18900", BTC, CONFIG, NOW, sequentialIds(), held("2"));
+    expect(covered.orders[0]).toMatchObject({ status: "filled", filledQuantity: "0.5" });
+  });
+
+  it("lets two orders crossed by one event reduce the position once between them", () => {
+    const result = onPrice([stop("0.4"), stop("0.4")], "18900", BTC, CONFIG, NOW, sequentialIds(), held("0.5"));
+    expect(result.fills.map((f) => f.quantity)).toEqual(["0.4", "0.1"]);
+    expect(result.orders.map((o) => o.status)).toEqual(["filled", "cancelled"]);
   });
 });

@@ -6,7 +6,8 @@ import type { IdSource } from "../../lib/ids.js";
 import { orderFromApproval } from "../../execution/approved-order.js";
 import { signalIdOf } from "../../execution/client-order-id.js";
 import { decisionRow, judgeOrder, type DecisionRecord } from "../../execution/judge-order.js";
-import { fillMarketOrder, onPrice, type PaperMatchingConfig } from "../../execution/paper/index.js";
+import { dec } from "../../domain/decimal.js";
+import { fillMarketOrder, onPrice, positionKey, type HeldPositions, type PaperMatchingConfig } from "../../execution/paper/index.js";
 import { protectionOrders } from "../../execution/paper/paper-booking.js";
 import type { PlaceOrderInput, PlaceOrderResult } from "../../execution/place-order.js";
 import type { SimBook } from "./sim-book.js";
@@ -106,9 +107,13 @@ export class SimVenue {
     }
     for (const { order, price } of [...atOpen, ...stops, ...limits]) {
       if (!this.book.resting.includes(order)) continue;
-      const result = onPrice([order], price, rules, this.matching, bar.at, () => this.ids.next("fil"));
-      if (result.fills.length === 0) continue;
+      // The book's position as it stands now, earlier orders of this bar included: a reduce-only
+      // order fills at most what is left of it, as on the paper venue.
+      const position = this.book.positions.get(symbol);
+      const held: HeldPositions = new Map(position ? [[positionKey(order), dec(position.quantity)]] : []);
+      const result = onPrice([order], price, rules, this.matching, bar.at, () => this.ids.next("fil"), held);
       const updated: StoredOrder = { ...order, ...(result.orders[0] as Order) };
+      if (updated.status === order.status && result.fills.length === 0) continue;
       this.book.resting = this.book.resting.filter((o) => o !== order);
       if (updated.status === "partially_filled") this.#rest([updated]);
       this.#book(result.fills, updated, rules);

@@ -64,6 +64,12 @@ export async function findOpenPosition(db: Db, accountId: string, strategyId: st
   return row ? toPosition(row) : undefined;
 }
 
+/** Every strategy's open position in `symbol`: what a price event's fills book onto, and what reduce-only orders may reduce. */
+export async function openPositionsOfSymbol(db: Db, symbol: string): Promise<StoredPosition[]> {
+  const rows = await db.select().from(positions).where(and(eq(positions.symbol, symbol), eq(positions.status, "open")));
+  return rows.map(toPosition);
+}
+
 /** Which rows a kill switch reaches: each given field narrows it; an empty filter means everything. */
 export type ScopeFilter = { readonly strategyId?: string | undefined; readonly accountId?: string | undefined };
 

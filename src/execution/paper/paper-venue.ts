@@ -4,8 +4,8 @@ import type { Db } from "../../db/client.js";
 import { insertOrderRow } from "../../db/repositories/booking-repository.js";
 import {
   cancelWorkingOrder,
-  findOpenPosition,
   findOrderById,
+  openPositionsOfSymbol,
   restingOrdersOfSymbol,
   updateOrder,
   type StoredOrder,
@@ -19,7 +19,8 @@ import type { IdSource } from "../../lib/ids.js";
 import type { TradingMetrics } from "../../metrics/port.js";
 import type { Notifier } from "../../notifications/notifier.js";
 import { orderFromApproval } from "../approved-order.js";
-import { fillMarketOrder, onPrice, type PaperMatchingConfig } from "./index.js";
+import { dec } from "../../domain/decimal.js";
+import { fillMarketOrder, onPrice, positionKey, type HeldPositions, type PaperMatchingConfig } from "./index.js";
 import type { AccountIncrements } from "./account-increments.js";
 import { issue, planFillBooking, protectionOrders, type Write } from "./paper-booking.js";
 import { paperMarket } from "./paper-markets.js";
@@ -123,10 +124,14 @@ export async function applyPriceEvent(ctx: PaperVenueContext, symbol: string, pr
   return ctx.db.transaction(async (tx) => {
     // Under the symbol's lock, a cancel or a new order cannot change these orders between read and write.
     await lockSymbol(tx, symbol);
-    const resting = await restingOrdersOfSymbol(tx, symbol);
+    // Both read under the lock (in one round trip): the positions are what reduce-only orders may
+    // reduce, and what the fills book onto.
+    const [resting, positions] = await Promise.all([restingOrdersOfSymbol(tx, symbol), openPositionsOfSymbol(tx, symbol)]);
     if (resting.length === 0) return [];
-    const result = onPrice(resting, price, rules, ctx.matching, now, () => ctx.ids.next("fil"));
-    const writes = await planFillBooking(ctx.ids, result.fills, rules, (key) => findOpenPosition(tx, key.accountId, key.strategyId, key.symbol), ctx.notifier);
+    const open = new Map(positions.map((p) => [positionKey(p), p]));
+    const held: HeldPositions = new Map(positions.map((p) => [positionKey(p), dec(p.quantity)]));
+    const result = onPrice(resting, price, rules, ctx.matching, now, () => ctx.ids.next("fil"), held);
+    const writes = await planFillBooking(ctx.ids, result.fills, rules, async (key) => open.get(positionKey(key)), ctx.notifier);
     for (const [i, updated] of result.orders.entries()) {
       const before = resting[i] as StoredOrder;
       if (updated === before) continue;

@@ -1,4 +1,4 @@
-import { dec, plain, truncateToStep, type Dec, type DecimalLike } from "../../domain/decimal.js";
+import { Dec, dec, plain, truncateToStep, ZERO, type DecimalLike } from "../../domain/decimal.js";
 import type { MarketRules } from "../../domain/market.js";
 import type { Fill, Order } from "../../domain/order.js";
 import { checkMatchingConfig, type FillIdSource, type PaperMatchingConfig } from "./matching-config.js";
@@ -13,9 +13,25 @@ export type PriceEventResult = {
 type Execution = { price: Dec; liquidity: Fill["liquidity"]; feeBps: string };
 
 /**
+ * The signed open position of each (account, strategy, symbol) the resting orders belong to, by
+ * positionKey; a key that is missing is flat. Reduce-only orders fill against it and it is updated
+ * as they do, so two of them crossed by one event (a stop and a target) never reduce it twice.
+ */
+export type HeldPositions = Map<string, Dec>;
+
+export function positionKey(of: { readonly accountId: string; readonly strategyId: string; readonly symbol: string }): string {
+  return `${of.accountId}\u0000${of.strategyId}\u0000${of.symbol}`;
+}
+
+/**
  * One price event (a trade or mark in `rules.symbol`) against the resting orders. Limits fill at
  * their limit price as makers; stop-markets trigger and fill like market orders at the event price.
  * Orders in other symbols, market orders and orders not working at the venue pass through untouched.
+ *
+ * With `held`, a reduce-only order (an exit, a stop-loss, a take-profit) fills at most what is left
+ * of the position it reduces, as a venue's reduce-only flag does: a stop sized for a position that a
+ * signal has since halved closes the half, and the rest of the order is cancelled rather than left
+ * to open the other side. One with nothing left to reduce is cancelled unfilled.
  */
 export function onPrice(
   restingOrders: readonly Order[],
@@ -24,6 +40,7 @@ export function onPrice(
   config: PaperMatchingConfig,
   at: Date,
   nextId: FillIdSource,
+  held?: HeldPositions,
 ): PriceEventResult {
   checkMatchingConfig(config);
   const eventPrice = dec(price);
@@ -34,12 +51,26 @@ export function onPrice(
     checkOrder(order, rules);
     const execution = match(order, eventPrice, rules, config);
     if (execution === undefined) return order;
-    const quantity = quantityThisEvent(order, rules, config.partialFillRatio);
+    const wanted = quantityThisEvent(order, rules, config.partialFillRatio);
+    const reducible = held && order.reduceOnly ? reducibleBy(order, held) : undefined;
+    const quantity = reducible === undefined ? wanted : Dec.min(wanted, reducible);
+    if (quantity.lte(0)) return { ...order, status: "cancelled" as const, updatedAt: at };
     const fill = buildFill({ order, quantity, ...execution, rules, at, nextId });
     fills.push(fill);
-    return applyFillToOrder(order, fill, rules);
+    const filled = applyFillToOrder(order, fill, rules);
+    if (reducible === undefined || !held) return filled;
+    const key = positionKey(order);
+    held.set(key, (held.get(key) ?? ZERO).add(order.side === "buy" ? quantity : quantity.neg()));
+    // Cut to the position: nothing is left for the remainder to reduce.
+    return quantity.lt(wanted) && filled.status === "partially_filled" ? { ...filled, status: "cancelled" as const } : filled;
   });
   return { fills, orders };
+}
+
+/** What `order` may still reduce: the long a sell reduces, the short a buy does; zero when flat or on its side. */
+function reducibleBy(order: Order, held: HeldPositions): Dec {
+  const position = held.get(positionKey(order)) ?? ZERO;
+  return order.side === "sell" ? Dec.max(position, ZERO) : Dec.max(position.neg(), ZERO);
 }
 
 function match(order: Order, price: Dec, rules: MarketRules, config: PaperMatchingConfig): Execution | undefined {
