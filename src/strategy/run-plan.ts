@@ -4,7 +4,7 @@ import type { MarketRules } from "../domain/market.js";
 import type { StrategyConfig } from "../domain/strategy-config.js";
 import type { PlaceOrderInput, PlaceOrderResult, QuantityDenial } from "../execution/place-order.js";
 import { sizeOrder } from "../risk/sizing.js";
-import type { OrderPlan, PlannedOrder } from "./manager/index.js";
+import type { OrderPlan, PlannedOrder, PlanNote } from "./manager/index.js";
 
 /** What processing a signal produced; stored on the signal as its result. */
 export type SignalResult = Record<string, unknown>;
@@ -32,6 +32,8 @@ export async function runPlan(input: {
   const legs: LegResult[] = [];
   const planned: PlannedOrder[] = plan?.orders ?? [unknownMarketLeg(signal.intent.action === "close")];
   const reference = signal.referencePrice ? { price: signal.referencePrice, observedAt: claimed.receivedAt } : undefined;
+  // Notes the sizing adds to the plan's: an entry cut to the room maxPositionPerSymbol leaves.
+  const notes: PlanNote[] = [...(plan?.notes ?? [])];
   for (const leg of planned) {
     const { decision, order } = await input.place({
       accountId: input.accountId,
@@ -42,7 +44,7 @@ export async function runPlan(input: {
       quantity:
         leg.quantity.type === "exact"
           ? leg.quantity.value
-          : ({ equity, referencePrice }) => sized(leg, config.sizing, referencePrice, equity, position?.quantity, rules),
+          : ({ equity, referencePrice }) => sized(leg, config.sizing, referencePrice, equity, position?.quantity, rules, notes),
       limitPrice: leg.limitPrice,
       reduceOnly: leg.reduceOnly,
       role: leg.role,
@@ -65,7 +67,7 @@ export async function runPlan(input: {
   const failed = last === "denied" || last === "rejected" || last === "unknown";
   const single = { denied: "DENIED", rejected: "REJECTED", unknown: "OUTCOME_UNKNOWN" } as const;
   const outcome = !failed ? "EXECUTED" : legs.length > 1 ? "PARTIALLY_EXECUTED" : single[last];
-  return { outcome, legs, notes: plan?.notes ?? [] };
+  return { outcome, legs, notes };
 }
 
 function unknownMarketLeg(exit: boolean): PlannedOrder {
@@ -79,6 +81,7 @@ function sized(
   equity: string,
   positionQuantity: string | undefined,
   rules: MarketRules | undefined,
+  notes: PlanNote[],
 ): string | QuantityDenial {
   if (!rules) return { reason: "UNKNOWN_MARKET", detail: "no market rules" };
   const signalQuantity = leg.quantity.type === "sized" ? leg.quantity.signalQuantity : undefined;
@@ -91,5 +94,11 @@ function sized(
     positionQuantity: positionQuantity ?? "0",
     rules,
   });
-  return result.ok ? plain(result.quantity) : { reason: result.reason, limit: result.limit, detail: result.detail };
+  if (!result.ok) return { reason: result.reason, limit: result.limit, detail: result.detail };
+  const room = leg.quantity.type === "sized" ? leg.quantity.maxQuantity : undefined;
+  if (room !== undefined && result.quantity.gt(room)) {
+    notes.push({ code: "MAX_POSITION_CAPPED", detail: `sized entry of ${plain(result.quantity)} capped to ${room} by maxPositionPerSymbol` });
+    return room;
+  }
+  return plain(result.quantity);
 }

@@ -1,4 +1,4 @@
-import { plain, truncateToStep, type Dec } from "../../domain/decimal.js";
+import { Dec, plain, truncateToStep, ZERO } from "../../domain/decimal.js";
 import type { OrderSide } from "../../domain/order.js";
 import type { CanonicalSignal, Quantity } from "../../domain/signal.js";
 import type { StrategyConfig } from "../../domain/strategy-config.js";
@@ -31,7 +31,10 @@ export type PlanContext = {
 /** A leg before its prices are decided: quantity is exact (order units) or left to the sizing policy. */
 export type Leg =
   | { readonly role: "exit"; readonly side: OrderSide; readonly quantity: Dec }
-  | { readonly role: "entry"; readonly side: OrderSide; readonly position: Side; readonly quantity: Dec | { sized: true; signalQuantity?: Quantity } };
+  | { readonly role: "entry"; readonly side: OrderSide; readonly position: Side; readonly quantity: Dec | SizedQuantity };
+
+/** Left to the sizing policy; `room` is the most maxPositionPerSymbol lets the entry add (undefined: no maximum). */
+export type SizedQuantity = { readonly sized: true; readonly signalQuantity?: Quantity; readonly room?: Dec };
 
 export type Noop = { readonly noop: { readonly code: PlanNoopCode; readonly detail: string } };
 export type Outcome = { readonly legs: Leg[] } | Noop;
@@ -123,9 +126,19 @@ export function exitAll(ctx: PlanContext): Leg {
   return { role: "exit", side: ctx.current === "short" ? "buy" : "sell", quantity: held(ctx) };
 }
 
-export function sizedEntry(ctx: PlanContext, side: Side): Leg {
+/**
+ * An entry the sizing policy sizes, on top of `alreadyHeld` on the same side (0 from flat or after a
+ * reversal's exit). With maxPositionPerSymbol set, it carries the room left under that maximum, so
+ * whatever the policy decides is cut to it; no room at all is MAX_POSITION_REACHED.
+ */
+export function sizedEntry(ctx: PlanContext, side: Side, alreadyHeld: Dec = ZERO): Leg | Noop {
   const q = ctx.signal.quantity;
-  return { role: "entry", side: entrySide(side), position: side, quantity: q === undefined ? { sized: true } : { sized: true, signalQuantity: q } };
+  const room = ctx.maxPosition === undefined ? undefined : truncateToStep(Dec.max(ctx.maxPosition.sub(alreadyHeld), 0), ctx.amountStep);
+  if (room !== undefined && room.isZero()) {
+    return noop("MAX_POSITION_REACHED", `position ${text(alreadyHeld)} leaves no room under maxPositionPerSymbol ${text(ctx.maxPosition ?? ZERO)}`);
+  }
+  const quantity: SizedQuantity = { sized: true, ...(q !== undefined ? { signalQuantity: q } : {}), ...(room !== undefined ? { room } : {}) };
+  return { role: "entry", side: entrySide(side), position: side, quantity };
 }
 
 export function text(d: Dec): string {

@@ -90,7 +90,10 @@ function toOrder(ctx: PlanContext, leg: Leg, index: number): PlannedOrder | Noop
     role: "entry",
     side: leg.side,
     kind: terms.kind,
-    quantity: "sized" in q ? { type: "sized", ...(q.signalQuantity ? { signalQuantity: q.signalQuantity } : {}) } : { type: "exact", value: text(q) },
+    quantity:
+      "sized" in q
+        ? { type: "sized", ...(q.signalQuantity ? { signalQuantity: q.signalQuantity } : {}), ...(q.room ? { maxQuantity: text(q.room) } : {}) }
+        : { type: "exact", value: text(q) },
     ...(terms.limitPrice ? { limitPrice: text(terms.limitPrice) } : {}),
     reduceOnly: false,
     ...(levels.stopLoss ? { stopLoss: { price: text(levels.stopLoss) } } : {}),

@@ -68,7 +68,7 @@ function planTargetSize(ctx: PlanContext, side: TargetSide, sizeText: string): O
   return { legs: [exactEntry(heldSide, entry)] };
 }
 
-/** An exact entry may not take |position| above maxPositionPerSymbol; sized entries are the risk engine's to cap. */
+/** An exact entry may not take |position| above maxPositionPerSymbol (sized entries carry their room: see sizedEntry). */
 function capEntry(ctx: PlanContext, quantity: Dec, alreadyHeld: Dec): Dec {
   if (ctx.maxPosition === undefined) return quantity;
   const room = truncateToStep(Dec.max(ctx.maxPosition.sub(alreadyHeld), 0), ctx.amountStep);

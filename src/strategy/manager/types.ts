@@ -5,7 +5,10 @@ import type { StrategyConfig } from "../../domain/strategy-config.js";
 import type { PlanCode, PlanNoopCode } from "./codes.js";
 
 /** Exact when the position or the signal fixes the quantity; sized when the sizing policy must decide it. */
-export type PlannedQuantity = { readonly type: "exact"; readonly value: string } | { readonly type: "sized"; readonly signalQuantity?: Quantity };
+export type PlannedQuantity =
+  | { readonly type: "exact"; readonly value: string }
+  /** maxQuantity: the room maxPositionPerSymbol leaves, on the amount step; the sized quantity is cut to it. */
+  | { readonly type: "sized"; readonly signalQuantity?: Quantity; readonly maxQuantity?: string };
 
 export type PlannedOrder = {
   /** Exits reduce the position; entries add exposure. */
