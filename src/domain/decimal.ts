@@ -79,7 +79,11 @@ export function truncateToStep(value: DecimalLike, step: DecimalLike): Dec {
     const t = v.abs().toDecimalPlaces(places, Dec.ROUND_DOWN);
     return v.isNeg() ? t.neg() : t;
   }
-  return v.abs().div(s).floor().mul(s).mul(v.isNeg() ? -1 : 1);
+  // a − (a mod step): decimal.js takes the integer quotient of a modulo exactly, where a.div(s)
+  // rounds at the 60th digit first and could then floor up to the next multiple.
+  const a = v.abs();
+  const t = a.sub(a.mod(s));
+  return v.isNeg() ? t.neg() : t;
 }
 
 /** Rounds a price to its tick, half-even: prices have no "safe" direction, quantities do. */

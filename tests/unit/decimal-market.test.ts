@@ -30,6 +30,13 @@ describe("decimals", () => {
     expect(plain(truncateToStep("5", "2"))).toBe("4");
   });
 
+  it("never rounds up on a step that is not a power of ten, even 60 digits deep", () => {
+    // 7.999… (60 significant digits) / 2 rounds to 4 at 60 digits: flooring that would give 8.
+    expect(plain(truncateToStep(`7.${"9".repeat(59)}`, "2"))).toBe("6");
+    expect(plain(truncateToStep(`-7.${"9".repeat(59)}`, "2"))).toBe("-6");
+    expect(plain(truncateToStep("10", "0.3"))).toBe("9.9");
+  });
+
   it("rounds prices half-even to the tick", () => {
     expect(plain(roundToStep("100.005", "0.01"))).toBe("100");
     expect(plain(roundToStep("100.015", "0.01"))).toBe("100.02");
