@@ -25,6 +25,11 @@ export type SizingInput = {
   readonly signalQuantity?: Quantity;
   readonly policy: SizingPolicy;
   readonly referencePrice?: DecimalLike;
+  /**
+   * A limit entry's limit price: what the order pays when it fills, so notional and stop distance
+   * are measured from it; a market entry is sized at the reference price.
+   */
+  readonly entryPrice?: DecimalLike;
   /** Needed by risk_percent only: the price at which the trade is wrong. */
   readonly stopPrice?: DecimalLike;
   readonly equity: DecimalLike;
@@ -78,8 +83,11 @@ function deny(reason: SizingDenialReason, detail: string, limit?: string): Extra
  * equity is a loss waiting to happen.
  */
 export function sizeOrder(input: SizingInput): SizingResult {
-  const price = toDec(input.referencePrice);
-  if (price === null || price.lte(0)) return deny("REFERENCE_PRICE_MISSING", "sizing needs a positive reference price");
+  const reference = toDec(input.referencePrice);
+  if (reference === null || reference.lte(0)) return deny("REFERENCE_PRICE_MISSING", "sizing needs a positive reference price");
+  const entry = input.entryPrice === undefined ? reference : toDec(input.entryPrice);
+  if (entry === null || entry.lte(0)) return deny("SIZING_INPUT_INVALID", `entry price ${String(input.entryPrice)} is not a positive decimal`);
+  const price = entry;
   const contractSize = toDec(input.rules.contractSize);
   if (contractSize === null || contractSize.lte(0)) return deny("UNKNOWN_MARKET", `unusable contractSize for ${input.rules.symbol}`);
 
@@ -146,7 +154,7 @@ function fromPolicy(input: SizingInput, price: Dec, contractSize: Dec): Raw {
       const stop = toDec(input.stopPrice);
       if (stop === null || stop.lte(0)) return deny("STOP_PRICE_MISSING", `stop price ${String(input.stopPrice)} is not a positive decimal`);
       const distance = price.sub(stop).abs();
-      if (distance.isZero()) return deny("STOP_DISTANCE_ZERO", `stop ${stop.toFixed()} equals the reference price`);
+      if (distance.isZero()) return deny("STOP_DISTANCE_ZERO", `stop ${stop.toFixed()} equals the entry price`);
       const risk = equity.mul(amount).div(100);
       return { ok: true, quantity: divDown(divDown(risk, distance), contractSize) };
     }

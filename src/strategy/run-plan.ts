@@ -89,6 +89,7 @@ function sized(
     ...(signalQuantity ? { signalQuantity } : {}),
     policy,
     ...(referencePrice ? { referencePrice } : {}),
+    ...(leg.limitPrice ? { entryPrice: leg.limitPrice } : {}),
     ...(leg.stopLoss ? { stopPrice: leg.stopLoss.price } : {}),
     equity,
     positionQuantity: positionQuantity ?? "0",

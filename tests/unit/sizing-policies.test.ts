@@ -39,6 +39,15 @@ describe("sizing policies (spot BTC/USDT at 50 000, equity 20 000, step 0.001)",
     // 200 / 1 500 = 0.1333… → 0.133.
     expect(quantityOf(size({ policy: riskPercent, stopPrice: "48500" }))).toBe("0.133");
   });
+
+  it("a limit entry is sized at its limit: the stop's loss and the notional are what the fill pays", () => {
+    const riskPercent = policy({ type: "risk_percent", percent: "1" });
+    // Limit 50 500, stop 49 500: 200 at risk over 1 000, not over the reference's 500 (0.4, a 2 % loss).
+    expect(quantityOf(size({ policy: riskPercent, entryPrice: "50500", stopPrice: "49500" }))).toBe("0.2");
+    // 1 000 USDT at a 40 000 limit buys 0.025, not the 0.02 the 50 000 reference would give.
+    expect(quantityOf(size({ entryPrice: "40000" }))).toBe("0.025");
+    expect(size({ entryPrice: "0" })).toMatchObject({ ok: false, reason: "SIZING_INPUT_INVALID" });
+  });
 });
 
 describe("sizing policies on a perpetual (contracts of 0.001 BTC, whole contracts)", () => {
