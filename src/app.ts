@@ -8,6 +8,7 @@ import { createDashboard, DASHBOARD_PATH } from "./http/dashboard/index.js";
 import { authenticate } from "./http/middleware/authenticate.js";
 import { limitBody } from "./http/middleware/body-limit.js";
 import { requireJsonBody } from "./http/middleware/json-body.js";
+import { rejectNul } from "./http/middleware/reject-nul.js";
 import { requestLog } from "./http/middleware/request-log.js";
 import { securityHeaders } from "./http/middleware/security-headers.js";
 import { notFound, onError, validationHook } from "./http/on-error.js";
@@ -23,7 +24,7 @@ import { registerNotificationRoutes } from "./http/routes/notifications/index.js
 import { registerOrderRoutes } from "./http/routes/orders/index.js";
 import { registerParameterSearchRoutes } from "./http/routes/parameter-searches/index.js";
 import { registerPositionRoutes } from "./http/routes/positions/index.js";
-import { isSignedSignalRequest } from "./http/routes/signals/create-signal.js";
+import { isSignalIntake, isSignedSignalRequest } from "./http/routes/signals/create-signal.js";
 import { registerSignalRoutes } from "./http/routes/signals/index.js";
 import { registerStrategyRoutes } from "./http/routes/strategies/index.js";
 import { registerTradingStateRoutes } from "./http/routes/trading-state/index.js";
@@ -77,7 +78,13 @@ export function createApp(services: Services): OpenAPIHono {
   app.use(securityHeaders());
   // A candle import is a CSV of megabytes: its route checks the media type and its own, larger limit.
   app.use(unless(isCandleImport, limitBody(services.config.BODY_LIMIT_BYTES)));
-  app.use("/v1/*", unless(isCandleImport, requireJsonBody()), authenticate({ skip: isSignedSignalRequest }));
+  // After authentication, so a stranger learns nothing from a 400 a key holder would get.
+  app.use(
+    "/v1/*",
+    unless(isCandleImport, requireJsonBody()),
+    authenticate({ skip: isSignedSignalRequest }),
+    unless(isSignalIntake, rejectNul()),
+  );
   registerRoutes(app);
   // HTML for people, behind a session cookie: mounted here, not in registerRoutes, so it stays out of the document.
   app.route(DASHBOARD_PATH, createDashboard());

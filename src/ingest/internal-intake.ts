@@ -93,6 +93,13 @@ async function resolveStrategy(ctx: IntakeContext, json: unknown): Promise<Strat
       errors: [{ path: "strategy", message: "a strategy key or id is required" }],
     });
   }
+  // PostgreSQL text cannot hold U+0000: no strategy is named so, and the lookup would fail as if the
+  // database were down (a 503 its sender retries forever).
+  if (ref.includes("\u0000")) {
+    throw new ApiError("VALIDATION_FAILED", "the strategy reference holds a NUL character (U+0000)", {
+      errors: [{ path: "strategy", message: "must not contain the NUL character (U+0000)" }],
+    });
+  }
   let strategy: StrategyRow | undefined;
   try {
     strategy = await withinLedgerTimeout(ctx, ref.startsWith("stg_") ? findStrategyById(ctx.db, ref) : findStrategyByKey(ctx.db, ref));

@@ -1,4 +1,5 @@
 import { Dec } from "../domain/decimal.js";
+import { MAX_INSTANT_MS } from "../lib/instant-range.js";
 import { isAligned, type Timeframe } from "./timeframes.js";
 
 /** One candle as read from a file: the values stay the exact decimal text that was written. */
@@ -34,6 +35,9 @@ export const CSV_COLUMNS = ["timestamp", "open", "high", "low", "close", "volume
 const TIMESTAMP = /^\d{1,15}$/;
 const UNSIGNED_DECIMAL = /^(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 const SIGNED_DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+const NUMBER_PARTS = /^[+-]?(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
+// PostgreSQL's numeric holds 131072 digits before the point and 16383 after; prices need far fewer.
+const MAX_DIGITS = 1000;
 // A line is longer than any candle well before this: refuse it rather than buffer a whole bad file.
 const MAX_LINE = 1024;
 
@@ -76,9 +80,11 @@ export function parseLine(line: string, lineNo: number, timeframe: Timeframe): C
   const [ts, open, high, low, close, volume] = fields as [string, string, string, string, string, string];
   if (!TIMESTAMP.test(ts)) return invalid("timestamp must be an integer number of milliseconds");
   const openTime = Number(ts);
+  if (openTime > MAX_INSTANT_MS) return invalid("timestamp is after 9999-12-31T23:59:59.999Z");
   if (!isAligned(openTime, timeframe)) return invalid(`timestamp ${ts} is not aligned to ${timeframe}`);
   for (const [name, value] of [["open", open], ["high", high], ["low", low], ["close", close], ["volume", volume]] as const) {
     if (!SIGNED_DECIMAL.test(value)) return invalid(`${name} is not a number`);
+    if (!storableMagnitude(value)) return invalid(`${name} is too large or too precise to store`);
     const positive = name !== "volume";
     if (!UNSIGNED_DECIMAL.test(value) || (positive && new Dec(value).lte(0))) {
       return invalid(positive ? `${name} must be above 0` : "volume must not be negative");
@@ -89,6 +95,21 @@ export function parseLine(line: string, lineNo: number, timeframe: Timeframe): C
   if (h.lt(Dec.max(o, c))) return inconsistent("high is below the open or the close");
   if (l.gt(Dec.min(o, c))) return inconsistent("low is above the open or the close");
   return { kind: "candle", line: lineNo, candle: { openTime, open, high, low, close, volume } };
+}
+
+/**
+ * Whether PostgreSQL's numeric can hold the decimal as written. An exponent moves the point, so
+ * `1e200000` or `1e-20000` (or `0e-20000`, whose scale still counts) overflow it and would fail the
+ * whole batch: exponent, integer digits and digits after the point each stay within MAX_DIGITS.
+ */
+function storableMagnitude(value: string): boolean {
+  const [, whole = "", fraction = "", exponent = "0"] = NUMBER_PARTS.exec(value) ?? [];
+  const shift = Number(exponent);
+  if (Math.abs(shift) > MAX_DIGITS) return false;
+  const lead = (whole + fraction).search(/[1-9]/);
+  const intDigits = lead === -1 ? 0 : whole.length + shift - lead;
+  const scale = fraction.length - shift;
+  return intDigits <= MAX_DIGITS && scale <= MAX_DIGITS;
 }
 
 /** Splits a stream into lines (LF or CRLF), decoding UTF-8 across chunk boundaries. */

@@ -83,7 +83,8 @@ function deliveryView(r: DeliveryListRow): DeliveryView {
   };
 }
 
-const CURSOR = /^d:(\d{1,19})$/;
+// At most 18 digits: every such number fits the bigint seq column, where 19 could overflow it.
+const CURSOR = /^d:(\d{1,18})$/;
 
 /** Deliveries newest first, by status and sink, with cursor pagination. */
 export async function listDeliveries({

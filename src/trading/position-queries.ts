@@ -1,7 +1,8 @@
 import { findPositionRowById, listPositionRows } from "../db/repositories/trading-queries-repository.js";
 import { ApiError } from "../http/errors.js";
+import { isStorableInstant } from "../lib/instant-range.js";
 import type { TradingContext } from "./context.js";
-import { decodeCursor, encodeCursor, pageOf, resolveStrategyFilter, type Page } from "./query-input.js";
+import { decodeCursor, encodeCursor, invalidCursor, pageOf, resolveStrategyFilter, type Page } from "./query-input.js";
 import { marksFor, valuePosition, type ValuedPosition } from "./valuation.js";
 
 export type PositionListInput = {
@@ -23,6 +24,8 @@ export async function listPositions({ ctx, input }: { ctx: TradingContext; input
   let before: { openedAt: Date; id: string } | undefined;
   if (input.cursor) {
     const [, ms, id] = decodeCursor(input.cursor, CURSOR);
+    // Fifteen digits reach past year 9999, which the timestamptz comparison would refuse as a 500.
+    if (!isStorableInstant(Number(ms))) throw invalidCursor();
     before = { openedAt: new Date(Number(ms)), id: id as string };
   }
   const rows = await listPositionRows(ctx.db, {

@@ -20,8 +20,13 @@ export function encodeCursor(tag: string, value: string): string {
 
 export function decodeCursor(cursor: string, pattern: RegExp): RegExpExecArray {
   const match = pattern.exec(Buffer.from(cursor, "base64url").toString("utf8"));
-  if (!match) throw new ApiError("VALIDATION_FAILED", "invalid cursor", { errors: [{ path: "cursor", message: "not a cursor this API issued" }] });
+  if (!match) throw invalidCursor();
   return match;
+}
+
+/** For a cursor of the right shape whose value no listing could have issued (out of the column's range). */
+export function invalidCursor(): ApiError {
+  return new ApiError("VALIDATION_FAILED", "invalid cursor", { errors: [{ path: "cursor", message: "not a cursor this API issued" }] });
 }
 
 export type Page<T> = { rows: T[]; nextCursor: string | null };

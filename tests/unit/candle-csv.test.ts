@@ -65,6 +65,26 @@ describe("parseCandleCsv", () => {
     expect(await parse(line)).toEqual([{ kind: "inconsistent", line: 1, openTime: T0, reason }]);
   });
 
+  // PostgreSQL's numeric refuses these, and one refused value used to fail the whole stored batch.
+  it.each([
+    ["253402300800000,1,2,0.5,1.5,7", "timestamp is after 9999-12-31T23:59:59.999Z"],
+    [`${T0},1e200000,1e200000,1e200000,1e200000,1`, "open is too large or too precise to store"],
+    [`${T0},1e-20000,1,1e-20000,1,1`, "open is too large or too precise to store"],
+    [`${T0},1,2,0.5,1.5,0e-20000`, "volume is too large or too precise to store"],
+    [`${T0},0.5e2000,1e2000,0.5,1,1`, "open is too large or too precise to store"],
+    [`${T0},1,2,0.5,1.5,1e1000`, "volume is too large or too precise to store"],
+    [`${T0},1,2,0.5,1.5,1E+99999999999999999999`, "volume is too large or too precise to store"],
+  ])("rejects a value beyond what the database stores: %s", async (line, reason) => {
+    expect(await parse(line)).toEqual([{ kind: "invalid", line: 1, reason }]);
+  });
+
+  it("keeps large, tiny and exponent-written values within those bounds as written", async () => {
+    const line = `${T0},1e5,1.5E+999,0.000000001e-990,100000.50,0.${"0".repeat(900)}1`;
+    expect(await parse(line)).toEqual([
+      { kind: "candle", line: 1, candle: { openTime: T0, open: "1e5", high: "1.5E+999", low: "0.000000001e-990", close: "100000.50", volume: `0.${"0".repeat(900)}1` } },
+    ]);
+  });
+
   it("compares prices as decimals, not as text", async () => {
     expect((await parse(`${T0},9.5,10,9,9.75,0`))[0]?.kind).toBe("candle");
     expect((await parse(`${T0},100000.10,100000.1,100000.1,100000.1,0`))[0]?.kind).toBe("candle");

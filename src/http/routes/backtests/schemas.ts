@@ -6,19 +6,13 @@ import { DECIMAL } from "../../../domain/signal.js";
 import { strategyConfigPatchShape } from "../../../domain/strategy-config.js";
 import { TIMEFRAMES } from "../../../market-data/timeframes.js";
 import { BuiltinStrategySpecSchema } from "../../../strategy/builtin/registry.js";
+import { instantInput } from "../../instant-schema.js";
 import { decimal, positiveDecimal, tradingListQueryShape } from "../orders/schemas.js";
 
-const MILLIS = /^\d{1,15}$/;
 const SIGNED_DECIMAL = /^-?(?:0|[1-9]\d*)(?:\.\d+)?$/;
 
 const instant = (description: string, example: string) =>
-  z
-    .union([z.number().int().min(0), z.string().max(40)])
-    .refine((v) => typeof v === "number" || MILLIS.test(v) || z.iso.datetime({ offset: true }).safeParse(v).success, {
-      error: "must be milliseconds since the epoch or an ISO 8601 date-time",
-    })
-    .transform((v) => (typeof v === "number" ? v : MILLIS.test(v) ? Number(v) : Date.parse(v)))
-    .openapi({ description: `${description} Milliseconds since the epoch (number or string) or an ISO 8601 date-time; inclusive.`, example });
+  instantInput().openapi({ description: `${description} Milliseconds since the epoch (number or string) or an ISO 8601 date-time; inclusive.`, example });
 
 const bps = (description: string, options: { signed?: boolean; below?: number } = {}) =>
   z

@@ -1,22 +1,17 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { CandleRow } from "../../../db/schema/candles.js";
 import { listCandles } from "../../../market-data/candle-queries.js";
+import { instantMillis, instantText } from "../../instant-schema.js";
 import { requireScope } from "../../middleware/authenticate.js";
 import { AUTHENTICATED_ERRORS, bearerSecurity, errorResponses } from "../../openapi.js";
 import { CandleSchema, SymbolQuery, TimeframeQuery } from "./schemas.js";
 
-const MILLIS = /^\d{1,15}$/;
-
 const instant = (description: string) =>
-  z
-    .string()
-    .refine((v) => MILLIS.test(v) || z.iso.datetime({ offset: true }).safeParse(v).success, {
-      error: "must be milliseconds since the epoch or an ISO 8601 date-time",
-    })
+  instantText()
     .optional()
     .openapi({ description: `${description} Milliseconds since the epoch or an ISO 8601 date-time; inclusive.`, example: "2025-04-30T00:00:00Z" });
 
-const toMillis = (v: string | undefined) => (v === undefined ? undefined : MILLIS.test(v) ? Number(v) : Date.parse(v));
+const toMillis = (v: string | undefined) => (v === undefined ? undefined : instantMillis(v));
 
 const QuerySchema = z.object({
   symbol: SymbolQuery,

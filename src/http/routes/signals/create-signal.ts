@@ -15,9 +15,17 @@ const InternalSignalBody = CanonicalSignalDoc.extend({
   strategy: z.string().openapi({ description: "The strategy's key or id.", example: "btc-trend" }),
 }).openapi("InternalSignal");
 
+/**
+ * The intake reads its body as text, verifies a signature over it first, and stores what it holds
+ * (the ledger replaces NUL characters), so request-wide body checks skip it.
+ */
+export function isSignalIntake(c: Context): boolean {
+  return c.req.method === "POST" && c.req.path === "/v1/signals";
+}
+
 /** Signed requests skip the API-key middleware: this route verifies their signature itself. */
 export function isSignedSignalRequest(c: Context): boolean {
-  return c.req.method === "POST" && c.req.path === "/v1/signals" && c.req.header("webhook-signature") !== undefined;
+  return isSignalIntake(c) && c.req.header("webhook-signature") !== undefined;
 }
 
 const route = createRoute({

@@ -1,6 +1,7 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { listSignals } from "../../../ingest/signal-queries.js";
 import { SIGNAL_STATUSES } from "../../../ingest/ledger.js";
+import { isoInstant } from "../../instant-schema.js";
 import { requireScope } from "../../middleware/authenticate.js";
 import { AUTHENTICATED_ERRORS, bearerSecurity, errorResponses } from "../../openapi.js";
 import { SignalSchema } from "./schemas.js";
@@ -9,8 +10,8 @@ import { signalView } from "./views.js";
 const QuerySchema = z.object({
   strategy: z.string().max(100).optional().openapi({ description: "A strategy id or key." }),
   status: z.enum(SIGNAL_STATUSES).optional(),
-  since: z.iso.datetime({ offset: true }).optional().openapi({ description: "Received at or after (ISO 8601)." }),
-  until: z.iso.datetime({ offset: true }).optional().openapi({ description: "Received at or before (ISO 8601)." }),
+  since: isoInstant().optional().openapi({ description: "Received at or after (ISO 8601)." }),
+  until: isoInstant().optional().openapi({ description: "Received at or before (ISO 8601)." }),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.string().max(100).optional().openapi({ description: "`nextCursor` of the previous page." }),
 });
