@@ -47,6 +47,14 @@ describe("authentication (401)", () => {
     expect((await t.http.get("/v1/api-keys").set(t.auth(key))).status).toBe(200);
     expect((await t.http.get("/v1/api-keys").set(t.auth(key.slice(0, -1)))).status).toBe(401);
   });
+
+  it("reads the Bearer scheme in any case, as HTTP defines it", async () => {
+    const { key } = await createKey(["admin"]);
+    for (const scheme of ["bearer", "BEARER", "BeArEr"]) {
+      expect((await t.http.get("/v1/api-keys").set({ authorization: `${scheme} ${key}` })).status).toBe(200);
+    }
+    expect((await t.http.get("/v1/api-keys").set({ authorization: `bearer ${key}x` })).status).toBe(401);
+  });
 });
 
 describe("scopes (403)", () => {

@@ -3,7 +3,8 @@ import { authenticateApiKey } from "../../auth/api-keys.js";
 import { hasScope, type Scope } from "../../auth/scopes.js";
 import { ApiError } from "../errors.js";
 
-const BEARER = /^Bearer ([\x21-\x7e]{1,512})$/;
+// The scheme is case-insensitive (RFC 9110 §11.1): "bearer <key>" from a hand-written client is the same credential.
+const BEARER = /^Bearer ([\x21-\x7e]{1,512})$/i;
 
 /**
  * Requires `Authorization: Bearer <key>` and puts the key's principal on the context. `skip` names
