@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { Dec } from "./decimal.js";
 
 /**
  * The canonical signal: what every source (TradingView, internal services, built-in strategies)
@@ -17,7 +18,9 @@ export function numberToDecimal(n: number): string {
   if (!Number.isFinite(n)) return String(n);
   const s = String(n);
   if (!/e/i.test(s)) return s;
-  return n.toFixed(20).replace(/\.?0+$/, "");
+  // The shortest text that reads back as n, written out in full. toFixed(20) cut every digit past
+  // the 20th decimal (1.2345678901234567e-7 lost three) and kept 1e21 and above in exponent form.
+  return new Dec(s).toFixed();
 }
 
 export const POSITION_SIDES = ["long", "short"] as const;
