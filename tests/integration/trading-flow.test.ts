@@ -68,6 +68,21 @@ describe("a TradingView alert on the paper venue", () => {
     expect(after.body.trace.orders[0]).toMatchObject({ averageFillPrice: "2.5", fills: [{ price: "2.5", fee: "0.25" }] });
   });
 
+  it("fills a limit entry already through the market at once, at the market price as a taker, with its protection", async () => {
+    const s = await strategy();
+    // A buy limited at 2.6 while XRP trades at 2.5: a venue fills it at the market, not at 2.6.
+    const entry = await send(s, { ticker: "XRPUSDT", action: "buy", type: "limit", quantity: "100", limit_price: "2.6", close: "2.5", sl: "2.4", tp: "2.7" });
+    expect(entry.trace.orders.map((o: { role: string; status: string }) => [o.role, o.status])).toEqual([
+      ["entry", "filled"],
+      ["stop_loss", "submitted"],
+      ["take_profit", "submitted"],
+    ]);
+    expect(entry.trace.orders[0]).toMatchObject({ kind: "limit", limitPrice: "2.6", averageFillPrice: "2.5", fills: [{ price: "2.5", fee: "0.25" }] });
+    const order = await t.http.get(`/v1/orders/${entry.trace.orders[0].id}`).set(t.auth());
+    expect(order.body.fills).toMatchObject([{ price: "2.5", liquidity: "taker" }]);
+    expect(entry.trace.positions).toMatchObject([{ quantity: "100", averageEntryPrice: "2.5", status: "open" }]);
+  });
+
   it("stops out at the stop-loss", async () => {
     const s = await strategy();
     const entry = await send(s, { ticker: "SOLUSDT", action: "buy", quantity: "1", price: "200", sl: "190", tp: "220" });

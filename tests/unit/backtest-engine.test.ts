@@ -87,6 +87,23 @@ describe("backtest engine", () => {
     expect(never.trades[0]).toMatchObject({ exitPrice: "97", exitReason: "end_of_data", exitTime: 4 * HOUR });
   });
 
+  it("fills a limit entry through the next open at the open as a taker, and rests one that is not", async () => {
+    // Bar 0 closes at 100 with a buy limited at 101 (or 99); bar 1 opens at 100 and trades down to 98.
+    const run = async (limitPrice: string) => {
+      const rows = [["100", "100", "100", "100"], ["100", "100.5", "98", "99"], ["99", "99.5", "98.5", "99"]];
+      const series = seriesFromRows("BTC/USDT", rows.map((r, i) => [String(i * HOUR), ...r, "1"]));
+      const signal = { symbol: "BTC/USDT", intent: { action: "open" as const, side: "long" as const }, orderType: "limit" as const, limitPrice, referencePrice: "100" };
+      return runBacktest(spec({ source: { kind: "replay", signals: [{ at: HOUR, signal }] }, takerFeeBps: "10", makerFeeBps: "0" }, { sizing: { type: "fixed_base", quantity: "1" } }), [series]);
+    };
+    // Arriving at the open of 100, a limit of 101 is through the market: it pays 100 and the taker fee, not 101.
+    const through = await run("101");
+    expect(through.trades[0]).toMatchObject({ entryPrice: "100", entryTime: HOUR, quantity: "1", fees: "0.199" });
+    // A limit of 99 rests; bar 1 trades down through it and it fills at 99 as a maker (no fee).
+    const resting = await run("99");
+    expect(resting.trades[0]).toMatchObject({ entryPrice: "99", entryTime: HOUR, quantity: "1" });
+    expect(resting.trades[0]?.fees).toBe("0.099");
+  });
+
   it("replays recorded signals at the first bar that closes at or after them", async () => {
     const at = (year.time[100] as number) + 30 * 60_000;
     const signals = [

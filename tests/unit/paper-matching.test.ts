@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Order } from "../../src/domain/order.js";
 import { dec } from "../../src/domain/decimal.js";
-import { fillMarketOrder, onPrice, positionKey, type PaperMatchingConfig } from "../../src/execution/paper/index.js";
+import { fillMarketableLimit, fillMarketOrder, onPrice, positionKey, type PaperMatchingConfig } from "../../src/execution/paper/index.js";
 import { at, BTC, COARSE, ETH_PERP, makeOrder, sequentialIds } from "./paper-fixtures.js";
 
 const CONFIG: PaperMatchingConfig = { slippageBps: "10", makerFeeBps: "2", takerFeeBps: "5" };
@@ -100,6 +100,39 @@ describe("limit orders", () => {
     expect(result.fills).toHaveLength(1);
     expect(result.fills[0]).toMatchObject({ orderId: "ord_s", side: "sell", price: "20100", fee: "1.206", liquidity: "maker" });
     expect(result.orders[0]).toBe(buy);
+  });
+});
+
+describe("limit orders marketable on arrival", () => {
+  it("buy at once at the slipped reference as a taker when the limit is above it", () => {
+    const order = makeOrder({ side: "buy", kind: "limit", quantity: "0.5", limitPrice: "20100" });
+    const match = fillMarketableLimit(order, "20000", BTC, CONFIG, NOW, sequentialIds());
+    // 20000 × 1.001 = 20020, below the limit; fee 0.5 × 20020 × 0.0005 = 5.005 (taker)
+    expect(match?.fills).toEqual([
+      { id: "fil_1", orderId: "ord_1", accountId: "acc_1", strategyId: "stg_1", symbol: "BTC/USDT", side: "buy", quantity: "0.5", price: "20020", fee: "5.005", liquidity: "taker", filledAt: NOW },
+    ]);
+    expect(match?.order).toMatchObject({ status: "filled", averageFillPrice: "20020" });
+  });
+
+  it("never fill past the limit, however far the slippage would take the price", () => {
+    const buy = fillMarketableLimit(makeOrder({ side: "buy", kind: "limit", quantity: "1", limitPrice: "20010" }), "20000", BTC, CONFIG, NOW, sequentialIds());
+    expect(buy?.fills[0]).toMatchObject({ price: "20010", liquidity: "taker" });
+    const sell = fillMarketableLimit(makeOrder({ side: "sell", kind: "limit", quantity: "1", limitPrice: "19990" }), "20000", BTC, CONFIG, NOW, sequentialIds());
+    expect(sell?.fills[0]).toMatchObject({ price: "19990", liquidity: "taker" });
+    const sellBelow = fillMarketableLimit(makeOrder({ side: "sell", kind: "limit", quantity: "1", limitPrice: "19000" }), "20000", BTC, CONFIG, NOW, sequentialIds());
+    expect(sellBelow?.fills[0]).toMatchObject({ price: "19980" });
+  });
+
+  it("rest when the limit is at or behind the reference", () => {
+    for (const [side, limitPrice] of [["buy", "20000"], ["buy", "19999"], ["sell", "20000"], ["sell", "20001"]] as const) {
+      expect(fillMarketableLimit(makeOrder({ side, kind: "limit", quantity: "1", limitPrice }), "20000", BTC, CONFIG, NOW, sequentialIds())).toBeUndefined();
+    }
+  });
+
+  it("refuse orders that are not working limit orders", () => {
+    const ids = sequentialIds();
+    expect(() => fillMarketableLimit(makeOrder({ side: "buy", kind: "market", quantity: "1" }), "1", BTC, CONFIG, NOW, ids)).toThrow(RangeError);
+    expect(() => fillMarketableLimit(makeOrder({ side: "buy", kind: "limit", quantity: "1", limitPrice: "2", status: "cancelled" }), "1", BTC, CONFIG, NOW, ids)).toThrow(RangeError);
   });
 });
 

@@ -20,7 +20,7 @@ import type { TradingMetrics } from "../../metrics/port.js";
 import type { Notifier } from "../../notifications/notifier.js";
 import { orderFromApproval } from "../approved-order.js";
 import { dec } from "../../domain/decimal.js";
-import { fillMarketOrder, onPrice, positionKey, type HeldPositions, type PaperMatchingConfig } from "./index.js";
+import { fillMarketableLimit, fillMarketOrder, onPrice, positionKey, type HeldPositions, type PaperMatchingConfig } from "./index.js";
 import type { AccountIncrements } from "./account-increments.js";
 import { issue, planFillBooking, protectionOrders, type Write } from "./paper-booking.js";
 import { paperMarket } from "./paper-markets.js";
@@ -52,7 +52,8 @@ export type Execution = { order: StoredOrder; fills: Fill[]; protection: StoredO
  * Places an approved order on the paper venue and books its consequences (order, fills, position,
  * cash, protective orders), inside the caller's transaction: placeOrder's, which holds the kill
  * switch's shared lock and the symbol's lock, has read the trading states and the position under
- * them, and found the client order id unused. A market order fills at once; a limit or stop rests.
+ * them, and found the client order id unused. A market order fills at once, and so does a limit
+ * already through the reference price (fillMarketableLimit); any other limit or stop rests.
  * Every write is issued together, one round trip (not waited for, with `ctx.writesBehind`); an
  * order id that turns out taken after all throws, and the caller's transaction rolls back with
  * everything it booked.
@@ -94,8 +95,14 @@ export async function executePaperOrder(
   let fills: readonly Fill[] = [];
   let protection: StoredOrder[] = [];
   const writes: Write[] = [];
-  if (submitted.kind === "market") {
-    const match = fillMarketOrder(submitted, input.referencePrice, input.rules, ctx.matching, now, () => ctx.ids.next("fil"));
+  const nextFillId = () => ctx.ids.next("fil");
+  const match =
+    submitted.kind === "market"
+      ? fillMarketOrder(submitted, input.referencePrice, input.rules, ctx.matching, now, nextFillId)
+      : submitted.kind === "limit"
+        ? fillMarketableLimit(submitted, input.referencePrice, input.rules, ctx.matching, now, nextFillId)
+        : undefined;
+  if (match) {
     order = { ...submitted, ...match.order };
     fills = match.fills;
     writes.push(...(await planFillBooking(ctx.ids, fills, input.rules, async () => input.position, ctx.notifier, ctx.accountIncrements)));
