@@ -100,6 +100,57 @@ describe("the signal queue", () => {
     expect(seen).toEqual([100, 100, 100, 101]);
   });
 
+  it("fails a signal whose every attempt died with its process, and its lane goes on", async () => {
+    await enqueue("stg_a", "ADA/USDT", 500);
+    await enqueue("stg_a", "ADA/USDT", 501);
+    const handled: string[] = [];
+    // Each start is a new process of one instance; signal 500 hangs it (as a crash or a stuck call would).
+    for (let run = 0; run < 4 && !handled.includes("501"); run++) {
+      const workers = await startSignalWorkers({
+        database: db.database, clock: systemClock, logger: new LogCapture().logger, instanceId: "queue-test-6", concurrency: 2, leaseMs: 60_000, pollMs: 20, maxAttempts: 3, stopWaitMs: 50,
+        handler: async (row, complete) => {
+          handled.push(row.signal.comment ?? "");
+          if (row.signal.comment === "500") return new Promise<void>(() => {});
+          await db.database.db.transaction((tx) => complete(tx, { ok: true }));
+        },
+      });
+      const deadline = Date.now() + 5_000;
+      while (handled.length <= run && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 50));
+      await workers.stop();
+    }
+    expect(handled).toEqual(["500", "500", "500", "501"]);
+    const rows = await db.database.query<{ raw_body: string; status: string; attempts: number; result: unknown }>(
+      "select raw_body, status, attempts, result from signals where raw_body in ('500', '501') order by seq",
+      [],
+    );
+    expect(rows.map((r) => [r.raw_body, r.status, Number(r.attempts)])).toEqual([
+      ["500", "failed", 3],
+      ["501", "processed", 1],
+    ]);
+    expect(rows[0]?.result).toEqual({ error: "PROCESSING_ABANDONED", attempts: 3 });
+  });
+
+  it("fails a signal whose every claim expired, and its lane goes on", async () => {
+    await enqueue("stg_b", "LTC/USDT", 600);
+    await enqueue("stg_b", "LTC/USDT", 601);
+    const handled: string[] = [];
+    const workers = await startSignalWorkers({
+      database: db.database, clock: systemClock, logger: new LogCapture().logger, instanceId: "queue-test-7", concurrency: 4, leaseMs: 100, maintenanceMs: 50, pollMs: 20, maxAttempts: 2, stopWaitMs: 50,
+      handler: async (row, complete) => {
+        handled.push(row.signal.comment ?? "");
+        if (row.signal.comment === "600") return new Promise<void>(() => {});
+        await db.database.db.transaction((tx) => complete(tx, { ok: true }));
+      },
+    });
+    const deadline = Date.now() + 10_000;
+    while (!handled.includes("601") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await workers.stop();
+    expect(handled).toEqual(["600", "600", "601"]);
+    const [row] = await db.database.query<{ status: string; result: unknown }>("select status, result from signals where raw_body = '600'", []);
+    expect(row).toEqual({ status: "failed", result: { error: "PROCESSING_ABANDONED", attempts: 2 } });
+  });
+
   it("claims a lane's next signal with the previous one's commit, and a stopping worker hands it back unstarted", async () => {
     await enqueue("stg_a", "DOT/USDT", 400);
     await enqueue("stg_a", "DOT/USDT", 401);

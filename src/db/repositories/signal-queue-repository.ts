@@ -102,24 +102,54 @@ export async function finishSignal(
   return rows.length === 1;
 }
 
-/** Claims whose worker died (lease over) go back to the queue, keeping their place in the lane. */
-export async function requeueExpiredClaims(db: Db, now: Date): Promise<number> {
+/** Dead claims released: how many went back to their lane, and how many had no attempt left and failed. */
+export type ReleasedClaims = { requeued: number; abandoned: number };
+
+/**
+ * A dead claim goes back to the queue, keeping its place in its lane, unless it has used every
+ * attempt: then it fails with PROCESSING_ABANDONED. A signal that kills or hangs its process never
+ * reaches the worker's failure path, so without the count it would be claimed again at every
+ * restart or lease expiry and hold every later signal of its lane forever.
+ */
+function releaseDeadClaims(maxAttempts: number, now: Date) {
+  const exhausted = sql`${signals.attempts} >= ${maxAttempts}::int`;
+  return {
+    status: sql<string>`case when ${exhausted} then 'failed' else 'queued' end`,
+    claimedBy: null,
+    claimExpiresAt: null,
+    processedAt: sql<Date | null>`case when ${exhausted} then ${now.toISOString()}::timestamptz end`,
+    result: sql`case when ${exhausted} then jsonb_build_object('error', 'PROCESSING_ABANDONED', 'attempts', ${signals.attempts}) else ${signals.result} end`,
+  };
+}
+
+function countReleased(rows: { status: string }[]): ReleasedClaims {
+  const abandoned = rows.filter((r) => r.status === "failed").length;
+  return { requeued: rows.length - abandoned, abandoned };
+}
+
+/** Claims whose worker died (lease over) go back to the queue, or fail with no attempt left. */
+export async function requeueExpiredClaims(db: Db, now: Date, maxAttempts: number): Promise<ReleasedClaims> {
   const rows = await db
     .update(signals)
-    .set({ status: "queued", claimedBy: null, claimExpiresAt: null })
+    .set(releaseDeadClaims(maxAttempts, now))
     .where(and(eq(signals.status, "processing"), lt(signals.claimExpiresAt, now)))
-    .returning({ id: signals.id });
-  return rows.length;
+    .returning({ status: signals.status });
+  return countReleased(rows);
 }
 
 /**
  * At start, claims held by an earlier run of this same instance are certainly dead: release them at
- * once rather than after their lease. `instancePrefix` names the instance; `bootPrefix` this run.
+ * once rather than after their lease (failing those with no attempt left). `instancePrefix` names the instance; `bootPrefix` this run.
  */
-export async function requeueClaimsOfEarlierRuns(db: Db, instancePrefix: string, bootPrefix: string): Promise<number> {
+export async function requeueClaimsOfEarlierRuns(
+  db: Db,
+  instancePrefix: string,
+  bootPrefix: string,
+  limits: { maxAttempts: number; now: Date },
+): Promise<ReleasedClaims> {
   const rows = await db
     .update(signals)
-    .set({ status: "queued", claimedBy: null, claimExpiresAt: null })
+    .set(releaseDeadClaims(limits.maxAttempts, limits.now))
     .where(
       and(
         eq(signals.status, "processing"),
@@ -127,8 +157,8 @@ export async function requeueClaimsOfEarlierRuns(db: Db, instancePrefix: string,
         sql`not starts_with(${signals.claimedBy}, ${bootPrefix})`,
       ),
     )
-    .returning({ id: signals.id });
-  return rows.length;
+    .returning({ status: signals.status });
+  return countReleased(rows);
 }
 
 const RELEASE = `update signals set status = 'queued', claimed_by = null, claim_expires_at = null, attempts = attempts - 1

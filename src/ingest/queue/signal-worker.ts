@@ -83,12 +83,13 @@ export async function startSignalWorkers(options: SignalWorkerOptions): Promise<
   const { database, clock, logger } = options;
   const db = database.db;
   const bootPrefix = `${options.instanceId}/${randomUUID().slice(0, 8)}/`;
-  const released = await requeueClaimsOfEarlierRuns(db, `${options.instanceId}/`, bootPrefix);
-  if (released > 0) logger.warn({ released }, "released signals claimed by an earlier run of this instance");
+  const maxAttempts = options.maxAttempts ?? 3;
+  const released = await requeueClaimsOfEarlierRuns(db, `${options.instanceId}/`, bootPrefix, { maxAttempts, now: clock.now() });
+  if (released.requeued > 0) logger.warn({ released: released.requeued }, "released signals claimed by an earlier run of this instance");
+  logAbandoned(logger, released.abandoned);
 
   const pollMs = options.pollMs ?? 500;
   const stopWaitMs = options.stopWaitMs ?? 5000;
-  const maxAttempts = options.maxAttempts ?? 3;
   let stopping = false;
   // One commit is one signal: waking a single idle worker is enough, and waking all of them would
   // send a burst of claim queries per webhook. A busy worker claims again before it idles.
@@ -192,10 +193,14 @@ function startMaintenance(options: SignalWorkerOptions): NodeJS.Timeout {
     const now = clock.now();
     const sweepDedupe = ticks++ % 12 === 0;
     void (async () => {
-      await requeueExpiredClaims(database.db, now);
+      logAbandoned(logger, (await requeueExpiredClaims(database.db, now, options.maxAttempts ?? 3)).abandoned);
       if (sweepDedupe) await deleteExpiredDedupeKeys(database.db, now);
     })().catch((err: unknown) => logger.warn({ err }, "queue maintenance failed; will retry"));
   }, options.maintenanceMs ?? 5000);
   timer.unref();
   return timer;
+}
+
+function logAbandoned(logger: SignalWorkerOptions["logger"], abandoned: number): void {
+  if (abandoned > 0) logger.error({ abandoned }, "signals whose every attempt ended with its worker dead or stuck are failed (PROCESSING_ABANDONED)");
 }
