@@ -45,9 +45,21 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   return options.url ? openPostgres(options.url, options) : openPglite(resolve(options.dataDir, "pglite"));
 }
 
+// A mark on the object, not a WeakSet entry, so a wrapper that forwards property reads (a test's Proxy) keeps it.
+const EMBEDDED = Symbol("signal-gateway.embedded-database");
+
+/**
+ * True for an embedded PGlite database: one process and one session, where a transaction held open
+ * stalls every other statement, and where in-process coordination is coordination of every user.
+ */
+export function isEmbedded(db: Db): boolean {
+  return (db as unknown as Record<symbol, unknown>)[EMBEDDED] === true;
+}
+
 /** Wraps an already-created PGlite (tests load one from a migrated snapshot). */
 export function fromPglite(client: PGlite, target: string, onClose: () => void = () => {}): Database {
   const db = drizzlePglite({ client, schema }) as unknown as Db;
+  Object.defineProperty(db, EMBEDDED, { value: true });
   return {
     kind: "pglite",
     db,

@@ -1,5 +1,5 @@
 import type { Db } from "../db/client.js";
-import { lockKillSwitchExclusive } from "../db/repositories/kill-switch-lock.js";
+import { lockKillSwitchExclusive, withKillSwitchGate } from "../db/repositories/kill-switch-lock.js";
 import { liveAccountIds } from "../db/repositories/accounts-repository.js";
 import { lockSymbol, lockSymbols } from "../db/repositories/symbol-lock.js";
 import { findOrderById, openPositionsInScope, workingOrders, type ScopeFilter, type StoredOrder, type StoredPosition } from "../db/repositories/trading-repository.js";
@@ -53,7 +53,8 @@ export async function setTradingState({ ctx, input }: { ctx: TradingContext; inp
       liveOutcomes.push(await flattenLivePosition(ctx, position));
     }
   }
-  const flattened = await ctx.db.transaction(async (tx) => {
+  // On PGlite the in-process gate too: a live send holds it shared, not a transaction (withKillSwitchGate).
+  const flattened = await withKillSwitchGate(ctx.db, () => ctx.db.transaction(async (tx) => {
     await lockKillSwitchExclusive(tx);
     const open = input.flatten ? (await openPositionsInScope(tx, filter)).filter((p) => !live.has(p.accountId)) : [];
     const working = input.state === "HALTED" ? await workingOrders(tx, filter) : [];
@@ -77,7 +78,7 @@ export async function setTradingState({ ctx, input }: { ctx: TradingContext; inp
       await cancelPaperOrders(tx, ours.filter((o) => o.status !== "new"), now, "TRADING_HALTED");
     }
     return outcomes;
-  });
+  }));
   // Then, with the halt in force, the orders working at an exchange are cancelled there.
   if (input.state === "HALTED") await cancelAtExchanges(ctx, (await workingOrders(ctx.db, filter)).filter((o) => live.has(o.accountId) && o.venueOrderId !== null));
   return { ...(await getTradingState({ ctx, input: input.target })), flattened: [...liveOutcomes, ...flattened] };

@@ -1,6 +1,6 @@
 import { insertOrderRow } from "../../db/repositories/booking-repository.js";
 import { lockSymbol } from "../../db/repositories/symbol-lock.js";
-import { findDecisionOfOrder, findOrderById, updateOrder, type StoredOrder } from "../../db/repositories/trading-repository.js";
+import { cancelWorkingOrder, findDecisionOfOrder, findOrderById, updateOrder, type StoredOrder } from "../../db/repositories/trading-repository.js";
 import type { RiskDecisionRow } from "../../db/schema/risk-decisions.js";
 import type { Db } from "../../db/client.js";
 import type { MarketRules } from "../../domain/market.js";
@@ -13,6 +13,7 @@ import { decideOrder } from "../decide-order.js";
 import type { PlaceOrderInput, PlaceOrderResult } from "../place-order.js";
 import type { CcxtVenue } from "./ccxt-venue.js";
 import { bookVenueOrder, withTradeFees, type VenueBooking } from "./book-venue-order.js";
+import { haltingScope, withKillSwitchHeld } from "./kill-switch-send-guard.js";
 import { cancelNativeProtection, releaseNativeProtection, sendNativeProtection } from "./native-protection.js";
 import type { SubmitResult } from "./types.js";
 import { setStateByVenue, VENUE_AUTH_REASONS } from "./venue-state.js";
@@ -26,19 +27,21 @@ type Intent =
   | { kind: "send"; order: StoredOrder; decision: RiskDecisionRow | null; referencePrice: string | undefined; resumed: boolean };
 
 /**
- * One order onto an exchange. Unlike paper, the venue call cannot sit inside a transaction, and a
- * crash must never end in a blind resubmission (invariant 2), so it takes three steps:
+ * One order onto an exchange. Unlike paper, the intent must be committed before the venue call, and
+ * a crash must never end in a blind resubmission (invariant 2), so it takes three steps:
  *
  * 1. Under the kill switch's and the symbol's locks, the same decision as paper (decideOrder), and on
  *    approval the order row in status `new` with its deterministic client order id: committed, so
  *    the intent is on record before anything is sent.
- * 2. The venue call, outside any transaction: the adapter fits the quantity to the venue's rules,
- *    retries what is transient, and after an ambiguous failure looks the order up by its client
- *    order id before sending again. An order found still `new` (a crash after step 1, or a claim
- *    taken over) is only looked up: see lookUp.
- * 3. Under the symbol's lock, the venue's answer: the order's status, its fill (position, cash,
- *    fees, today's PnL, booked as paper books them), or the rejection's reason. An authentication
- *    failure halts the account. An outcome the venue could not confirm leaves the order `new`.
+ * 2. The venue call, holding the kill switch's shared lock again (withKillSwitchHeld), after the
+ *    trading state is read once more: HALTED since step 1 cancels the intent unsent. The adapter
+ *    fits the quantity to the venue's rules, retries what is transient, and after an ambiguous
+ *    failure looks the order up by its client order id before sending again. An order found still
+ *    `new` (a crash after step 1, or a claim taken over) is only looked up: see lookUp.
+ * 3. In the same transaction, under the symbol's lock, the venue's answer: the order's status, its
+ *    fill (position, cash, fees, today's PnL, booked as paper books them), or the rejection's
+ *    reason. An authentication failure halts the account. An outcome the venue could not confirm
+ *    leaves the order `new`.
  *
  * Native stops and targets (see native-protection.ts): an exit first takes the position's off the
  * exchange, since they lock the coins it sells; a filled entry's are sent once its fill is booked;
@@ -49,20 +52,26 @@ export async function placeLiveOrder(ctx: LiveOrderContext, venue: CcxtVenue, in
   if (intent.kind === "done") return intent.result;
   const { order } = intent;
   if (!intent.resumed && order.role === "exit") await releaseNativeProtection(ctx, venue, order, rules);
-  const result = intent.resumed ? await lookUp(venue, order) : await venue.submitOrder({
-    clientOrderId: order.clientOrderId,
-    symbol: order.symbol,
-    side: order.side,
-    kind: order.kind === "limit" ? "limit" : "market",
-    quantity: order.quantity,
-    limitPrice: order.limitPrice ?? undefined,
-    referencePrice: intent.referencePrice,
-    reduceOnly: order.reduceOnly,
+  // Steps 2 and 3 hold the kill switch (see withKillSwitchHeld): a halt waits for this send and then
+  // cancels what it left working; a halt committed since step 1 stops the send here.
+  const applied = await withKillSwitchHeld(ctx.db, async ({ read, book }) => {
+    const halted = intent.resumed ? null : await haltingScope(read, order);
+    if (halted) return book((tx) => withdrawIntent(tx, ctx, order, halted));
+    const result = intent.resumed ? await lookUp(venue, order) : await venue.submitOrder({
+      clientOrderId: order.clientOrderId,
+      symbol: order.symbol,
+      side: order.side,
+      kind: order.kind === "limit" ? "limit" : "market",
+      quantity: order.quantity,
+      limitPrice: order.limitPrice ?? undefined,
+      referencePrice: intent.referencePrice,
+      reduceOnly: order.reduceOnly,
+    });
+    // An order found by lookup (after an ambiguous send) comes back without its fills' fees on some
+    // venues: read them from its trades first.
+    const answer = result.status === "accepted" ? { ...result, order: await withTradeFees(venue, order, result.order) } : result;
+    return book((tx) => applyVenueResult(tx, ctx, venue, order, answer, rules));
   });
-  // An order found by lookup (after an ambiguous send) comes back without its fills' fees on some
-  // venues: read them from its trades first, outside the transaction.
-  const answer = result.status === "accepted" ? { ...result, order: await withTradeFees(venue, order, result.order) } : result;
-  const applied = await ctx.db.transaction((tx) => applyVenueResult(tx, ctx, venue, order, answer, rules));
   try {
     await sendNativeProtection(ctx, venue, applied.protection, rules);
     await cancelNativeProtection(ctx, venue, applied.venueCancels, rules);
@@ -115,6 +124,14 @@ async function commitIntent(tx: Db, ctx: LiveOrderContext, input: PlaceOrderInpu
 }
 
 type Applied = Pick<VenueBooking, "order" | "protection" | "venueCancels">;
+
+/** An intent a halt overtook before it was sent: cancelled, and nothing reaches the venue. */
+async function withdrawIntent(tx: Db, ctx: LiveOrderContext, order: StoredOrder, limit: string): Promise<Applied> {
+  await lockSymbol(tx, order.symbol);
+  const cancelled = await cancelWorkingOrder(tx, order.id, ctx.clock.now(), "TRADING_HALTED");
+  ctx.logger.warn({ orderId: order.id, clientOrderId: order.clientOrderId, limit }, "halted before its send; the order was never sent");
+  return { order: cancelled ?? (await findOrderById(tx, order.id)) ?? order, protection: [], venueCancels: [] };
+}
 
 async function applyVenueResult(
   tx: Db,
