@@ -25,15 +25,18 @@ export async function runPlan(input: {
   position: { quantity: string } | undefined;
   accountId: string;
   place: (order: PlaceOrderInput) => Promise<PlaceOrderResult>;
+  /** Notes decided before the plan (entries the signal cancelled): on the result even when nothing is traded. */
+  earlierNotes?: readonly PlanNote[];
 }): Promise<SignalResult> {
   const { claimed, config, plan, rules, position } = input;
-  if (plan?.noop) return { outcome: "NO_ACTION", reason: plan.noop.code, detail: plan.noop.detail, notes: plan.notes };
+  const earlier = input.earlierNotes ?? [];
+  if (plan?.noop) return { outcome: "NO_ACTION", reason: plan.noop.code, detail: plan.noop.detail, notes: [...earlier, ...plan.notes] };
   const { signal } = claimed;
   const legs: LegResult[] = [];
   const planned: PlannedOrder[] = plan?.orders ?? [unknownMarketLeg(signal.intent.action === "close")];
   const reference = signal.referencePrice ? { price: signal.referencePrice, observedAt: claimed.receivedAt } : undefined;
   // Notes the sizing adds to the plan's: an entry cut to the room maxPositionPerSymbol leaves.
-  const notes: PlanNote[] = [...(plan?.notes ?? [])];
+  const notes: PlanNote[] = [...earlier, ...(plan?.notes ?? [])];
   for (const leg of planned) {
     const { decision, order } = await input.place({
       accountId: input.accountId,

@@ -12,13 +12,16 @@ import { issue } from "../execution/paper/paper-booking.js";
 import { applyPriceEvent, type PaperVenueContext } from "../execution/paper/paper-venue.js";
 import { WritesBehind } from "../execution/paper/writes-behind.js";
 import { paperMarket } from "../execution/paper/paper-markets.js";
+import { cancelLaneEntries } from "../execution/paper/cancel-lane-entries.js";
 import { placeOrderWithin, type PlaceOrderInput, type PlaceOrderResult } from "../execution/place-order.js";
 import type { CompleteSignal } from "../ingest/queue/signal-worker.js";
 import type { IdSource } from "../lib/ids.js";
 import type { Logger } from "../lib/logger.js";
 import { countLiveOrder } from "../metrics/count-live-order.js";
 import { stageTradingMetrics } from "../metrics/staged.js";
+import type { PlanNote } from "./manager/index.js";
 import type { SignalResult } from "./run-plan.js";
+import { ENTRY_ORDER_CANCELLED_BY_SIGNAL, supersedeEntries } from "./superseded-entries.js";
 import { tradeSignal } from "./trade-signal.js";
 
 export const PAPER_ACCOUNT_ID = "acc_paper";
@@ -76,14 +79,19 @@ export async function handleSignal(ctx: HandlerContext, claimed: ClaimedSignal, 
     const config = StrategyConfigSchema.parse(loaded.config);
     if (config.mode === "disabled") return done({ outcome: "SKIPPED", reason: "STRATEGY_MODE_DISABLED" });
     if (config.mode === "live") return { config, loaded };
-    if (signal.referencePrice && loaded.resting) {
-      // Only then can the position read above have moved. The kill switch's lock first, as every
-      // order does: the locks live until the transaction ends, and the other order could deadlock.
+    let notes: PlanNote[] = [];
+    if (loaded.resting) {
+      // Only then can the position read above have moved (a price event fills them): read it again
+      // under the lock. The kill switch's lock first, as every order does: the locks live until the
+      // transaction ends, and the other order could deadlock.
       await lockForOrder(tx, query, symbol);
-      await applyPriceEvent({ ...paper, db: tx }, symbol, signal.referencePrice);
+      if (signal.referencePrice) await applyPriceEvent({ ...paper, db: tx }, symbol, signal.referencePrice);
       loaded = (await load(undefined)) ?? loaded;
+      // An earlier signal's entry still resting must not open after this one, nor net against it.
+      const lane = { accountId: config.accountId ?? PAPER_ACCOUNT_ID, strategyId: claimed.strategyId, symbol };
+      notes = await supersedeEntries(signal.intent, (sides) => cancelLaneEntries(paper, tx, lane, sides, ctx.clock.now(), ENTRY_ORDER_CANCELLED_BY_SIGNAL));
     }
-    const result = await trade(claimed, config, loaded, paperMarket(symbol), (input) => placeOrderWithin(tx, { ctx: paper, input }));
+    const result = await trade(claimed, config, loaded, paperMarket(symbol), (input) => placeOrderWithin(tx, { ctx: paper, input }), notes);
     return done(result);
   }
 }
@@ -121,7 +129,8 @@ function trade(
   loaded: SignalContext,
   rules: MarketRules | undefined,
   place: (input: PlaceOrderInput) => Promise<PlaceOrderResult>,
+  notes: readonly PlanNote[] = [],
 ): Promise<SignalResult> {
   const accountId = config.accountId ?? PAPER_ACCOUNT_ID;
-  return tradeSignal({ claimed, config, positionQuantity: loaded.positionQuantity, lastPrice: loaded.lastPrice, rules, accountId, place });
+  return tradeSignal({ claimed, config, positionQuantity: loaded.positionQuantity, lastPrice: loaded.lastPrice, rules, accountId, place, notes });
 }

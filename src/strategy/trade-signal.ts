@@ -2,7 +2,7 @@ import type { ClaimedSignal } from "../db/repositories/signal-queue-repository.j
 import type { MarketRules } from "../domain/market.js";
 import type { StrategyConfig } from "../domain/strategy-config.js";
 import type { PlaceOrderInput, PlaceOrderResult } from "../execution/place-order.js";
-import { planOrders } from "./manager/index.js";
+import { planOrders, type PlanNote } from "./manager/index.js";
 import { runPlan, type SignalResult } from "./run-plan.js";
 
 /**
@@ -20,11 +20,13 @@ export function tradeSignal(input: {
   rules: MarketRules | undefined;
   accountId: string;
   place: (order: PlaceOrderInput) => Promise<PlaceOrderResult>;
+  /** What was decided before planning (entries this signal cancelled), kept first on the trace. */
+  notes?: readonly PlanNote[];
 }): Promise<SignalResult> {
   const { claimed, config, rules } = input;
   const { signal } = claimed;
   const referencePrice = signal.referencePrice ?? input.lastPrice;
   const position = input.positionQuantity !== undefined ? { quantity: input.positionQuantity } : undefined;
   const plan = rules ? planOrders({ signal, config, position, rules, referencePrice }) : undefined;
-  return runPlan({ claimed, config, plan, rules, position, accountId: input.accountId, place: input.place });
+  return runPlan({ claimed, config, plan, rules, position, accountId: input.accountId, place: input.place, earlierNotes: input.notes ?? [] });
 }

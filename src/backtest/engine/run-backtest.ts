@@ -7,6 +7,7 @@ import { timeframeMs } from "../../market-data/timeframes.js";
 import type { BarStrategy } from "../../strategy/builtin/bar-strategy.js";
 import { createBarStrategy } from "../../strategy/builtin/registry.js";
 import { toCanonicalSignal } from "../../strategy/builtin/to-canonical-signal.js";
+import { ENTRY_ORDER_CANCELLED_BY_SIGNAL, supersedeEntries } from "../../strategy/superseded-entries.js";
 import { tradeSignal } from "../../strategy/trade-signal.js";
 import { computeMetrics } from "../metrics.js";
 import type { BacktestMetrics, BacktestSpec, BacktestTrade, CandleSeries, EquityCurve, ReplaySignal } from "../types.js";
@@ -113,8 +114,10 @@ export async function runBacktest(spec: BacktestSpec, series: readonly CandleSer
     pricesAt(prices, lanes, lane, fillPrice, at, tf);
     signals++;
     const claimed: ClaimedSignal = { id: ids.next("sig"), deliveryId: "", strategyId: BACKTEST_STRATEGY_ID, source: "backtest", symbol: lane.series.symbol, lane: "", signal, attempts: 1, receivedAt: observedAt };
+    // As on the paper venue: entries still resting from earlier signals that this one supersedes go first.
+    const notes = await supersedeEntries(signal.intent, async (sides) => venue.cancelEntries(lane.series.symbol, sides, ENTRY_ORDER_CANCELLED_BY_SIGNAL));
     const position = book.positions.get(lane.series.symbol);
-    const result = await tradeSignal({ claimed, config: spec.config, positionQuantity: position?.quantity, lastPrice: undefined, rules: lane.rules, accountId: BACKTEST_ACCOUNT_ID, place: venue.place });
+    const result = await tradeSignal({ claimed, config: spec.config, positionQuantity: position?.quantity, lastPrice: undefined, rules: lane.rules, accountId: BACKTEST_ACCOUNT_ID, place: venue.place, notes });
     if (result.outcome === "NO_ACTION" && typeof result.reason === "string") venue.refusals[result.reason] = (venue.refusals[result.reason] ?? 0) + 1;
   };
 

@@ -3,7 +3,7 @@ import type { StoredOrder, StoredPosition } from "../../db/repositories/trading-
 import { dec, plain, type Dec } from "../../domain/decimal.js";
 import { applyFillToCash, openPaperAccount, type PaperAccount } from "../../domain/account.js";
 import type { MarketRules } from "../../domain/market.js";
-import type { Fill } from "../../domain/order.js";
+import type { Fill, OrderSide } from "../../domain/order.js";
 import { applyFill, type PositionUpdate } from "../../domain/position.js";
 import type { TradingState } from "../../domain/trading-state.js";
 import type { IdSource } from "../../lib/ids.js";
@@ -106,8 +106,23 @@ export class SimBook {
     return { before, update };
   }
 
-  /** A closed position's protective orders have nothing left to protect, as on the paper venue. */
+  /**
+   * A closed position's protective orders and resting reduce-only exits have nothing left to
+   * reduce, as on the paper venue (cancelProtectionRows): kept, they would close the next position.
+   */
   cancelProtection(symbol: string): void {
-    this.resting = this.resting.filter((o) => !(o.symbol === symbol && (o.role === "stop_loss" || o.role === "take_profit")));
+    this.resting = this.resting.filter((o) => !(o.symbol === symbol && outlivesPosition(o)));
+  }
+
+  /**
+   * Takes the symbol's working entries (not reduce-only) on `sides` off the book, as the paper
+   * venue cancels a lane's entries a later signal supersedes; returns them, marked cancelled.
+   */
+  cancelEntries(symbol: string, sides: readonly OrderSide[], at: Date, reason: string): StoredOrder[] {
+    const taken = this.resting.filter((o) => o.symbol === symbol && o.role === "entry" && !o.reduceOnly && sides.includes(o.side));
+    this.resting = this.resting.filter((o) => !taken.includes(o));
+    return taken.map((o) => ({ ...o, status: "cancelled" as const, rejectReason: reason, updatedAt: at }));
   }
 }
+
+const outlivesPosition = (o: StoredOrder): boolean => o.role === "stop_loss" || o.role === "take_profit" || (o.role === "exit" && o.reduceOnly);

@@ -1,7 +1,7 @@
 import type { StoredOrder } from "../../db/repositories/trading-repository.js";
 import type { RiskDecisionRow } from "../../db/schema/risk-decisions.js";
 import type { MarketRules } from "../../domain/market.js";
-import type { Fill, Order } from "../../domain/order.js";
+import type { Fill, Order, OrderSide } from "../../domain/order.js";
 import type { IdSource } from "../../lib/ids.js";
 import { orderFromApproval } from "../../execution/approved-order.js";
 import { signalIdOf } from "../../execution/client-order-id.js";
@@ -126,6 +126,16 @@ export class SimVenue {
       this.#book(result.fills, updated, rules);
       this.#rest(protectionOrders(this.ids, updated));
     }
+  }
+
+  /**
+   * Cancels the symbol's working entries on `sides` that a later signal supersedes, as the paper
+   * venue does (cancelLaneEntries): what one filled before gets its protection.
+   */
+  cancelEntries(symbol: string, sides: readonly OrderSide[], reason: string): StoredOrder[] {
+    const cancelled = this.book.cancelEntries(symbol, sides, this.now, reason);
+    for (const entry of cancelled) this.#rest(protectionOrders(this.ids, entry));
+    return cancelled;
   }
 
   #book(fills: readonly Fill[], order: StoredOrder, rules: MarketRules): void {

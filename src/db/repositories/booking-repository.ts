@@ -142,10 +142,13 @@ export function addToAccountAndDayRows(
   return query(ADD_TO_ACCOUNT_AND_DAY, [change.accountId, change.cashDelta, change.feeDelta, iso(change.at), change.day, change.realizedDelta]);
 }
 
-// No orphan stops: once a position is flat, its working stop-loss and take-profit orders go.
+// No orphans: once a position is flat, its working stop-loss and take-profit orders go, and so do
+// signals' reduce-only exits still resting (a limit exit the stop beat): left working, they would
+// close the lane's next position, which no signal asked to exit. SimBook.cancelProtection matches.
 const CANCEL_PROTECTION = `update orders set status = 'cancelled', updated_at = $4::timestamptz
 where account_id = $1 and symbol = $3 and strategy_id = $2
-  and role in ('stop_loss', 'take_profit') and status in ('submitted', 'partially_filled')`;
+  and (role in ('stop_loss', 'take_profit') or (role = 'exit' and reduce_only))
+  and status in ('submitted', 'partially_filled')`;
 
 export function cancelProtectionRows(query: RawQuery, key: { accountId: string; strategyId: string; symbol: string }, at: Date): Promise<unknown> {
   return query(CANCEL_PROTECTION, [key.accountId, key.strategyId, key.symbol, iso(at)]);

@@ -33,6 +33,8 @@ export const PLAN_NOTE_CODES = [
   "MAX_POSITION_CAPPED",
   "LIMIT_PRICE_FROM_OFFSET",
   "EXIT_AT_MARKET",
+  // Added by the signal handler, not the manager: an earlier signal's working entry it cancelled.
+  "ENTRY_ORDER_CANCELLED_BY_SIGNAL",
 ] as const;
 
 export const PLAN_CODES = [...PLAN_NOOP_CODES, ...PLAN_NOTE_CODES] as const;
