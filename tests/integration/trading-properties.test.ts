@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dec, isMultipleOf, plain, roundToStep, ZERO, type Dec, type DecimalLike } from "../../src/domain/decimal.js";
+import { dec, isMultipleOf, plain, roundToStep, ZERO, Dec, type DecimalLike } from "../../src/domain/decimal.js";
 import type { MarketRules } from "../../src/domain/market.js";
 import { paperMarket } from "../../src/execution/paper/paper-markets.js";
 import { startTestApp, type TestApp } from "../helpers/harness.js";
@@ -195,10 +195,17 @@ function checkOrder(order: Order, fills: readonly Fill[], signalPrices: Readonly
     expect(q.gt(0) && isMultipleOf(q, rules.amountStep), `${label}: quantity off the step`).toBe(true);
     expect(q.gte(rules.minAmount ?? 0) && q.lte(rules.maxAmount ?? q), `${label}: quantity outside the amount limits`).toBe(true);
     expect(dec(fill.price).gt(0) && isMultipleOf(fill.price, rules.priceStep), `${label}: price off the tick`).toBe(true);
-    expect(fill.liquidity, `${label}: liquidity`).toBe(order.kind === "limit" ? "maker" : "taker");
+    // A signal's limit already through its reference price when placed takes liquidity at once; any other limit rests and makes it.
+    const limit = order.kind === "limit" ? dec(order.limitPrice ?? "0") : undefined;
+    const marketable = limit !== undefined && reference !== undefined && (order.role === "entry" || order.role === "exit") && (order.side === "buy" ? dec(reference).lt(limit) : dec(reference).gt(limit));
+    expect(fill.liquidity, `${label}: liquidity`).toBe(order.kind === "limit" && !marketable ? "maker" : "taker");
     const feeBps = fill.liquidity === "maker" ? MAKER_FEE_BPS : TAKER_FEE_BPS;
     expectDec(fill.fee, q.mul(rules.contractSize).mul(fill.price).mul(feeBps).div(10_000), `${label}: fee`);
-    if (order.kind === "limit") expectDec(fill.price, order.limitPrice ?? "0", `${label}: a limit fills at its limit price`);
+    if (limit !== undefined && !marketable) expectDec(fill.price, limit, `${label}: a resting limit fills at its limit price`);
+    if (limit !== undefined && marketable && reference) {
+      const slipped = takerPrice(order.side, dec(reference), rules);
+      expectDec(fill.price, order.side === "buy" ? Dec.min(slipped, limit) : Dec.max(slipped, limit), `${label}: a marketable limit fills at the slipped reference, never past its limit`);
+    }
     if (order.kind === "market" && reference) expectDec(fill.price, takerPrice(order.side, reference, rules), `${label}: market fill vs reference ${plain(reference)}`);
   }
 }
