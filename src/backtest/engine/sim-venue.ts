@@ -7,7 +7,7 @@ import { orderFromApproval } from "../../execution/approved-order.js";
 import { signalIdOf } from "../../execution/client-order-id.js";
 import { decisionRow, judgeOrder, type DecisionRecord } from "../../execution/judge-order.js";
 import { dec } from "../../domain/decimal.js";
-import { fillMarketableLimit, fillMarketOrder, onPrice, positionKey, type HeldPositions, type PaperMatchingConfig } from "../../execution/paper/index.js";
+import { fillOnArrival, onPrice, positionKey, type HeldPositions, type PaperMatchingConfig } from "../../execution/paper/index.js";
 import { protectionOrders } from "../../execution/paper/paper-booking.js";
 import type { PlaceOrderInput, PlaceOrderResult } from "../../execution/place-order.js";
 import type { SimBook } from "./sim-book.js";
@@ -20,8 +20,8 @@ type Triggered = { order: StoredOrder; price: string };
 
 /**
  * The paper venue of a backtest: orders are judged by the same judgeOrder as live and paper, market
- * orders and limits already through it fill with the paper venue's fillMarketOrder and
- * fillMarketableLimit at the fill model's price, and resting limits,
+ * orders and limits already through it fill with the paper venue's fillOnArrival at the fill
+ * model's price, and resting limits,
  * stops and targets fill with its onPrice when a bar's range reaches them. Only the books (memory,
  * not SQL) and the clock (the bar's time) differ from the live path.
  */
@@ -71,13 +71,7 @@ export class SimVenue {
     });
     this.orders++;
     this.book.recordOrder(now);
-    const nextFillId = () => this.ids.next("fil");
-    const match =
-      order.kind === "market"
-        ? fillMarketOrder(order, this.fillPrice, rules, this.matching, now, nextFillId)
-        : order.kind === "limit"
-          ? fillMarketableLimit(order, this.fillPrice, rules, this.matching, now, nextFillId)
-          : undefined;
+    const match = fillOnArrival(order, this.fillPrice, rules, this.matching, now, () => this.ids.next("fil"));
     if (match) {
       order = { ...order, ...match.order };
       this.#book(match.fills, order, rules);

@@ -10,6 +10,23 @@ export type OrderMatch = {
 };
 
 /**
+ * What an order does on arrival at the paper venue: a market order, and a limit already through the
+ * reference price, fill at once (fillMarketOrder, fillMarketableLimit); undefined when it rests.
+ */
+export function fillOnArrival(
+  order: Order,
+  referencePrice: DecimalLike,
+  rules: MarketRules,
+  config: PaperMatchingConfig,
+  at: Date,
+  nextId: FillIdSource,
+): OrderMatch | undefined {
+  if (order.kind === "market") return fillMarketOrder(order, referencePrice, rules, config, at, nextId);
+  if (order.kind === "limit") return fillMarketableLimit(order, referencePrice, rules, config, at, nextId);
+  return undefined;
+}
+
+/**
  * Fills a market order in full at the reference price slipped against the taker, with the taker
  * fee. Partial fills model resting liquidity, so partialFillRatio does not apply here.
  */
@@ -21,13 +38,8 @@ export function fillMarketOrder(
   at: Date,
   nextId: FillIdSource,
 ): OrderMatch {
-  checkMatchingConfig(config);
-  if (order.kind !== "market") throw new RangeError(`order ${order.id} is a ${order.kind} order, not a market order`);
-  if (!WORKING_STATUSES.includes(order.status)) throw new RangeError(`order ${order.id} is ${order.status}, not working at the venue`);
-  checkOrder(order, rules);
-  const price = takerPrice(order.side, dec(referencePrice), rules, config.slippageBps);
-  const fill = buildFill({ order, quantity: remainingQuantity(order), price, liquidity: "taker", feeBps: config.takerFeeBps, rules, at, nextId });
-  return { fills: [fill], order: applyFillToOrder(order, fill, rules) };
+  checkArrival(order, "market", rules, config);
+  return takeInFull(order, takerPrice(order.side, dec(referencePrice), rules, config.slippageBps), rules, config, at, nextId);
 }
 
 /**
@@ -46,16 +58,25 @@ export function fillMarketableLimit(
   at: Date,
   nextId: FillIdSource,
 ): OrderMatch | undefined {
-  checkMatchingConfig(config);
-  if (order.kind !== "limit") throw new RangeError(`order ${order.id} is a ${order.kind} order, not a limit order`);
-  if (!WORKING_STATUSES.includes(order.status)) throw new RangeError(`order ${order.id} is ${order.status}, not working at the venue`);
-  checkOrder(order, rules);
+  checkArrival(order, "limit", rules, config);
   const reference = dec(referencePrice);
   const limit = dec(order.limitPrice ?? "0");
   const buy = order.side === "buy";
   if (!(buy ? reference.lt(limit) : reference.gt(limit))) return undefined;
   const slipped = takerPrice(order.side, reference, rules, config.slippageBps);
-  const price = buy ? Dec.min(slipped, limit) : Dec.max(slipped, limit);
+  return takeInFull(order, buy ? Dec.min(slipped, limit) : Dec.max(slipped, limit), rules, config, at, nextId);
+}
+
+/** Fails closed on an order that cannot take liquidity here: another kind, not working, or off the market's grid. */
+function checkArrival(order: Order, kind: "market" | "limit", rules: MarketRules, config: PaperMatchingConfig): void {
+  checkMatchingConfig(config);
+  if (order.kind !== kind) throw new RangeError(`order ${order.id} is a ${order.kind} order, not a ${kind} order`);
+  if (!WORKING_STATUSES.includes(order.status)) throw new RangeError(`order ${order.id} is ${order.status}, not working at the venue`);
+  checkOrder(order, rules);
+}
+
+/** The whole remainder as one taker fill at `price`. */
+function takeInFull(order: Order, price: Dec, rules: MarketRules, config: PaperMatchingConfig, at: Date, nextId: FillIdSource): OrderMatch {
   const fill = buildFill({ order, quantity: remainingQuantity(order), price, liquidity: "taker", feeBps: config.takerFeeBps, rules, at, nextId });
   return { fills: [fill], order: applyFillToOrder(order, fill, rules) };
 }

@@ -20,7 +20,7 @@ import type { TradingMetrics } from "../../metrics/port.js";
 import type { Notifier } from "../../notifications/notifier.js";
 import { orderFromApproval } from "../approved-order.js";
 import { dec } from "../../domain/decimal.js";
-import { fillMarketableLimit, fillMarketOrder, onPrice, positionKey, type HeldPositions, type PaperMatchingConfig } from "./index.js";
+import { fillOnArrival, onPrice, positionKey, type HeldPositions, type PaperMatchingConfig } from "./index.js";
 import type { AccountIncrements } from "./account-increments.js";
 import { issue, planFillBooking, protectionOrders, type Write } from "./paper-booking.js";
 import { paperMarket } from "./paper-markets.js";
@@ -53,7 +53,7 @@ export type Execution = { order: StoredOrder; fills: Fill[]; protection: StoredO
  * cash, protective orders), inside the caller's transaction: placeOrder's, which holds the kill
  * switch's shared lock and the symbol's lock, has read the trading states and the position under
  * them, and found the client order id unused. A market order fills at once, and so does a limit
- * already through the reference price (fillMarketableLimit); any other limit or stop rests.
+ * already through the reference price (fillOnArrival); any other limit or stop rests.
  * Every write is issued together, one round trip (not waited for, with `ctx.writesBehind`); an
  * order id that turns out taken after all throws, and the caller's transaction rolls back with
  * everything it booked.
@@ -95,13 +95,7 @@ export async function executePaperOrder(
   let fills: readonly Fill[] = [];
   let protection: StoredOrder[] = [];
   const writes: Write[] = [];
-  const nextFillId = () => ctx.ids.next("fil");
-  const match =
-    submitted.kind === "market"
-      ? fillMarketOrder(submitted, input.referencePrice, input.rules, ctx.matching, now, nextFillId)
-      : submitted.kind === "limit"
-        ? fillMarketableLimit(submitted, input.referencePrice, input.rules, ctx.matching, now, nextFillId)
-        : undefined;
+  const match = fillOnArrival(submitted, input.referencePrice, input.rules, ctx.matching, now, () => ctx.ids.next("fil"));
   if (match) {
     order = { ...submitted, ...match.order };
     fills = match.fills;
