@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import type { OrderSide } from "../../domain/order.js";
 import type { Db } from "../client.js";
 import { orders } from "../schema/orders.js";
@@ -7,13 +7,14 @@ import { ON_PAPER, toOrder, type StoredOrder } from "./trading-repository.js";
 export type Lane = { readonly accountId: string; readonly strategyId: string; readonly symbol: string };
 
 /**
- * The lane's working entries (not reduce-only) on the given sides, oldest first: what a later
- * signal may supersede. Paper accounts only: an exchange's order is not ours to mark cancelled.
+ * Cancels the lane's working entries (not reduce-only) on the given sides, in one statement, and
+ * returns them: what a later signal supersedes. Paper accounts only: an exchange's order is not
+ * ours to mark cancelled.
  */
-export async function workingEntriesOfLane(db: Db, lane: Lane, sides: readonly OrderSide[]): Promise<StoredOrder[]> {
+export async function cancelWorkingEntriesOfLane(db: Db, lane: Lane, sides: readonly OrderSide[], at: Date, reason: string): Promise<StoredOrder[]> {
   const rows = await db
-    .select()
-    .from(orders)
+    .update(orders)
+    .set({ status: "cancelled", rejectReason: reason, updatedAt: at })
     .where(
       and(
         eq(orders.accountId, lane.accountId),
@@ -26,6 +27,7 @@ export async function workingEntriesOfLane(db: Db, lane: Lane, sides: readonly O
         ON_PAPER,
       ),
     )
-    .orderBy(asc(orders.seq));
-  return rows.map(toOrder);
+    .returning();
+  // Oldest first, as the notes list them.
+  return rows.sort((a, b) => a.seq - b.seq).map(toOrder);
 }
