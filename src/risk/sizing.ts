@@ -85,9 +85,9 @@ function deny(reason: SizingDenialReason, detail: string, limit?: string): Extra
 export function sizeOrder(input: SizingInput): SizingResult {
   const reference = toDec(input.referencePrice);
   if (reference === null || reference.lte(0)) return deny("REFERENCE_PRICE_MISSING", "sizing needs a positive reference price");
-  const entry = input.entryPrice === undefined ? reference : toDec(input.entryPrice);
-  if (entry === null || entry.lte(0)) return deny("SIZING_INPUT_INVALID", `entry price ${String(input.entryPrice)} is not a positive decimal`);
-  const price = entry;
+  // What the entry pays: its limit, or for a market entry the reference.
+  const price = input.entryPrice === undefined ? reference : toDec(input.entryPrice);
+  if (price === null || price.lte(0)) return deny("SIZING_INPUT_INVALID", `entry price ${String(input.entryPrice)} is not a positive decimal`);
   const contractSize = toDec(input.rules.contractSize);
   if (contractSize === null || contractSize.lte(0)) return deny("UNKNOWN_MARKET", `unusable contractSize for ${input.rules.symbol}`);
 
