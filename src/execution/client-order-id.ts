@@ -5,12 +5,27 @@ import type { OrderRole } from "../domain/order.js";
 export type OrderOrigin = { readonly signalId: string } | { readonly manualKey: string };
 
 /**
- * The same signal, leg and role always give the same id, so reprocessing a signal after a crash
- * finds the order it already placed instead of placing a twin (invariant 2). 30 characters of
- * [a-z0-9] fit every venue's limit (Binance allows 36).
+ * A plan has a handful of legs (0, 1, …). The market order that replaces a limit whose timeout ran
+ * out takes this plus the original's leg (see limit-fallback/due.ts), so it can never be a plan leg.
+ */
+export const FALLBACK_LEG_OFFSET = 1000;
+
+/**
+ * The part of a leg that goes into a signal's client order id: 0 for every leg of the plan, the
+ * offset for a fallback. Not the leg itself: the plan is rebuilt from the position each time a
+ * signal runs, so a reversal whose exit filled before a crash is planned again from flat, and its
+ * entry is then leg 0 instead of leg 1. A plan holds at most one order per role (an exit, an
+ * entry), so the role alone tells them apart, and the entry run again finds the one already sent.
+ */
+const idSlot = (leg: number): number => (leg >= FALLBACK_LEG_OFFSET ? FALLBACK_LEG_OFFSET : 0);
+
+/**
+ * The same signal and role (and, for a fallback, the same replacement) always give the same id, so
+ * reprocessing a signal after a crash finds the order it already placed instead of placing a twin
+ * (invariant 2). 30 characters of [a-z0-9] fit every venue's limit (Binance allows 36).
  */
 export function clientOrderId(signalId: string, leg: number, role: OrderRole): string {
-  const digest = createHash("sha256").update(`${signalId}:${leg}:${role}`).digest("hex");
+  const digest = createHash("sha256").update(`${signalId}:${idSlot(leg)}:${role}`).digest("hex");
   return `sg${digest.slice(0, 28)}`;
 }
 

@@ -27,7 +27,7 @@ export type PlaceOrderInput = {
   reduceOnly: boolean;
   role: "entry" | "exit";
   origin: OrderOrigin;
-  /** Position within a signal's plan; 0 for manual orders. Part of the client order id. */
+  /** Position within a signal's plan; 0 for manual orders. A fallback's is past FALLBACK_LEG_OFFSET. */
   leg: number;
   stopLoss?: string | undefined;
   takeProfit?: string | undefined;

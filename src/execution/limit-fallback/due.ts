@@ -1,6 +1,7 @@
 import type { WorkingLimitRow } from "../../db/repositories/expired-limits-repository.js";
 import type { StoredOrder } from "../../db/repositories/trading-repository.js";
 import { dec, ZERO, type Dec } from "../../domain/decimal.js";
+import { FALLBACK_LEG_OFFSET } from "../client-order-id.js";
 import { StrategyConfigSchema, type LimitFallback } from "../../domain/strategy-config.js";
 import type { RiskLimits } from "../../risk/limits.js";
 
@@ -8,12 +9,10 @@ import type { RiskLimits } from "../../risk/limits.js";
 export const LIMIT_TIMEOUT = "LIMIT_TIMEOUT";
 
 /**
- * A plan has a handful of legs (0, 1, …). A replacement takes this plus the original's leg, so its
- * deterministic client order id (signal, leg, role) is derived from the original's and can never be
- * a plan leg's: a sweep retried after a crash finds the replacement instead of placing a twin.
+ * A replacement's leg: the offset plus the original's, so its deterministic client order id is
+ * derived from the original's and is never a plan leg's: a sweep retried after a crash finds the
+ * replacement instead of placing a twin.
  */
-export const FALLBACK_LEG_OFFSET = 1000;
-
 export const fallbackLeg = (originalLeg: number): number => FALLBACK_LEG_OFFSET + originalLeg;
 
 export type DueFallback = {

@@ -23,7 +23,7 @@ export type PlannedOrder = {
   /** Entries only, rounded to the price tick. */
   readonly stopLoss?: { readonly price: string };
   readonly takeProfit?: { readonly price: string };
-  /** Position within the plan (0..n-1): part of the deterministic client order id. */
+  /** Position within the plan (0..n-1). The client order id takes the role instead (client-order-id.ts). */
   readonly leg: number;
 };
 
