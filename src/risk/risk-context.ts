@@ -1,7 +1,7 @@
 import { dec, plain } from "../domain/decimal.js";
+import { pnlSinceMidnight } from "./daily-pnl.js";
 import { equity as accountEquity } from "../domain/account.js";
 import type { MarketRules } from "../domain/market.js";
-import { unrealizedPnlAt } from "../domain/position.js";
 import type { TradingState } from "../domain/trading-state.js";
 import { utcDay } from "../lib/clock.js";
 import type { OrderSnapshot } from "../db/repositories/order-snapshot-repository.js";
@@ -53,9 +53,11 @@ export function riskContextFrom(
   const marks: Record<string, string> = Object.create(null);
   for (const p of open) marks[p.symbol] = prices.get(p.symbol)?.price ?? "0";
   const equity = accountEquity({ id: account.id, currency: account.currency, startingCash: account.startingCash, cash: account.cash, fees: account.fees }, open, marks);
-  // Every open position counts, on whatever venue it trades: the daily loss includes them all.
-  let unrealized = dec(0);
-  for (const p of open) unrealized = unrealized.plus(unrealizedPnlAt(p, marks[p.symbol] ?? "0"));
+  // Every open position counts, on whatever venue it trades: the daily loss includes them all. The
+  // day's PnL is counted from 00:00 UTC; what of it is not realized today is the unrealized part.
+  const today = pnlSinceMidnight(open, snapshot.dayFlows, prices);
+  if (!today.ok) return { ok: false, reason: "MARK_PRICE_MISSING", detail: `no price known for ${today.symbol}, held at 00:00 UTC: today's loss cannot be measured` };
+  const unrealized = today.pnl.minus(snapshot.realizedToday);
   const netBySymbol = new Map<string, StoredPosition>();
   for (const p of open) {
     const prior = netBySymbol.get(p.symbol);

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import type { OrderSnapshot } from "../../db/repositories/order-snapshot-repository.js";
 import type { ClaimedSignal } from "../../db/repositories/signal-queue-repository.js";
 import type { MarketRules } from "../../domain/market.js";
 import { numberToDecimal, type CanonicalSignal } from "../../domain/signal.js";
@@ -11,6 +12,8 @@ import { ENTRY_ORDER_CANCELLED_BY_SIGNAL, supersedeEntries } from "../../strateg
 import { tradeSignal } from "../../strategy/trade-signal.js";
 import { computeMetrics } from "../metrics.js";
 import type { BacktestMetrics, BacktestSpec, BacktestTrade, CandleSeries, EquityCurve, ReplaySignal } from "../types.js";
+import { MidnightMarks } from "./midnight-marks.js";
+import { priceText } from "./price-text.js";
 import { BACKTEST_ACCOUNT_ID, SimBook } from "./sim-book.js";
 import { sequentialIds } from "./sim-ids.js";
 import { SeriesBar } from "./series-bar.js";
@@ -105,13 +108,14 @@ export async function runBacktest(spec: BacktestSpec, series: readonly CandleSer
   let nextProgress = progressEvery;
 
   // The risk snapshot's prices, rebuilt in place for each signal: one map for the whole run.
-  const prices = new Map<string, { price: string; observedAt: Date }>();
+  const prices: OrderSnapshot["prices"] = new Map();
   venue.prices = prices;
+  const midnightMarks = new MidnightMarks(tf);
   const execute = async (lane: Lane, signal: CanonicalSignal, fillPrice: string, at: Date, observedAt: Date, index: number) => {
     venue.now = at;
     venue.fillPrice = fillPrice;
     venue.bar = index;
-    pricesAt(prices, lanes, lane, fillPrice, at, tf);
+    pricesAt(prices, lanes, lane, fillPrice, at, tf, midnightMarks);
     signals++;
     const claimed: ClaimedSignal = { id: ids.next("sig"), deliveryId: "", strategyId: BACKTEST_STRATEGY_ID, source: "backtest", symbol: lane.series.symbol, lane: "", signal, attempts: 1, receivedAt: observedAt };
     // As on the paper venue: entries still resting from earlier signals that this one supersedes go first.
@@ -277,14 +281,17 @@ function barSignals(lane: Lane, i: number, closedAt: number, tf: number): Canoni
   return due;
 }
 
-/** The prices a risk snapshot may use at `at`: the fill price for the trading symbol, the last close for the others. */
-function pricesAt(prices: Map<string, { price: string; observedAt: Date }>, lanes: readonly Lane[], lane: Lane, fillPrice: string, at: Date, tf: number): void {
+/**
+ * The prices a risk snapshot may use at `at`: the fill price for the trading symbol, the last close
+ * for the others, each with its midnight mark.
+ */
+function pricesAt(prices: OrderSnapshot["prices"], lanes: readonly Lane[], lane: Lane, fillPrice: string, at: Date, tf: number, marks: MidnightMarks): void {
   prices.clear();
   for (const l of lanes) {
     if (l === lane || l.lastIndex < 0) continue;
-    prices.set(l.series.symbol, { price: priceText(l.series, l.lastIndex, "close"), observedAt: new Date((l.series.time[l.lastIndex] as number) + tf) });
+    prices.set(l.series.symbol, { price: priceText(l.series, l.lastIndex, "close"), observedAt: new Date((l.series.time[l.lastIndex] as number) + tf), dayOpen: marks.of(l.series, at) });
   }
-  prices.set(lane.series.symbol, { price: fillPrice, observedAt: at });
+  prices.set(lane.series.symbol, { price: fillPrice, observedAt: at, dayOpen: marks.of(lane.series, at) });
 }
 
 /** Whatever is still open when the data ends is closed at the last close, through the same path, so every trade has an end. */
@@ -305,10 +312,6 @@ async function closeAtEnd(
     await execute(lane, signal, close, at, at, lane.lastIndex);
   }
   recorder.closingAtEnd = false;
-}
-
-export function priceText(series: CandleSeries, index: number, field: "open" | "high" | "low" | "close"): string {
-  return series.priceText ? series.priceText(index, field) : numberToDecimal(series[field][index] as number);
 }
 
 /** Every field of every trade, in order, as canonical JSON: a change anywhere changes the hash. */

@@ -1,10 +1,10 @@
-import type { OrderSnapshot } from "../../db/repositories/order-snapshot-repository.js";
+import type { DayFlow, OrderSnapshot } from "../../db/repositories/order-snapshot-repository.js";
 import type { StoredOrder, StoredPosition } from "../../db/repositories/trading-repository.js";
 import { dec, plain, type Dec } from "../../domain/decimal.js";
-import { applyFillToCash, openPaperAccount, type PaperAccount } from "../../domain/account.js";
+import { applyFillToCash, cashDelta, openPaperAccount, type PaperAccount } from "../../domain/account.js";
 import type { MarketRules } from "../../domain/market.js";
 import type { Fill, OrderSide } from "../../domain/order.js";
-import { applyFill, type PositionUpdate } from "../../domain/position.js";
+import { applyFill, signedQuantity, type PositionUpdate } from "../../domain/position.js";
 import type { TradingState } from "../../domain/trading-state.js";
 import type { IdSource } from "../../lib/ids.js";
 import type { StateChange } from "../../risk/types.js";
@@ -17,7 +17,7 @@ const utcDayNumber = (at: Date): number => Math.floor(at.getTime() / 86_400_000)
 /**
  * The books a backtest keeps in memory instead of the database: one paper account, the strategy's
  * open positions, the orders resting at the simulated venue, trading states, today's realized PnL
- * and recent order times. It answers the same OrderSnapshot the database gives the live path, and
+ * and fills per symbol, and recent order times. It answers the same OrderSnapshot the database gives the live path, and
  * books fills with the same domain functions (applyFill, applyFillToCash).
  */
 export class SimBook {
@@ -30,9 +30,10 @@ export class SimBook {
   cashNumber: number;
   /** Signed position quantity × contract size per symbol, as numbers, for the equity curve: a box per symbol, read every bar. */
   readonly #held = new Map<string, { value: number }>();
-  /** The UTC day (days since the epoch) #realizedToday counts in. */
+  /** The UTC day (days since the epoch) #realizedToday and #dayFlows count in. */
   #day = Number.NaN;
   #realizedToday: Dec = dec(0);
+  readonly #dayFlows = new Map<string, { quantity: Dec; cost: Dec }>();
   readonly #orderTimes: Date[] = [];
 
   constructor(
@@ -45,7 +46,7 @@ export class SimBook {
   }
 
   /** The snapshot the live path reads under an order's locks, from memory. `prices` values open positions. */
-  snapshot(now: Date, prices: Map<string, { price: string; observedAt: Date }>, ordersLimit: number): OrderSnapshot {
+  snapshot(now: Date, prices: OrderSnapshot["prices"], ordersLimit: number): OrderSnapshot {
     const since = now.getTime() - 60_000;
     const recent: Date[] = [];
     for (let i = this.#orderTimes.length - 1; i >= 0 && recent.length < ordersLimit; i--) {
@@ -53,13 +54,15 @@ export class SimBook {
       if (at.getTime() < since) break;
       recent.push(at);
     }
+    const today = utcDayNumber(now) === this.#day;
     return {
       existingOrderId: null,
       account: this.account,
       openPositions: [...this.positions.values()],
       prices,
       states: this.states,
-      realizedToday: utcDayNumber(now) === this.#day ? plain(this.#realizedToday) : "0",
+      realizedToday: today ? plain(this.#realizedToday) : "0",
+      dayFlows: today ? this.#flows() : [],
       recentOrderTimes: recent,
     };
   }
@@ -84,7 +87,13 @@ export class SimBook {
     this.states[change.scope] = change.to;
   }
 
-  /** Books one fill: position, cash, fees and today's realized PnL net of fees, as the paper venue does. */
+  #flows(): DayFlow[] {
+    const flows: DayFlow[] = [];
+    for (const [symbol, f] of this.#dayFlows) flows.push({ symbol, quantity: plain(f.quantity), cost: plain(f.cost) });
+    return flows;
+  }
+
+  /** Books one fill: position, cash, fees, today's realized PnL net of fees and today's flows, as the paper venue does. */
   bookFill(fill: Fill, rules: MarketRules): { before: StoredPosition | undefined; update: PositionUpdate } {
     const before = this.positions.get(fill.symbol);
     const update = applyFill(before, fill, rules);
@@ -101,8 +110,13 @@ export class SimBook {
     if (day !== this.#day) {
       this.#day = day;
       this.#realizedToday = dec(0);
+      this.#dayFlows.clear();
     }
     this.#realizedToday = this.#realizedToday.add(update.realizedPnl).sub(fill.fee);
+    const flow = this.#dayFlows.get(fill.symbol);
+    const units = signedQuantity(fill).mul(rules.contractSize);
+    const cost = cashDelta(fill, rules).neg();
+    this.#dayFlows.set(fill.symbol, flow ? { quantity: flow.quantity.add(units), cost: flow.cost.add(cost) } : { quantity: units, cost });
     return { before, update };
   }
 

@@ -1,3 +1,4 @@
+import type { OrderSnapshot } from "../../db/repositories/order-snapshot-repository.js";
 import type { StoredOrder } from "../../db/repositories/trading-repository.js";
 import type { RiskDecisionRow } from "../../db/schema/risk-decisions.js";
 import type { MarketRules } from "../../domain/market.js";
@@ -32,7 +33,7 @@ export class SimVenue {
   fillPrice = "0";
   bar = 0;
   /** Prices known at `now`, for the risk snapshot: the symbol's own and those valuing open positions. */
-  prices = new Map<string, { price: string; observedAt: Date }>();
+  prices: OrderSnapshot["prices"] = new Map();
   readonly refusals: Record<string, number> = {};
   orders = 0;
   readonly #levels = new WeakMap<StoredOrder, number>();

@@ -107,39 +107,57 @@ export function savePositionRow(query: RawQuery, p: StoredPosition): Promise<unk
   ]);
 }
 
-// Exact deltas added in SQL, so lanes booking on one account at once add up.
-const ADD_TO_ACCOUNT = `update accounts set cash = cash + $2::numeric, fees = fees + $3::numeric, updated_at = $4::timestamptz where id = $1`;
+// A day's fills per symbol (account_daily_flows), added by exact deltas; $7 is a JSON array of
+// {symbol, quantity, cost} with the decimals as strings, so one statement takes any number of symbols.
+const ADD_FLOWS = `flows as (
+  insert into account_daily_flows (account_id, day, symbol, quantity, cost)
+  select $1, $5::date, f.symbol, f.quantity, f.cost
+  from json_to_recordset($7::text::json) as f(symbol text, quantity numeric, cost numeric)
+  on conflict (account_id, day, symbol) do update set
+    quantity = account_daily_flows.quantity + excluded.quantity, cost = account_daily_flows.cost + excluded.cost
+)`;
 
-export function addToAccountRow(query: RawQuery, accountId: string, cashDelta: string, feeDelta: string, at: Date): Promise<unknown> {
-  return query(ADD_TO_ACCOUNT, [accountId, cashDelta, feeDelta, iso(at)]);
-}
+export type DayFlowDelta = { symbol: string; quantity: string; cost: string };
 
-// Today's figures for the daily-loss check, moved by exact deltas like the account's cash.
-const ADD_TO_DAILY_PNL = `insert into account_daily_pnl (account_id, day, realized_pnl, fees)
-values ($1, $2::date, $3::numeric, $4::numeric)
-on conflict (account_id, day) do update set
-  realized_pnl = account_daily_pnl.realized_pnl + excluded.realized_pnl, fees = account_daily_pnl.fees + excluded.fees`;
-
-/** `day` is the fills' UTC date, YYYY-MM-DD. */
-export function addToDailyPnlRow(query: RawQuery, accountId: string, day: string, realizedDelta: string, feeDelta: string): Promise<unknown> {
-  return query(ADD_TO_DAILY_PNL, [accountId, day, realizedDelta, feeDelta]);
-}
-
-// Both of the above in one statement, for the usual booking: one account, one day.
+// Exact deltas added in SQL, so lanes booking on one account at once add up: the account's cash
+// and fees, and the day's figures the daily-loss check reads. The account's update is skipped when
+// $2 is null: the second day's statement of a booking whose fills span midnight.
 const ADD_TO_ACCOUNT_AND_DAY = `with account as (
-  update accounts set cash = cash + $2::numeric, fees = fees + $3::numeric, updated_at = $4::timestamptz where id = $1
-)
+  update accounts set cash = cash + $2::numeric, fees = fees + $3::numeric, updated_at = $4::timestamptz where id = $1 and $2::numeric is not null
+), ${ADD_FLOWS}
 insert into account_daily_pnl (account_id, day, realized_pnl, fees)
-values ($1, $5::date, $6::numeric, $3::numeric)
+values ($1, $5::date, $6::numeric, $8::numeric)
 on conflict (account_id, day) do update set
   realized_pnl = account_daily_pnl.realized_pnl + excluded.realized_pnl, fees = account_daily_pnl.fees + excluded.fees`;
 
-/** addToAccountRow and addToDailyPnlRow for the same account and fees, as one statement. */
+/**
+ * One day of an account's fills as one statement: the account's cash and fees (unless `account` is
+ * null: another day's statement carries them), the day's realized PnL and fees, and its flows.
+ * `day` is the fills' UTC date, YYYY-MM-DD.
+ */
 export function addToAccountAndDayRows(
   query: RawQuery,
-  change: { accountId: string; cashDelta: string; feeDelta: string; at: Date; day: string; realizedDelta: string },
+  change: {
+    accountId: string;
+    account: { cashDelta: string; feeDelta: string } | null;
+    at: Date;
+    day: string;
+    realizedDelta: string;
+    dayFeeDelta: string;
+    flows: readonly DayFlowDelta[];
+  },
 ): Promise<unknown> {
-  return query(ADD_TO_ACCOUNT_AND_DAY, [change.accountId, change.cashDelta, change.feeDelta, iso(change.at), change.day, change.realizedDelta]);
+  const { account } = change;
+  return query(ADD_TO_ACCOUNT_AND_DAY, [
+    change.accountId,
+    account?.cashDelta ?? null,
+    account?.feeDelta ?? "0",
+    iso(change.at),
+    change.day,
+    change.realizedDelta,
+    JSON.stringify(change.flows),
+    change.dayFeeDelta,
+  ]);
 }
 
 // No orphans: once a position is flat, its working stop-loss and take-profit orders go, and so do

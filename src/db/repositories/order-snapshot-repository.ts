@@ -7,19 +7,33 @@ import type { StoredPosition } from "./trading-repository.js";
 /**
  * Everything one order's risk decision and booking read, taken in one prepared statement under the
  * order's locks: whether the client order id already placed an order, the account, its open
- * positions, the prices that value them, the three trading states, today's realized PnL and the
- * strategy's recent orders. One round trip instead of ten, and none of it grows with the day's
- * trading: today's PnL is one row, and the recent orders stop at the rate limit's value.
+ * positions, the prices that value them (now and at 00:00 UTC), the three trading states, today's
+ * realized PnL and fills per symbol, and the strategy's recent orders. One round trip instead of
+ * ten, and none of it grows with the day's trading: today's PnL is one row, its fills one row per
+ * symbol, and the recent orders stop at the rate limit's value.
  */
+export type SnapshotPrice = {
+  price: string;
+  observedAt: Date;
+  /** The symbol's mark at 00:00 UTC of the snapshot's day (the last price before it); null when none is known. */
+  dayOpen: string | null;
+};
+
+/** An account's fills in one symbol today: signed base units (contract size applied) and their cost, fees included. */
+export type DayFlow = { symbol: string; quantity: string; cost: string };
+
 export type OrderSnapshot = {
   existingOrderId: string | null;
   account: Pick<AccountRow, "id" | "currency" | "startingCash" | "cash" | "fees"> | null;
   openPositions: StoredPosition[];
-  prices: Map<string, { price: string; observedAt: Date }>;
+  /** The order's symbol and every symbol the account holds or traded today, when a price is known. */
+  prices: Map<string, SnapshotPrice>;
   /** Stored states by scope; a scope without a row is ACTIVE. */
   states: { global?: string; account?: string; strategy?: string };
   /** Today's (UTC) realized PnL net of fees. */
   realizedToday: string;
+  /** Today's (UTC) fills of the account, summed per symbol. */
+  dayFlows: DayFlow[];
   /** The strategy's latest orders since the window's start, newest first, at most the limit asked for. */
   recentOrderTimes: Date[];
 };
@@ -34,18 +48,25 @@ const POSITION_JSON = `json_build_object(
 
 const SNAPSHOT = `with open_positions as (
   select * from positions where account_id = $2 and status = 'open'
+), day_flows as (
+  select symbol, quantity, cost from account_daily_flows where account_id = $2 and day = $5::date
 )
 select
   (select id from orders where client_order_id = $1) as existing_order_id,
   (select json_build_object('id', a.id, 'currency', a.currency, 'startingCash', a.starting_cash::text,
      'cash', a.cash::text, 'fees', a.fees::text)::text from accounts a where a.id = $2) as account,
   (select coalesce(json_agg(${POSITION_JSON} order by p.opened_at, p.id), '[]')::text from open_positions p) as open_positions,
-  (select coalesce(json_agg(json_build_object('symbol', m.symbol, 'price', m.price::text, 'observedAt', m.observed_at)), '[]')::text
-     from market_prices m where m.symbol = $4 or m.symbol in (select symbol from open_positions)) as prices,
+  (select coalesce(json_agg(json_build_object('symbol', m.symbol, 'price', m.price::text, 'observedAt', m.observed_at,
+     'dayOpen', case when m.day_open_day = $5::date then m.day_open_price::text
+                     when m.observed_at < ($5::date)::timestamp at time zone 'UTC' then m.price::text end)), '[]')::text
+     from market_prices m where m.symbol = $4 or m.symbol in (select symbol from open_positions)
+       or m.symbol in (select symbol from day_flows)) as prices,
   (select state from trading_states where scope = 'global' and scope_id = '') as global_state,
   (select state from trading_states where scope = 'account' and scope_id = $2) as account_state,
   (select state from trading_states where scope = 'strategy' and scope_id = $3) as strategy_state,
   (select coalesce((select realized_pnl - fees from account_daily_pnl where account_id = $2 and day = $5::date), 0)::text) as realized_today,
+  (select coalesce(json_agg(json_build_object('symbol', f.symbol, 'quantity', f.quantity::text, 'cost', f.cost::text)), '[]')::text
+     from day_flows f) as day_flows,
   (select coalesce(json_agg(r.created_at), '[]')::text from (
      select created_at from orders where strategy_id = $3 and created_at >= $6::timestamptz
      order by created_at desc limit $7::int
@@ -60,6 +81,7 @@ type SnapshotRow = {
   account_state: string | null;
   strategy_state: string | null;
   realized_today: string;
+  day_flows: string;
   recent_orders: string;
 };
 
@@ -77,7 +99,7 @@ export async function loadOrderSnapshot(
     accountId: string;
     strategyId: string;
     symbol: string;
-    /** The UTC day (YYYY-MM-DD) whose realized PnL and fees count as today's. */
+    /** The UTC day (YYYY-MM-DD) whose realized PnL, fees and fills count as today's. */
     day: string;
     ordersSince: Date;
     /** How many of the strategy's latest orders to read: the rate limit needs no more than its own value. */
@@ -95,7 +117,7 @@ export async function loadOrderSnapshot(
   ]);
   if (!row) throw new Error("order snapshot returned no row");
   const positions = JSON.parse(row.open_positions) as PositionJson[];
-  const prices = JSON.parse(row.prices) as Array<{ symbol: string; price: string; observedAt: string }>;
+  const prices = JSON.parse(row.prices) as Array<{ symbol: string; price: string; observedAt: string; dayOpen: string | null }>;
   return {
     existingOrderId: row.existing_order_id,
     account: row.account ? (JSON.parse(row.account) as OrderSnapshot["account"]) : null,
@@ -105,13 +127,14 @@ export async function loadOrderSnapshot(
       closedAt: p.closedAt ? new Date(p.closedAt) : null,
       updatedAt: new Date(p.updatedAt),
     })),
-    prices: new Map(prices.map((p) => [p.symbol, { price: p.price, observedAt: new Date(p.observedAt) }])),
+    prices: new Map(prices.map((p) => [p.symbol, { price: p.price, observedAt: new Date(p.observedAt), dayOpen: p.dayOpen }])),
     states: {
       ...(row.global_state ? { global: row.global_state } : {}),
       ...(row.account_state ? { account: row.account_state } : {}),
       ...(row.strategy_state ? { strategy: row.strategy_state } : {}),
     },
     realizedToday: row.realized_today,
+    dayFlows: JSON.parse(row.day_flows) as DayFlow[],
     recentOrderTimes: (JSON.parse(row.recent_orders) as string[]).map((t) => new Date(t)),
   };
 }

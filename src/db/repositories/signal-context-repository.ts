@@ -3,7 +3,9 @@ import type { RawQuery } from "../raw-query.js";
 /**
  * What every signal reads before its orders, and the price it records, in one prepared statement:
  * the strategy's configuration, its position in the symbol, the symbol's last price, and whether
- * any order rests in the symbol (only then does the price need a matching pass of its own).
+ * any order rests in the symbol (only then does the price need a matching pass of its own). The
+ * first price recorded on a UTC day keeps the one before it as the day's midnight mark, which the
+ * daily loss counts from.
  *
  * The signal's price is recorded only for a strategy that trades (paper or live): a disabled
  * strategy's alerts are kept in the ledger but move nothing. The account is the strategy's own
@@ -11,6 +13,8 @@ import type { RawQuery } from "../raw-query.js";
  * here so that one round trip does it all; the defaults come from the caller ($4, $6) so the
  * configuration schema stays their only source.
  */
+const UTC_DAY = (row: string) => `(${row}.observed_at at time zone 'UTC')::date`;
+
 const SIGNAL_CONTEXT = `with s as (
   select id, config, coalesce(config ->> 'accountId', $4) as account_id,
          coalesce(config ->> 'mode', $6) <> 'disabled' as trading
@@ -19,7 +23,11 @@ const SIGNAL_CONTEXT = `with s as (
 recorded as (
   insert into market_prices (symbol, price, source, observed_at)
   select $2, $3::numeric, 'signal', $5::timestamptz from s where s.trading and $3::text is not null
-  on conflict (symbol) do update set price = excluded.price, source = excluded.source, observed_at = excluded.observed_at
+  on conflict (symbol) do update set
+    -- The first price of a UTC day keeps the one it replaces as that day's midnight mark.
+    day_open_price = case when ${UTC_DAY("excluded")} > ${UTC_DAY("market_prices")} then market_prices.price else market_prices.day_open_price end,
+    day_open_day = case when ${UTC_DAY("excluded")} > ${UTC_DAY("market_prices")} then ${UTC_DAY("excluded")} else market_prices.day_open_day end,
+    price = excluded.price, source = excluded.source, observed_at = excluded.observed_at
   returning 1
 )
 select

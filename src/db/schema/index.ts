@@ -10,6 +10,7 @@ export * from "./orders.js";
 export * from "./positions.js";
 export * from "./risk-decisions.js";
 export * from "./account-daily-pnl.js";
+export * from "./account-daily-flows.js";
 export * from "./candles.js";
 export * from "./backtests.js";
 export * from "./backtest-trades.js";

@@ -1,4 +1,4 @@
-import { pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { date, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 import { money } from "./money.js";
 
 /** The last price seen per symbol (from signals now, market data later): marks and paper fills use it. */
@@ -7,4 +7,10 @@ export const marketPrices = pgTable("market_prices", {
   price: money("price").notNull(),
   source: text("source").notNull(),
   observedAt: timestamp("observed_at", { withTimezone: true, mode: "date" }).notNull(),
+  /**
+   * The symbol's mark at 00:00 UTC of `dayOpenDay`: the last price observed before that midnight,
+   * kept when the first price of the day replaces it. The daily loss counts from it.
+   */
+  dayOpenPrice: money("day_open_price"),
+  dayOpenDay: date("day_open_day", { mode: "string" }),
 });

@@ -2,7 +2,7 @@ import { cashDelta } from "../../domain/account.js";
 import { dec, type Dec } from "../../domain/decimal.js";
 import type { MarketRules } from "../../domain/market.js";
 import { opposite, type Fill, type Order, type OrderRole } from "../../domain/order.js";
-import { applyFill } from "../../domain/position.js";
+import { applyFill, signedQuantity } from "../../domain/position.js";
 import {
   cancelProtectionRows,
   insertFillRow,
@@ -29,8 +29,8 @@ const keyOf = (k: PositionKey) => `${k.accountId}\u0000${k.strategyId}\u0000${k.
 
 /**
  * Plans what fills do to the ledger: each moves its position (opening a new one when the key is
- * flat), the realized PnL, the account's cash and fees and its day's PnL; a fill that closes a position cancels its
- * leftover protection. The arithmetic happens here, in order; the writes come back to be issued at
+ * flat), the realized PnL, the account's cash and fees and its day's PnL and flows; a fill that
+ * closes a position cancels its leftover protection. The arithmetic happens here, in order; the writes come back to be issued at
  * once. A key's position is looked up once and then carried from fill to fill. With a notifier, the
  * fills and the positions they close become events, written by one more statement among the writes.
  * With `increments`, the accounts' and days' changes are added there, to be written by their owner
@@ -62,7 +62,9 @@ export async function planFillBooking(
     saved.delete(position.id);
     saved.set(position.id, position);
     writes.push((q) => insertFillRow(q, fill, position.id, update.realizedPnl));
-    sums.add(fill.accountId, utcDay(fill.filledAt), { cash: cashDelta(fill, rules), fees: dec(fill.fee), realized: dec(update.realizedPnl), at: fill.filledAt });
+    const cash = cashDelta(fill, rules);
+    const units = signedQuantity(fill).mul(rules.contractSize);
+    sums.add(fill.accountId, utcDay(fill.filledAt), { cash, fees: dec(fill.fee), realized: dec(update.realizedPnl), at: fill.filledAt, symbol: fill.symbol, quantity: units, cost: cash.neg() });
     if (update.closed) writes.push((q) => cancelProtectionRows(q, fill, fill.filledAt));
     if (notifyFills) events.push(fillEvent(fill, position.id, update.realizedPnl));
     if (notifyCloses && update.closed) events.push(positionClosedEvent(position, fill.id));
