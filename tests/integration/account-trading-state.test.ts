@@ -202,4 +202,20 @@ describe("PUT HALTED on an account", () => {
     expect((await readState(t, "desk-b")).state).toBe("ACTIVE");
     expect((await t.http.get("/v1/trading-state").set(t.auth())).body.state).toBe("ACTIVE");
   });
+
+  it("REDUCING leaves an entry resting but never fills it: when the price reaches it, it is cancelled TRADING_REDUCING", async () => {
+    await createAccount(t, "desk-r");
+    await createAccount(t, "desk-p");
+    const reducing = await limitStrategy("desk-r");
+    const elsewhere = await createStrategy(t, { accountId: "desk-p", riskLimits: OPEN_LIMITS });
+    const entry = await resting(reducing, "BNBUSDT", "600");
+    const put = await t.http.put(statePath("desk-r")).set(t.auth()).send({ state: "REDUCING", reason: "review" });
+    expect(put.status, JSON.stringify(put.body)).toBe(200);
+    expect(await order(t, entry)).toMatchObject({ status: "submitted" });
+
+    // Another account's trade at 590 crosses the buy limit at 594: the entry would add risk REDUCING forbids.
+    await executed(t, elsewhere, { ticker: "BNBUSDT", action: "buy", quantity: "0.01", price: "590" });
+    expect(await order(t, entry)).toMatchObject({ status: "cancelled", rejectReason: "TRADING_REDUCING", filledQuantity: "0" });
+    expect(await openPositions("desk-r")).toEqual([]);
+  });
 });

@@ -2,6 +2,7 @@ import type { OrderSnapshot } from "../../db/repositories/order-snapshot-reposit
 import type { StoredOrder } from "../../db/repositories/trading-repository.js";
 import type { RiskDecisionRow } from "../../db/schema/risk-decisions.js";
 import type { MarketRules } from "../../domain/market.js";
+import { entryRefusal, mostRestrictive } from "../../domain/trading-state.js";
 import type { Fill, Order, OrderSide } from "../../domain/order.js";
 import type { IdSource } from "../../lib/ids.js";
 import { orderFromApproval } from "../../execution/approved-order.js";
@@ -113,7 +114,11 @@ export class SimVenue {
       // order fills at most what is left of it, as on the paper venue.
       const position = this.book.positions.get(symbol);
       const held: HeldPositions = new Map(position ? [[positionKey(order), dec(position.quantity)]] : []);
-      const result = onPrice([order], price, rules, this.matching, bar.at, () => this.ids.next("fil"), held);
+      // As on the paper venue: an entry that rests while the book's state is REDUCING or HALTED (the
+      // daily loss limit) is cancelled when the price reaches it, not filled.
+      const states = this.book.states;
+      const refuse = () => entryRefusal(mostRestrictive(states.global ?? "ACTIVE", states.account ?? "ACTIVE", states.strategy ?? "ACTIVE"));
+      const result = onPrice([order], price, rules, this.matching, bar.at, () => this.ids.next("fil"), held, refuse);
       const updated: StoredOrder = { ...order, ...(result.orders[0] as Order) };
       if (updated.status === order.status && result.fills.length === 0) continue;
       this.book.resting = this.book.resting.filter((o) => o !== order);

@@ -1,4 +1,5 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, ne } from "drizzle-orm";
+import type { TradingState } from "../../domain/trading-state.js";
 import type { Db } from "../client.js";
 import { tradingStates, type TradingStateRow } from "../schema/trading-states.js";
 
@@ -21,4 +22,10 @@ export async function upsertTradingState(db: Db, row: TradingStateRow): Promise<
     })
     .returning();
   return saved as TradingStateRow;
+}
+
+/** Every scope's state that is not ACTIVE, by `scope:scopeId` (a scope without a row is ACTIVE): a handful of rows. */
+export async function restrictedTradingStates(db: Db): Promise<Map<string, TradingState>> {
+  const rows = await db.select().from(tradingStates).where(ne(tradingStates.state, "ACTIVE"));
+  return new Map(rows.map((r) => [`${r.scope}:${r.scopeId}`, r.state as TradingState]));
 }

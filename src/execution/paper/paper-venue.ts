@@ -1,5 +1,6 @@
 import type { MarketRules } from "../../domain/market.js";
-import type { Fill } from "../../domain/order.js";
+import type { Fill, Order } from "../../domain/order.js";
+import { entryRefusal, stateForOrder } from "../../domain/trading-state.js";
 import type { Db } from "../../db/client.js";
 import { insertOrderRow } from "../../db/repositories/booking-repository.js";
 import {
@@ -12,6 +13,7 @@ import {
   type StoredPosition,
 } from "../../db/repositories/trading-repository.js";
 import { lockSymbol, lockSymbols } from "../../db/repositories/symbol-lock.js";
+import { restrictedTradingStates } from "../../db/repositories/trading-states-repository.js";
 import { rawQuery, type RawQuery } from "../../db/raw-query.js";
 import type { ApprovedOrder } from "../../risk/types.js";
 import type { Clock } from "../../lib/clock.js";
@@ -127,19 +129,23 @@ export async function applyPriceEvent(ctx: PaperVenueContext, symbol: string, pr
     await lockSymbol(tx, symbol);
     // Both read under the lock (in one round trip): the positions are what reduce-only orders may
     // reduce, and what the fills book onto.
-    const [resting, positions] = await Promise.all([restingOrdersOfSymbol(tx, symbol), openPositionsOfSymbol(tx, symbol)]);
+    // The trading states too: an entry resting since before its account went REDUCING (or HALTED by
+    // the daily loss limit) is cancelled when the price reaches it, not filled.
+    const [resting, positions, states] = await Promise.all([restingOrdersOfSymbol(tx, symbol), openPositionsOfSymbol(tx, symbol), restrictedTradingStates(tx)]);
     if (resting.length === 0) return [];
     const open = new Map(positions.map((p) => [positionKey(p), p]));
     const held: HeldPositions = new Map(positions.map((p) => [positionKey(p), dec(p.quantity)]));
-    const result = onPrice(resting, price, rules, ctx.matching, now, () => ctx.ids.next("fil"), held);
+    const refuse = (order: Order) => entryRefusal(stateForOrder(states, order));
+    const result = onPrice(resting, price, rules, ctx.matching, now, () => ctx.ids.next("fil"), held, refuse);
     const writes = await planFillBooking(ctx.ids, result.fills, rules, async (key) => open.get(positionKey(key)), ctx.notifier);
     for (const [i, updated] of result.orders.entries()) {
       const before = resting[i] as StoredOrder;
       if (updated === before) continue;
       const stored: StoredOrder = { ...before, ...updated };
       writes.push(() => updateOrder(tx, stored));
-      // A resting entry (a limit) gets its protection when it fills, as a market entry does at once.
-      if (before.status !== "filled" && stored.status === "filled") {
+      // A resting entry (a limit) gets its protection when it fills, as a market entry does at once,
+      // and for the part it filled when it is cancelled (protectionOrders decides).
+      if (before.status !== stored.status && (stored.status === "filled" || stored.status === "cancelled")) {
         for (const p of protectionOrders(ctx.ids, stored)) writes.push((q) => insertOrderRow(q, p));
       }
     }

@@ -32,6 +32,11 @@ export function positionKey(of: { readonly accountId: string; readonly strategyI
  * of the position it reduces, as a venue's reduce-only flag does: a stop sized for a position that a
  * signal has since halved closes the half, and the rest of the order is cancelled rather than left
  * to open the other side. One with nothing left to reduce is cancelled unfilled.
+ *
+ * With `refuse`, an order that adds to a position (not reduce-only) and would fill now is asked why
+ * it may not: its trading state (REDUCING or HALTED, which the risk engine may have set since the
+ * order was placed). It is then cancelled with that reason, unfilled, instead of opening risk the
+ * state forbids.
  */
 export function onPrice(
   restingOrders: readonly Order[],
@@ -41,6 +46,7 @@ export function onPrice(
   at: Date,
   nextId: FillIdSource,
   held?: HeldPositions,
+  refuse?: (order: Order) => string | undefined,
 ): PriceEventResult {
   checkMatchingConfig(config);
   const eventPrice = dec(price);
@@ -51,6 +57,8 @@ export function onPrice(
     checkOrder(order, rules);
     const execution = match(order, eventPrice, rules, config);
     if (execution === undefined) return order;
+    const refusal = order.reduceOnly ? undefined : refuse?.(order);
+    if (refusal !== undefined) return { ...order, status: "cancelled" as const, rejectReason: refusal, updatedAt: at };
     const wanted = quantityThisEvent(order, rules, config.partialFillRatio);
     const reducible = held && order.reduceOnly ? reducibleBy(order, held) : undefined;
     const quantity = reducible === undefined ? wanted : Dec.min(wanted, reducible);
