@@ -268,6 +268,25 @@ describe("reduce-only orders against the position they reduce", () => {
     expect(covered.orders[0]).toMatchObject({ status: "filled", filledQuantity: "0.5" });
   });
 
+  it("cancels with the position every reduce-only order still working when the event closes it, partly filled or not", () => {
+    // Half of what remains fills per event: the exit fills 0.5 of 1, then the stop the other 0.5 of the
+    // position; the exit, partly filled, and the take-profit nothing reached are left with nothing to reduce.
+    const exit = makeOrder({ id: "x", side: "sell", kind: "limit", quantity: "1", limitPrice: "18000", reduceOnly: true, role: "exit" });
+    const target = makeOrder({ id: "t", side: "sell", kind: "limit", quantity: "1", limitPrice: "25000", reduceOnly: true, role: "take_profit" });
+    const entry = makeOrder({ id: "e", side: "buy", kind: "limit", quantity: "1", limitPrice: "18000", role: "entry" });
+    const result = onPrice([exit, { ...stop("1"), id: "s" }, target, entry], "18900", BTC, { ...CONFIG, partialFillRatio: "0.5" }, NOW, sequentialIds(), held("1"));
+    expect(result.fills.map((f) => [f.orderId, f.quantity])).toEqual([
+      ["x", "0.5"],
+      ["s", "0.5"],
+    ]);
+    expect(result.orders.map((o) => [o.id, o.status, o.filledQuantity])).toEqual([
+      ["x", "cancelled", "0.5"],
+      ["s", "cancelled", "0.5"],
+      ["t", "cancelled", "0"],
+      ["e", "submitted", "0"],
+    ]);
+  });
+
   it("lets two orders crossed by one event reduce the position once between them", () => {
     const result = onPrice([stop("0.4"), stop("0.4")], "18900", BTC, CONFIG, NOW, sequentialIds(), held("0.5"));
     expect(result.fills.map((f) => f.quantity)).toEqual(["0.4", "0.1"]);

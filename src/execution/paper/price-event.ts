@@ -31,7 +31,8 @@ export function positionKey(of: { readonly accountId: string; readonly strategyI
  * With `held`, a reduce-only order (an exit, a stop-loss, a take-profit) fills at most what is left
  * of the position it reduces, as a venue's reduce-only flag does: a stop sized for a position that a
  * signal has since halved closes the half, and the rest of the order is cancelled rather than left
- * to open the other side. One with nothing left to reduce is cancelled unfilled.
+ * to open the other side. One with nothing left to reduce is cancelled unfilled, and so is every
+ * reduce-only order of a position the event closes.
  *
  * With `refuse`, an order that adds to a position (not reduce-only) and would fill now is asked why
  * it may not: its trading state (REDUCING or HALTED, which the risk engine may have set since the
@@ -52,6 +53,7 @@ export function onPrice(
   const eventPrice = dec(price);
   if (!eventPrice.gt(0)) throw new RangeError(`price event for ${rules.symbol} must be positive, got ${plain(eventPrice)}`);
   const fills: Fill[] = [];
+  const heldBefore = held ? new Map(held) : undefined;
   const orders = restingOrders.map((order) => {
     if (order.symbol !== rules.symbol || order.kind === "market" || !WORKING_STATUSES.includes(order.status)) return order;
     checkOrder(order, rules);
@@ -72,7 +74,21 @@ export function onPrice(
     // Cut to the position: nothing is left for the remainder to reduce.
     return quantity.lt(wanted) && filled.status === "partially_filled" ? { ...filled, status: "cancelled" as const } : filled;
   });
-  return { fills, orders };
+  return { fills, orders: held && heldBefore ? cancelOrphans(orders, held, heldBefore, at) : orders };
+}
+
+/**
+ * A position this event closed leaves its reduce-only orders nothing to reduce. With partial fills
+ * one of them can have filled in part before another closed the position; kept working, its update
+ * (written after the booking cancels the position's protection) would put it back on the book, to
+ * close the next position. Those still working are cancelled here, with the position.
+ */
+function cancelOrphans(orders: readonly Order[], held: HeldPositions, before: HeldPositions, at: Date): Order[] {
+  const closed = (o: Order) => {
+    const key = positionKey(o);
+    return (held.get(key) ?? ZERO).isZero() && !(before.get(key) ?? ZERO).isZero();
+  };
+  return orders.map((o) => (o.reduceOnly && WORKING_STATUSES.includes(o.status) && closed(o) ? { ...o, status: "cancelled" as const, updatedAt: at } : o));
 }
 
 /** What `order` may still reduce: the long a sell reduces, the short a buy does; zero when flat or on its side. */
