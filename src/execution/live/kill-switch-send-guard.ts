@@ -1,5 +1,5 @@
 import { killSwitchGate, lockKillSwitchShared } from "../../db/repositories/kill-switch-lock.js";
-import { findTradingState } from "../../db/repositories/trading-states-repository.js";
+import { restrictedTradingStates } from "../../db/repositories/trading-states-repository.js";
 import { isEmbedded, type Db } from "../../db/client.js";
 
 /** Where a guarded send reads the trading state, and how it books the venue's answer. */
@@ -37,12 +37,7 @@ export async function withKillSwitchHeld<T>(db: Db, work: (guarded: GuardedSend)
  * denial names, or null. Read holding the kill switch shared: no halt can commit between this and the send.
  */
 export async function haltingScope(tx: Db, order: { accountId: string; strategyId: string }): Promise<string | null> {
-  const scopes = [
-    ["global", ""],
-    ["account", order.accountId],
-    ["strategy", order.strategyId],
-  ] as const;
-  const rows = await Promise.all(scopes.map(([scope, id]) => findTradingState(tx, scope, id)));
-  const index = rows.findIndex((row) => row?.state === "HALTED");
-  return index < 0 ? null : `tradingState.${scopes[index]![0]}=HALTED`;
+  const states = await restrictedTradingStates(tx);
+  const halted = [`global:`, `account:${order.accountId}`, `strategy:${order.strategyId}`].find((key) => states.get(key) === "HALTED");
+  return halted === undefined ? null : `tradingState.${halted.slice(0, halted.indexOf(":"))}=HALTED`;
 }
