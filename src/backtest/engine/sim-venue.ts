@@ -23,9 +23,9 @@ type Triggered = { order: StoredOrder; price: string };
 /**
  * The paper venue of a backtest: orders are judged by the same judgeOrder as live and paper, market
  * orders and limits already through it fill with the paper venue's fillOnArrival at the fill
- * model's price, and resting limits,
- * stops and targets fill with its onPrice when a bar's range reaches them. Only the books (memory,
- * not SQL) and the clock (the bar's time) differ from the live path.
+ * model's price, and resting limits, stops and targets fill with its onPrice when a bar's range
+ * reaches them. Only the books (memory, not SQL) and the clock (the bar's time) differ from the
+ * live path.
  */
 export class SimVenue {
   /** The simulated clock: the instant orders are decided and filled at. */
@@ -108,16 +108,16 @@ export class SimVenue {
         (buy ? bar.open >= level : bar.open <= level) ? atOpen.push({ order, price: bar.openText }) : stops.push({ order, price: levelText });
       }
     }
+    // As on the paper venue: an entry that rests while the book's state is REDUCING or HALTED (the
+    // daily loss limit) is cancelled when the price reaches it, not filled.
+    const states = this.book.states;
+    const refuse = () => entryRefusal(mostRestrictive(states.global ?? "ACTIVE", states.account ?? "ACTIVE", states.strategy ?? "ACTIVE"));
     for (const { order, price } of [...atOpen, ...stops, ...limits]) {
       if (!this.book.resting.includes(order)) continue;
       // The book's position as it stands now, earlier orders of this bar included: a reduce-only
       // order fills at most what is left of it, as on the paper venue.
       const position = this.book.positions.get(symbol);
       const held: HeldPositions = new Map(position ? [[positionKey(order), dec(position.quantity)]] : []);
-      // As on the paper venue: an entry that rests while the book's state is REDUCING or HALTED (the
-      // daily loss limit) is cancelled when the price reaches it, not filled.
-      const states = this.book.states;
-      const refuse = () => entryRefusal(mostRestrictive(states.global ?? "ACTIVE", states.account ?? "ACTIVE", states.strategy ?? "ACTIVE"));
       const result = onPrice([order], price, rules, this.matching, bar.at, () => this.ids.next("fil"), held, refuse);
       const updated: StoredOrder = { ...order, ...(result.orders[0] as Order) };
       if (updated.status === order.status && result.fills.length === 0) continue;

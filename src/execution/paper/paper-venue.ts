@@ -127,10 +127,9 @@ export async function applyPriceEvent(ctx: PaperVenueContext, symbol: string, pr
   return ctx.db.transaction(async (tx) => {
     // Under the symbol's lock, a cancel or a new order cannot change these orders between read and write.
     await lockSymbol(tx, symbol);
-    // Both read under the lock (in one round trip): the positions are what reduce-only orders may
-    // reduce, and what the fills book onto.
-    // The trading states too: an entry resting since before its account went REDUCING (or HALTED by
-    // the daily loss limit) is cancelled when the price reaches it, not filled.
+    // Read under the lock, in one round trip: the orders; the positions, which reduce-only orders
+    // may reduce and the fills book onto; and the scopes not ACTIVE, whose entries resting since
+    // before (a REDUCING account, a daily-loss HALTED) are cancelled when the price reaches them.
     const [resting, positions, states] = await Promise.all([restingOrdersOfSymbol(tx, symbol), openPositionsOfSymbol(tx, symbol), restrictedTradingStates(tx)]);
     if (resting.length === 0) return [];
     const open = new Map(positions.map((p) => [positionKey(p), p]));

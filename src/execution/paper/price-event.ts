@@ -53,7 +53,8 @@ export function onPrice(
   const eventPrice = dec(price);
   if (!eventPrice.gt(0)) throw new RangeError(`price event for ${rules.symbol} must be positive, got ${plain(eventPrice)}`);
   const fills: Fill[] = [];
-  const heldBefore = held ? new Map(held) : undefined;
+  // Positions this event closed: their reduce-only orders still working go with them (cancelOrphans).
+  const closed = new Set<string>();
   const orders = restingOrders.map((order) => {
     if (order.symbol !== rules.symbol || order.kind === "market" || !WORKING_STATUSES.includes(order.status)) return order;
     checkOrder(order, rules);
@@ -70,11 +71,13 @@ export function onPrice(
     const filled = applyFillToOrder(order, fill, rules);
     if (reducible === undefined || !held) return filled;
     const key = positionKey(order);
-    held.set(key, (held.get(key) ?? ZERO).add(order.side === "buy" ? quantity : quantity.neg()));
+    const after = (held.get(key) ?? ZERO).add(order.side === "buy" ? quantity : quantity.neg());
+    held.set(key, after);
+    if (after.isZero()) closed.add(key);
     // Cut to the position: nothing is left for the remainder to reduce.
     return quantity.lt(wanted) && filled.status === "partially_filled" ? { ...filled, status: "cancelled" as const } : filled;
   });
-  return { fills, orders: held && heldBefore ? cancelOrphans(orders, held, heldBefore, at) : orders };
+  return { fills, orders: closed.size > 0 ? cancelOrphans(orders, closed, at) : orders };
 }
 
 /**
@@ -83,12 +86,8 @@ export function onPrice(
  * (written after the booking cancels the position's protection) would put it back on the book, to
  * close the next position. Those still working are cancelled here, with the position.
  */
-function cancelOrphans(orders: readonly Order[], held: HeldPositions, before: HeldPositions, at: Date): Order[] {
-  const closed = (o: Order) => {
-    const key = positionKey(o);
-    return (held.get(key) ?? ZERO).isZero() && !(before.get(key) ?? ZERO).isZero();
-  };
-  return orders.map((o) => (o.reduceOnly && WORKING_STATUSES.includes(o.status) && closed(o) ? { ...o, status: "cancelled" as const, updatedAt: at } : o));
+function cancelOrphans(orders: readonly Order[], closed: ReadonlySet<string>, at: Date): Order[] {
+  return orders.map((o) => (o.reduceOnly && WORKING_STATUSES.includes(o.status) && closed.has(positionKey(o)) ? { ...o, status: "cancelled" as const, updatedAt: at } : o));
 }
 
 /** What `order` may still reduce: the long a sell reduces, the short a buy does; zero when flat or on its side. */
