@@ -15,7 +15,7 @@ const snapshot = (account: OrderSnapshot["account"], realizedToday = "-5", dayFl
 });
 const acc = { id: "acc_1", currency: "USDT", startingCash: "1000", cash: "1000.10", fees: "0.5" };
 const at = new Date("2026-11-21T10:00:00Z");
-/** A fill's increment: its cash and fee, realized PnL, and its flow in `symbol` (units, cost = −cash). */
+/** A fill's increment: its cash and fee, realized PnL, and its units in `symbol` (its cost is −cash). */
 const fill = (cash: string, fees: string, realized: string, symbol = "BTC/USDT", quantity = "0") => ({
   cash: dec(cash),
   fees: dec(fees),
@@ -23,7 +23,6 @@ const fill = (cash: string, fees: string, realized: string, symbol = "BTC/USDT",
   at,
   symbol,
   quantity: dec(quantity),
-  cost: dec(cash).neg(),
 });
 
 describe("AccountIncrements", () => {

@@ -17,8 +17,8 @@ const utcDayNumber = (at: Date): number => Math.floor(at.getTime() / 86_400_000)
 /**
  * The books a backtest keeps in memory instead of the database: one paper account, the strategy's
  * open positions, the orders resting at the simulated venue, trading states, today's realized PnL
- * and fills per symbol, and recent order times. It answers the same OrderSnapshot the database gives the live path, and
- * books fills with the same domain functions (applyFill, applyFillToCash).
+ * and fills per symbol, and recent order times. It answers the same OrderSnapshot the database
+ * gives the live path, and books fills with the same domain functions (applyFill, applyFillToCash).
  */
 export class SimBook {
   account: PaperAccount;

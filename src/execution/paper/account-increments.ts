@@ -18,8 +18,8 @@ export class AccountIncrements {
   private readonly accounts = new Map<string, { cash: Dec; fees: Dec; at: Date }>();
   private readonly days = new Map<string, DaySums>();
 
-  /** `flow`: the fill's signed base units (contract size applied) and its cost, fee included. */
-  add(accountId: string, day: string, change: { cash: Dec; fees: Dec; realized: Dec; at: Date; symbol: string; quantity: Dec; cost: Dec }): void {
+  /** `quantity`: the fill's signed base units (contract size applied); its cost is the cash it took, fee included. */
+  add(accountId: string, day: string, change: { cash: Dec; fees: Dec; realized: Dec; at: Date; symbol: string; quantity: Dec }): void {
     const account = this.accounts.get(accountId) ?? { cash: dec(0), fees: dec(0), at: change.at };
     this.accounts.set(accountId, { cash: account.cash.plus(change.cash), fees: account.fees.plus(change.fees), at: change.at });
     const key = `${accountId}\u0000${day}`;
@@ -28,7 +28,7 @@ export class AccountIncrements {
     daily.realized = daily.realized.plus(change.realized);
     daily.fees = daily.fees.plus(change.fees);
     const flow = daily.flows.get(change.symbol) ?? { quantity: dec(0), cost: dec(0) };
-    daily.flows.set(change.symbol, { quantity: flow.quantity.plus(change.quantity), cost: flow.cost.plus(change.cost) });
+    daily.flows.set(change.symbol, { quantity: flow.quantity.plus(change.quantity), cost: flow.cost.minus(change.cash) });
   }
 
   /** A snapshot read in this transaction, as it will be once the increments are written. */

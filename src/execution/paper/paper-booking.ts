@@ -16,6 +16,7 @@ import { fillEvent, positionClosedEvent, type NotificationEvent } from "../../no
 import type { Notifier } from "../../notifications/notifier.js";
 import { clientOrderId } from "../client-order-id.js";
 import { AccountIncrements } from "./account-increments.js";
+import { positionKey } from "./price-event.js";
 
 /** A write to issue inside the booking transaction; issued together, they pipeline. */
 export type Write = (query: RawQuery) => Promise<unknown>;
@@ -25,16 +26,14 @@ export type PositionKey = { accountId: string; strategyId: string; symbol: strin
 /** The open position of a key as the transaction sees it (before this booking's fills). */
 export type OpenPositionLookup = (key: PositionKey) => Promise<StoredPosition | undefined>;
 
-const keyOf = (k: PositionKey) => `${k.accountId}\u0000${k.strategyId}\u0000${k.symbol}`;
-
 /**
  * Plans what fills do to the ledger: each moves its position (opening a new one when the key is
  * flat), the realized PnL, the account's cash and fees and its day's PnL and flows; a fill that
- * closes a position cancels its leftover protection. The arithmetic happens here, in order; the writes come back to be issued at
- * once. A key's position is looked up once and then carried from fill to fill. With a notifier, the
- * fills and the positions they close become events, written by one more statement among the writes.
- * With `increments`, the accounts' and days' changes are added there, to be written by their owner
- * (see account-increments.ts), instead of among the writes.
+ * closes a position cancels its leftover protection. The arithmetic happens here, in order; the
+ * writes come back to be issued at once. A key's position is looked up once and then carried from
+ * fill to fill. With a notifier, the fills and the positions they close become events, written by
+ * one more statement among the writes. With `increments`, the accounts' and days' changes are added
+ * there, to be written by their owner (see account-increments.ts), instead of among the writes.
  */
 export async function planFillBooking(
   ids: IdSource,
@@ -53,7 +52,7 @@ export async function planFillBooking(
   const notifyFills = notifier?.wants("fill") === true;
   const notifyCloses = notifier?.wants("position.closed") === true;
   for (const fill of fills) {
-    const key = keyOf(fill);
+    const key = positionKey(fill);
     const current = open.has(key) ? open.get(key) : await lookup(fill);
     const update = applyFill(current, fill, rules);
     const position: StoredPosition = { ...update.position, id: current?.id ?? ids.next("pos") };
@@ -62,9 +61,8 @@ export async function planFillBooking(
     saved.delete(position.id);
     saved.set(position.id, position);
     writes.push((q) => insertFillRow(q, fill, position.id, update.realizedPnl));
-    const cash = cashDelta(fill, rules);
-    const units = signedQuantity(fill).mul(rules.contractSize);
-    sums.add(fill.accountId, utcDay(fill.filledAt), { cash, fees: dec(fill.fee), realized: dec(update.realizedPnl), at: fill.filledAt, symbol: fill.symbol, quantity: units, cost: cash.neg() });
+    const quantity = signedQuantity(fill).mul(rules.contractSize);
+    sums.add(fill.accountId, utcDay(fill.filledAt), { cash: cashDelta(fill, rules), fees: dec(fill.fee), realized: dec(update.realizedPnl), at: fill.filledAt, symbol: fill.symbol, quantity });
     if (update.closed) writes.push((q) => cancelProtectionRows(q, fill, fill.filledAt));
     if (notifyFills) events.push(fillEvent(fill, position.id, update.realizedPnl));
     if (notifyCloses && update.closed) events.push(positionClosedEvent(position, fill.id));
