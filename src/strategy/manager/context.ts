@@ -133,12 +133,17 @@ export function exitAll(ctx: PlanContext): Leg {
  */
 export function sizedEntry(ctx: PlanContext, side: Side, alreadyHeld: Dec = ZERO): Leg | Noop {
   const q = ctx.signal.quantity;
-  const room = ctx.maxPosition === undefined ? undefined : truncateToStep(Dec.max(ctx.maxPosition.sub(alreadyHeld), 0), ctx.amountStep);
+  const room = roomUnderMax(ctx, alreadyHeld);
   if (room !== undefined && room.isZero()) {
     return noop("MAX_POSITION_REACHED", `position ${text(alreadyHeld)} leaves no room under maxPositionPerSymbol ${text(ctx.maxPosition ?? ZERO)}`);
   }
   const quantity: SizedQuantity = { sized: true, ...(q !== undefined ? { signalQuantity: q } : {}), ...(room !== undefined ? { room } : {}) };
   return { role: "entry", side: entrySide(side), position: side, quantity };
+}
+
+/** What maxPositionPerSymbol lets an entry add on top of `alreadyHeld`, on the amount step; undefined when there is no maximum. */
+export function roomUnderMax(ctx: PlanContext, alreadyHeld: Dec): Dec | undefined {
+  return ctx.maxPosition === undefined ? undefined : truncateToStep(Dec.max(ctx.maxPosition.sub(alreadyHeld), 0), ctx.amountStep);
 }
 
 export function text(d: Dec): string {

@@ -7,6 +7,7 @@ import {
   held,
   noop,
   note,
+  roomUnderMax,
   text,
   toOrderUnits,
   type Leg,
@@ -70,10 +71,9 @@ function planTargetSize(ctx: PlanContext, side: TargetSide, sizeText: string): O
 
 /** An exact entry may not take |position| above maxPositionPerSymbol (sized entries carry their room: see sizedEntry). */
 function capEntry(ctx: PlanContext, quantity: Dec, alreadyHeld: Dec): Dec {
-  if (ctx.maxPosition === undefined) return quantity;
-  const room = truncateToStep(Dec.max(ctx.maxPosition.sub(alreadyHeld), 0), ctx.amountStep);
-  if (quantity.lte(room)) return quantity;
-  note(ctx, "MAX_POSITION_CAPPED", `entry of ${text(quantity)} capped to ${text(room)} by maxPositionPerSymbol ${text(ctx.maxPosition)}`);
+  const room = roomUnderMax(ctx, alreadyHeld);
+  if (room === undefined || quantity.lte(room)) return quantity;
+  note(ctx, "MAX_POSITION_CAPPED", `entry of ${text(quantity)} capped to ${text(room)} by maxPositionPerSymbol ${text(ctx.maxPosition ?? room)}`);
   return room;
 }
 
