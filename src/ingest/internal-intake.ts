@@ -3,6 +3,7 @@ import { findStrategyById, findStrategyByKey } from "../db/repositories/strategi
 import type { StrategyRow } from "../db/schema/strategies.js";
 import { CanonicalSignalSchema, type CanonicalSignal } from "../domain/signal.js";
 import { ApiError } from "../http/errors.js";
+import { nulFound } from "../http/middleware/reject-nul.js";
 import { fieldErrors } from "../http/on-error.js";
 import { countDelivery } from "../metrics/count-delivery.js";
 import { admitOrThrow, authenticationFailed, ledgerUnavailable } from "./intake-errors.js";
@@ -95,11 +96,7 @@ async function resolveStrategy(ctx: IntakeContext, json: unknown): Promise<Strat
   }
   // PostgreSQL text cannot hold U+0000: no strategy is named so, and the lookup would fail as if the
   // database were down (a 503 its sender retries forever).
-  if (ref.includes("\u0000")) {
-    throw new ApiError("VALIDATION_FAILED", "the strategy reference holds a NUL character (U+0000)", {
-      errors: [{ path: "strategy", message: "must not contain the NUL character (U+0000)" }],
-    });
-  }
+  if (ref.includes("\u0000")) throw nulFound("strategy");
   let strategy: StrategyRow | undefined;
   try {
     strategy = await withinLedgerTimeout(ctx, ref.startsWith("stg_") ? findStrategyById(ctx.db, ref) : findStrategyByKey(ctx.db, ref));

@@ -139,7 +139,8 @@ export async function requeueExpiredClaims(db: Db, now: Date, maxAttempts: numbe
 
 /**
  * At start, claims held by an earlier run of this same instance are certainly dead: release them at
- * once rather than after their lease (failing those with no attempt left). `instancePrefix` names the instance; `bootPrefix` this run.
+ * once rather than after their lease (failing those with no attempt left). `instancePrefix` names
+ * the instance; `bootPrefix` this run.
  */
 export async function requeueClaimsOfEarlierRuns(
   db: Db,

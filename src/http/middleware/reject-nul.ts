@@ -72,7 +72,8 @@ function pathOf(node: Node): string {
 
 const printable = (text: string) => text.replaceAll(NUL, "\\u0000");
 
-const nulFound = (path: string) =>
+/** The 400 for a NUL at `path`: also what an intake that reads its body itself answers. */
+export const nulFound = (path: string) =>
   new ApiError("VALIDATION_FAILED", "the request holds a NUL character (U+0000), which no field accepts", {
     errors: [{ path, message: "must not contain the NUL character (U+0000)" }],
   });
