@@ -27,6 +27,8 @@ export const REASON_CODES = [
   "QUANTITY_ABOVE_MAX",
   "NOTIONAL_BELOW_MIN",
   "NOTIONAL_ABOVE_MAX",
+  // Spot holds only what was bought.
+  "SPOT_SELL_EXCEEDS_HOLDINGS",
   // Exposure limits.
   "EQUITY_NOT_POSITIVE",
   "MAX_ORDER_NOTIONAL",

@@ -79,6 +79,7 @@ export function riskContextFrom(
       },
       positions: { strategy: strategyPositions, account: accountPositions },
       openPositionsCount: open.length,
+      restingSells: snapshot.restingSells,
       equity,
       dailyPnl: { realized: snapshot.realizedToday, unrealized: plain(unrealized), since: startOfUtcDay(input.now) },
       recentOrderTimes: snapshot.recentOrderTimes,

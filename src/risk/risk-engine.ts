@@ -8,6 +8,7 @@ import { reducesPosition } from "./checks/position-effect.js";
 import { checkPrices } from "./checks/price-check.js";
 import { checkMarketQuantity, checkReduceOnly } from "./checks/quantity-check.js";
 import { checkOrderRate } from "./checks/rate-check.js";
+import { checkSpotHoldings } from "./checks/spot-holdings-check.js";
 import { checkReferencePrice } from "./checks/reference-price-check.js";
 import { checkTradingState } from "./checks/trading-state-check.js";
 import type { ReasonCode } from "./reason-codes.js";
@@ -18,7 +19,7 @@ import type { ApprovedOrder, OrderRequest, RiskCheck, RiskContext, RiskDecision,
  * a context snapshot and the injected time to a decision. Rules run in a fixed order and the first
  * denial ends the run:
  *   input → trading state → market → reference price → prices (tick, collar) → reduce-only →
- *   quantity fit (truncate) → exposure caps (skipped for reducing orders) → order rate → daily loss.
+ *   quantity fit (truncate) → spot holdings → exposure caps (skipped for reducing orders) → order rate → daily loss.
  * A denial is data, never an exception; even a bug inside a rule comes back as RISK_ENGINE_ERROR.
  */
 export function evaluateOrder(request: OrderRequest, context: RiskContext, now: Date): RiskDecision {
@@ -120,6 +121,9 @@ function evaluate(request: OrderRequest, context: RiskContext, now: Date): RiskD
   if (!run.apply("reduceOnly", reduceOnly)) return stopped(run, stateChange);
   const orderPrice = order.kind === "market" ? reference : (order.limitPrice ?? order.stopPrice ?? reference);
   if (!run.apply("quantity", checkMarketQuantity(market, run.quantity, orderPrice))) return stopped(run, stateChange);
+
+  const holdings = checkSpotHoldings({ market, side: order.side, quantity: run.quantity, ...position, restingSells: ctx.restingSells });
+  if (!run.apply("spotHoldings", holdings)) return stopped(run, stateChange);
 
   const valuationPrice = highest(reference, order.limitPrice, order.stopPrice);
   if (reduces) {

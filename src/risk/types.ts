@@ -50,6 +50,11 @@ export type RiskContext = {
   };
   /** Positions open on the account; the engine uses the larger of this and the non-flat snapshots. */
   readonly openPositionsCount: number;
+  /**
+   * Unfilled quantity of the account's working sells (not reduce-only) in the order's symbol, in
+   * order units: on a spot market they have the holdings promised. Absent: none.
+   */
+  readonly restingSells?: Dec | string;
   readonly equity: Dec | string;
   /**
    * Realized + unrealized PnL of the account since `since`, which must be 00:00 UTC of `now`:
@@ -82,6 +87,7 @@ export const RISK_RULES = [
   "price",
   "reduceOnly",
   "quantity",
+  "spotHoldings",
   "maxOrderNotional",
   "maxPosition",
   "maxLeverage",

@@ -230,21 +230,30 @@ describe("a strategy's configuration and replay", () => {
   });
 
   it("replays a strategy's recorded signals, by the time they were received, instead of a built-in", async () => {
+    // On the ETH perpetual (ETHUSDT.P → ETH/USDT:USDT): the sell reverses the long into a short, and
+    // spot cannot go short (on ETH/USDT the short entry would be denied, SPOT_SELL_EXCEEDS_HOLDINGS).
+    // The perpetual's candles are the spot fixture's, imported under its symbol here (again, if an
+    // earlier test did: a re-import of stored candles changes nothing), so every bar and time below
+    // is as it was on spot. No number here depends on fees or amount steps.
+    const perpCandles = await t.http.post("/v1/candles/import?symbol=ETH/USDT:USDT&timeframe=1h").set(t.auth()).set("content-type", "text/csv").send(ETH_1H);
+    expect(perpCandles.status).toBe(200);
+    expect(perpCandles.body.imported + perpCandles.body.updated + perpCandles.body.alreadyStored).toBe(300);
+    const perp = { symbols: ["ETH/USDT:USDT"] };
     // Another instance whose clock reads inside the candles' range receives two alerts, as it would have then.
     let now = FIRST + 10 * HOUR;
     const then = await startGateway(t.db.database, { INSTANCE_ID: "then", BACKTEST_CONCURRENCY: "0" }, { clock: { now: () => new Date(now) } });
     const s = await createStrategy(t);
     try {
-      const alert = (action: string) => then.http.post(s.webhookPath).set("content-type", "application/json").send(JSON.stringify({ ticker: "ETHUSDT", action }));
+      const alert = (action: string) => then.http.post(s.webhookPath).set("content-type", "application/json").send(JSON.stringify({ ticker: "ETHUSDT.P", action }));
       expect((await alert("buy")).status).toBe(202);
       now = FIRST + 100 * HOUR;
       expect((await alert("sell")).status).toBe(202);
     } finally {
       await then.close();
     }
-    const res = await submit(body({ strategy: undefined, replay: true, strategyId: s.id }));
+    const res = await submit(body({ ...perp, strategy: undefined, replay: true, strategyId: s.id }));
     expect(res.status).toBe(202);
-    expect(res.body.request).toMatchObject({ replay: true, strategy: null, strategyId: s.id });
+    expect(res.body.request).toMatchObject({ replay: true, strategy: null, strategyId: s.id, symbols: ["ETH/USDT:USDT"] });
     const ledger = (await t.http.get(`/v1/signals?strategy=${s.id}`).set(t.auth())).body.data;
     const recorded = ledger.filter((r: { status: string }) => r.status !== "rejected");
     expect(recorded.length).toBeGreaterThanOrEqual(2);
@@ -260,10 +269,10 @@ describe("a strategy's configuration and replay", () => {
       { side: "short", entryTime: at(100), exitReason: "end_of_data" },
     ]);
 
-    // Outside the alerts' times there is nothing to replay.
-    const early = await submit(body({ strategy: undefined, replay: true, strategyId: s.id, to: FIRST + 5 * HOUR }));
+    // Outside the alerts' times there is nothing to replay (on the alerts' symbol, so the time is why).
+    const early = await submit(body({ ...perp, strategy: undefined, replay: true, strategyId: s.id, to: FIRST + 5 * HOUR }));
     expect(await waitForBacktest(t, early.body.id, finished)).toMatchObject({ status: "succeeded", summary: { signals: 0 }, tradesCount: 0 });
-    const both = await submit(body({ replay: true, strategyId: s.id }));
+    const both = await submit(body({ ...perp, replay: true, strategyId: s.id }));
     expect(both.body.errors).toEqual([{ path: "strategy", message: "a replay runs the recorded signals: not with a built-in strategy" }]);
   });
 });

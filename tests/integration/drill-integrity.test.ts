@@ -11,8 +11,12 @@ let entryOrder: string;
 beforeAll(async () => {
   t = await startTestApp();
   const s = await createStrategy(t, { riskLimits: { maxOpenPositions: null, maxGrossExposureMultiple: null } });
-  await sendAlert(t, s, { ticker: "BTCUSDT", action: "buy", quantity: "0.001", price: "100000" });
-  const reversal = await sendAlert(t, s, { ticker: "BTCUSDT", action: "sell", quantity: "0.002", price: "100500" });
+  // The perpetual (BTC/USDT:USDT), as the drills' lanes: the sell of 0.002 while long 0.001 is a
+  // reversal, an exit and a short entry, and spot cannot go short (SPOT_SELL_EXCEEDS_HOLDINGS would
+  // deny the entry leg). 0.001 and 0.002 are whole amount steps (0.001) there, and 100000 and 100500
+  // whole price steps (0.1).
+  await sendAlert(t, s, { ticker: "BTCUSDT.P", action: "buy", quantity: "0.001", price: "100000" });
+  const reversal = await sendAlert(t, s, { ticker: "BTCUSDT.P", action: "sell", quantity: "0.002", price: "100500" });
   signalId = reversal.id;
   [exitOrder, entryOrder] = reversal.trace.orders.map((o) => o.id) as [string, string];
 });

@@ -22,6 +22,9 @@ async function prices() {
   await setPrice(t, pricer, "BTCUSDT", "100000");
   await setPrice(t, pricer, "ETHUSDT", "4000");
   await setPrice(t, pricer, "SOLUSDT", "200");
+  // The perpetuals, where the tests open shorts: spot cannot go short (SPOT_SELL_EXCEEDS_HOLDINGS).
+  await setPrice(t, pricer, "ETHUSDT.P", "4000");
+  await setPrice(t, pricer, "SOLUSDT.P", "200");
 }
 
 async function fill(s: CreatedStrategy, body: Record<string, unknown>) {
@@ -41,12 +44,13 @@ describe("PUT trading-state with flatten", () => {
     const a = await tradingStrategy(t);
     const b = await tradingStrategy(t);
     const entry = await fill(a, { symbol: "BTC/USDT", side: "buy", quantity: "0.002", stopLoss: "95000", takeProfit: "110000" });
-    await fill(a, { symbol: "ETH/USDT", side: "sell", quantity: "0.05" });
+    // A short, so on the perpetual; 0.05 is a multiple of ETH/USDT:USDT's 0.001 amount step.
+    await fill(a, { symbol: "ETH/USDT:USDT", side: "sell", quantity: "0.05" });
     const resting = await fill(a, { symbol: "SOL/USDT", side: "buy", kind: "limit", quantity: "1", limitPrice: "195" });
     expect(resting.status).toBe("submitted");
     await fill(b, { symbol: "BTC/USDT", side: "buy", quantity: "0.001" });
     const btc = await openPositionOf(t, a, "BTC/USDT");
-    const eth = await openPositionOf(t, a, "ETH/USDT");
+    const eth = await openPositionOf(t, a, "ETH/USDT:USDT");
 
     const res = await halt(strategyState(a), { flatten: true });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
@@ -113,9 +117,10 @@ describe("PUT trading-state with flatten", () => {
   it("globally: flattens every open position it may, halts, and then no signal or manual order trades", async () => {
     await prices();
     const d = await tradingStrategy(t);
-    await fill(d, { symbol: "SOL/USDT", side: "sell", quantity: "2" });
-    await setPrice(t, pricer, "SOLUSDT", "190");
-    const sol = await openPositionOf(t, d, "SOL/USDT");
+    // A short, so on the perpetual: 2 is a multiple of SOL/USDT:USDT's 0.01 amount step, 200 and 190 of its 0.001 price step.
+    await fill(d, { symbol: "SOL/USDT:USDT", side: "sell", quantity: "2" });
+    await setPrice(t, pricer, "SOLUSDT.P", "190");
+    const sol = await openPositionOf(t, d, "SOL/USDT:USDT");
     const open = await openPositions();
     expect(open.length).toBeGreaterThanOrEqual(3);
 
@@ -132,9 +137,9 @@ describe("PUT trading-state with flatten", () => {
     const closedSol = await t.http.get(`/v1/positions/${sol.id}`).set(t.auth());
     expect(closedSol.body).toMatchObject({ status: "closed", realizedPnl: "20" });
 
-    const manual = await placeOrder(t, { strategy: d.key, symbol: "SOL/USDT", side: "buy", quantity: "1" });
+    const manual = await placeOrder(t, { strategy: d.key, symbol: "SOL/USDT:USDT", side: "buy", quantity: "1" });
     expect(manual.body).toMatchObject({ order: null, decision: { reason: "TRADING_HALTED", limit: "tradingState.global=HALTED" } });
-    const alert = await t.http.post(d.webhookPath).set("content-type", "application/json").send(JSON.stringify({ ticker: "SOLUSDT", action: "buy", quantity: "1", price: "190" }));
+    const alert = await t.http.post(d.webhookPath).set("content-type", "application/json").send(JSON.stringify({ ticker: "SOLUSDT.P", action: "buy", quantity: "1", price: "190" }));
     const done = await waitForSignal(t, alert.body.id, ["processed", "failed"]);
     expect(done.trace.decisions).toMatchObject([{ outcome: "denied", reason: "TRADING_HALTED" }]);
     expect((await ordersOf(t, d)).map((o) => o.role)).toEqual(["exit", "entry"]);

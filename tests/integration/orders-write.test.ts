@@ -11,6 +11,8 @@ beforeAll(async () => {
   pricer = await tradingStrategy(t);
   await setPrice(t, pricer, "BTCUSDT", "100000");
   await setPrice(t, pricer, "ETHUSDT", "4000");
+  // The perpetual, for the tests that sell from flat: a spot market cannot go short.
+  await setPrice(t, pricer, "ETHUSDT.P", "4000");
 });
 afterAll(() => t.close());
 
@@ -46,7 +48,9 @@ describe("POST /v1/orders", () => {
 
   it("places one order per Idempotency-Key: a replay answers 200 with the original order and decision", async () => {
     const s = await tradingStrategy(t);
-    const body = { strategy: s.key, symbol: "ETH/USDT", side: "sell", quantity: "0.05" };
+    // A sell from flat opens a short, so on the perpetual: spot cannot go short (SPOT_SELL_EXCEEDS_HOLDINGS).
+    // 0.05, 0.06 and 0.01 are all multiples of ETH/USDT:USDT's amount step 0.001.
+    const body = { strategy: s.key, symbol: "ETH/USDT:USDT", side: "sell", quantity: "0.05" };
     const first = await placeOrder(t, body, { key: "rebalance-0001" });
     expect(first.status, JSON.stringify(first.body)).toBe(201);
     const again = await placeOrder(t, { ...body, quantity: "0.050" }, { key: "rebalance-0001" });
@@ -55,7 +59,7 @@ describe("POST /v1/orders", () => {
     const orders = await ordersOf(t, s);
     expect(orders).toHaveLength(1);
     expect(orders[0]).toMatchObject({ id: first.body.order.id, status: "filled" });
-    expect(await openPositionOf(t, s, "ETH/USDT")).toMatchObject({ quantity: "-0.05" });
+    expect(await openPositionOf(t, s, "ETH/USDT:USDT")).toMatchObject({ quantity: "-0.05" });
 
     // The key names that order: asking it for another one is a conflict, and nothing trades.
     const other = await placeOrder(t, { ...body, quantity: "0.06" }, { key: "rebalance-0001" });
@@ -101,6 +105,21 @@ describe("POST /v1/orders", () => {
     const retried = await placeOrder(t, { strategy: s.key, symbol: "SOL/USDT", side: "buy", quantity: "1" }, { key: "sol-1" });
     expect(retried.status).toBe(201);
     expect(retried.body.order).toMatchObject({ status: "filled", averageFillPrice: "200" });
+  });
+
+  it("denies a spot sell that the account's resting sells have already promised the holdings to", async () => {
+    const s = await tradingStrategy(t);
+    await setPrice(t, pricer, "XRPUSDT", "2");
+    const buy = await placeOrder(t, { strategy: s.key, symbol: "XRP/USDT", side: "buy", quantity: "30" });
+    expect(buy.body.order).toMatchObject({ status: "filled", filledQuantity: "30" });
+    // A sell limit above the market rests, and holds 20 of the 30 for itself, as an exchange locks them.
+    const resting = await placeOrder(t, { strategy: s.key, symbol: "XRP/USDT", side: "sell", kind: "limit", quantity: "20", limitPrice: "2.05" });
+    expect(resting.body.order).toMatchObject({ status: "submitted", reduceOnly: false });
+    const over = await placeOrder(t, { strategy: s.key, symbol: "XRP/USDT", side: "sell", quantity: "20" });
+    expect(over.body).toMatchObject({ order: null, decision: { outcome: "denied", reason: "SPOT_SELL_EXCEEDS_HOLDINGS", limit: "held=10" } });
+    const within = await placeOrder(t, { strategy: s.key, symbol: "XRP/USDT", side: "sell", quantity: "10" });
+    expect(within.body.order).toMatchObject({ status: "filled", filledQuantity: "10" });
+    expect(await openPositionOf(t, s, "XRP/USDT")).toMatchObject({ quantity: "20" });
   });
 
   it("resizes an order above maxOrderNotional down, and says so on the decision", async () => {
@@ -179,7 +198,9 @@ describe("POST /v1/orders/{id}/cancel", () => {
 
   it("cancels whatever the trading state, and needs the write scope", async () => {
     const s = await tradingStrategy(t);
-    const limit = await placeOrder(t, { strategy: s.key, symbol: "ETH/USDT", side: "sell", kind: "limit", quantity: "0.01", limitPrice: "4100" });
+    // A resting sell from flat would open a short: on the perpetual, as spot cannot go short. 4100 is on its 0.01 tick.
+    const limit = await placeOrder(t, { strategy: s.key, symbol: "ETH/USDT:USDT", side: "sell", kind: "limit", quantity: "0.01", limitPrice: "4100" });
+    expect(limit.status, JSON.stringify(limit.body)).toBe(201);
     expect(limit.body.order.status).toBe("submitted");
     const path = `/v1/orders/${limit.body.order.id}/cancel`;
     expect((await t.http.post(path)).status).toBe(401);

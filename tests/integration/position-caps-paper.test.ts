@@ -72,13 +72,18 @@ describe("maxPositionPerSymbol with a sizing policy", () => {
   });
 
   it("caps the entry of a reversal at the maximum, measured from flat", async () => {
+    // On the SOL perpetual (SOL/USDT:USDT): the reversal's entry is a short, and spot cannot go short
+    // (SPOT_SELL_EXCEEDS_HOLDINGS); DOGE, used before, has no perpetual on the paper venue. 20, 30 and
+    // 100 are whole amount steps (0.01) there and 1 a whole price step (0.001); at 1 USDT every
+    // notional is what it was on DOGE (20, 30, 100 USDT), so maxPositionPerSymbol is still the only
+    // limit that binds: the entry is sized 100, cut to 30 measured from flat, not to 30 + 20.
     const s = await strategy({ maxPositionPerSymbol: "30", sizing: { type: "fixed_base", quantity: "100" } });
-    await sendAlert(t, s, { ticker: "DOGEUSDT", action: "buy", quantity: "20", price: "1" });
-    const reversal = await sendAlert(t, s, { ticker: "DOGEUSDT", action: "sell", price: "1" });
+    await sendAlert(t, s, { ticker: "SOLUSDT.P", action: "buy", quantity: "20", price: "1" });
+    const reversal = await sendAlert(t, s, { ticker: "SOLUSDT.P", action: "sell", price: "1" });
     expect(reversal.trace.orders.map((o) => [o.role, o.side, o.quantity])).toEqual([
       ["exit", "sell", "20"],
       ["entry", "sell", "30"],
     ]);
-    expect(await positionsOf(s, "open")).toMatchObject([{ quantity: "-30" }]);
+    expect(await positionsOf(s, "open")).toMatchObject([{ symbol: "SOL/USDT:USDT", quantity: "-30" }]);
   });
 });

@@ -45,9 +45,12 @@ beforeAll(async () => {
   await send(btc, { ticker: "BTCUSDT", action: "sell", quantity: "0.001", price: "101000" });
   await send(ethA, { ticker: "ETHUSDT", action: "buy", quantity: "0.05", price: "2000" });
   await send(ethB, { ticker: "ETHUSDT", action: "buy", quantity: "0.02", price: "2010" });
-  await send(sol, { ticker: "SOLUSDT", action: "sell", quantity: "0.5", price: "200" });
-  // Already short and pyramiding is off: nothing trades, but 190 becomes SOL's mark.
-  await send(sol, { ticker: "SOLUSDT", action: "sell", quantity: "0.5", price: "190" }, "NO_ACTION");
+  // The short is on the perpetual (SOL/USDT:USDT): spot cannot go short (SPOT_SELL_EXCEEDS_HOLDINGS).
+  // 0.5 is a multiple of its 0.01 amount step, 200 and 190 of its 0.001 price step; the paper fee is
+  // PAPER_TAKER_FEE_BPS whatever the market, so 20 bp of 0.5 × 200 = 100 is 0.2, as on spot.
+  await send(sol, { ticker: "SOLUSDT.P", action: "sell", quantity: "0.5", price: "200" });
+  // Already short and pyramiding is off: nothing trades, but 190 becomes SOL/USDT:USDT's mark.
+  await send(sol, { ticker: "SOLUSDT.P", action: "sell", quantity: "0.5", price: "190" }, "NO_ACTION");
 });
 
 describe("GET /v1/positions", () => {
@@ -95,6 +98,8 @@ describe("GET /v1/positions", () => {
     const eth = await list({ symbol: "ETH/USDT" });
     expect(eth.data.map((p) => p.strategyId)).toEqual([ethB.id, ethA.id]);
     expect((await list({ strategy: ethA.id })).data.map((p) => p.symbol)).toEqual(["ETH/USDT"]);
+    expect((await list({ symbol: "SOL/USDT:USDT" })).data.map((p) => p.strategyId)).toEqual([sol.id]);
+    expect((await list({ symbol: "SOL/USDT" })).data).toEqual([]);
     expect((await list({ strategy: ethA.id, status: "closed" })).data).toEqual([]);
     expect(await list({ strategy: "nobody" })).toEqual({ data: [], nextCursor: null });
   });
@@ -141,10 +146,10 @@ describe("GET /v1/positions/{id}", () => {
   });
 
   it("has no mark and no unrealized PnL when no price is known for the symbol", async () => {
-    await t.services.database.db.delete(marketPrices).where(eq(marketPrices.symbol, "SOL/USDT"));
+    await t.services.database.db.delete(marketPrices).where(eq(marketPrices.symbol, "SOL/USDT:USDT"));
     const [listed] = (await list({ strategy: sol.key })).data;
     const res = await t.http.get(`/v1/positions/${listed?.id}`).set(t.auth());
-    expect(res.body).toMatchObject({ status: "open", quantity: "-0.5", markPrice: null, unrealizedPnl: null });
+    expect(res.body).toMatchObject({ symbol: "SOL/USDT:USDT", status: "open", quantity: "-0.5", markPrice: null, unrealizedPnl: null });
   });
 
   it("answers 404 problem for an unknown id", async () => {

@@ -59,13 +59,17 @@ describe("POST /v1/positions/{id}/close", () => {
 
   it("closes a short with a buy, at a loss", async () => {
     const s = await tradingStrategy(t);
-    await setPrice(t, pricer, "ETHUSDT", "4000");
-    await open(s, { symbol: "ETH/USDT", side: "sell", quantity: "0.1" });
-    await setPrice(t, pricer, "ETHUSDT", "4012.34");
-    const res = await close((await openPositionOf(t, s, "ETH/USDT")).id);
+    // The short is opened on the perpetual: spot cannot go short (SPOT_SELL_EXCEEDS_HOLDINGS). 0.1 is a
+    // multiple of ETH/USDT:USDT's 0.001 amount step and 4012.34 of its 0.01 price step; the paper fee is
+    // the 10 bp of PAPER_TAKER_FEE_BPS whatever the market, so the numbers are those of spot.
+    await setPrice(t, pricer, "ETHUSDT.P", "4000");
+    await open(s, { symbol: "ETH/USDT:USDT", side: "sell", quantity: "0.1" });
+    await setPrice(t, pricer, "ETHUSDT.P", "4012.34");
+    const res = await close((await openPositionOf(t, s, "ETH/USDT:USDT")).id);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body.order).toMatchObject({ side: "buy", quantity: "0.1", averageFillPrice: "4012.34" });
-    // −0.1 × (4012.34 − 4000) = −1.234; fees 0.4 + 0.401234.
-    expect(res.body.position).toMatchObject({ status: "closed", realizedPnl: "-1.234", fees: "0.801234" });
+    // −0.1 × (4012.34 − 4000) = −1.234; fees 10 bp of 400 (0.4) + 10 bp of 401.234 (0.401234).
+    expect(res.body.position).toMatchObject({ symbol: "ETH/USDT:USDT", status: "closed", realizedPnl: "-1.234", fees: "0.801234" });
   });
 
   it("cancels the position's stop-loss and take-profit once it is flat", async () => {
@@ -85,8 +89,9 @@ describe("POST /v1/positions/{id}/close", () => {
     const s = await tradingStrategy(t);
     await setPrice(t, pricer, "BTCUSDT", "100000");
     await open(s, { symbol: "BTC/USDT", side: "buy", quantity: "0.001" });
-    await open(s, { symbol: "ETH/USDT", side: "buy", quantity: "0.01" });
+    // Priced before the buy: no earlier test prices ETH/USDT spot any more (the short is on the perpetual).
     await setPrice(t, pricer, "ETHUSDT", "4000");
+    await open(s, { symbol: "ETH/USDT", side: "buy", quantity: "0.01" });
     const state = (state: string) => t.http.put(`/v1/strategies/${s.id}/trading-state`).set(t.auth()).send({ state, reason: "test" });
 
     expect((await state("REDUCING")).status).toBe(200);

@@ -219,6 +219,19 @@ describe("risk rules that deny or resize an order, on one shared paper account",
     expect(positions.body.data).toMatchObject([{ symbol: "ETH/USDT:USDT", quantity: "0.01" }]);
   });
 
+  it("SPOT_SELL_EXCEEDS_HOLDINGS: a spot sell from flat, and the short half of a spot reversal", async () => {
+    const s = await strategy();
+    await expectDenied(t, s, { ticker: "ADAUSDT", action: "sell", quantity: "10", price: "0.7" }, "SPOT_SELL_EXCEEDS_HOLDINGS", "held=0");
+    await executed(t, s, { ticker: "ADAUSDT", action: "buy", quantity: "10", price: "0.7" });
+    // A reversal on spot: the exit sells the 10 held; the short entry after it has nothing to sell.
+    const reversal = await sendAlert(t, s, { ticker: "ADAUSDT", action: "sell", quantity: "10", price: "0.7" });
+    expect(reversal.result).toMatchObject({ outcome: "PARTIALLY_EXECUTED", legs: [{ role: "exit", outcome: "approved", filled: "10" }, { role: "entry", outcome: "denied", reason: "SPOT_SELL_EXCEEDS_HOLDINGS" }] });
+    expect(reversal.trace.decisions).toMatchObject([{ outcome: "approved" }, { outcome: "denied", reason: "SPOT_SELL_EXCEEDS_HOLDINGS", limit: "held=0", orderId: null }]);
+    expect(reversal.trace.orders).toMatchObject([{ role: "exit", side: "sell", quantity: "10", status: "filled" }]);
+    const open = await t.http.get("/v1/positions").query({ strategy: s.id, status: "open" }).set(t.auth());
+    expect(open.body.data).toEqual([]);
+  });
+
   it("MAX_ORDER_NOTIONAL denies when no smaller order is legal: a 3 USDT cap under the market's 5 USDT minimum", async () => {
     const s = await strategy(limits({ maxOrderNotional: "3" }));
     const body = { ticker: "BTCUSDT", action: "buy", quantity: "0.001", price: "100000" };

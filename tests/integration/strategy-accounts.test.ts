@@ -71,18 +71,22 @@ describe("a reversal sized from equity", () => {
   it("sizes its entry leg from the cash its exit leg just booked, in the same transaction", async () => {
     await openAccount("eth-desk", "5000");
     const s = await createStrategy(t, { accountId: "eth-desk", sizing: { type: "percent_equity", percent: "10" }, oppositeSignal: "reverse" });
+    // The perpetual (ETHUSDT.P, ETH/USDT:USDT): a reversal's entry leg is a short, which a spot market
+    // refuses (SPOT_SELL_EXCEEDS_HOLDINGS). Its contract size is 1 and its fees here are the env's, so
+    // the cash arithmetic is the spot one; only the amount step differs (0.001, not 0.0001).
     // 10 % of 5000 at 2000: 0.25 ETH, fee 1; cash 4499.
-    await executed(s, { ticker: "ETHUSDT", action: "buy", price: "2000" });
+    await executed(s, { ticker: "ETHUSDT.P", action: "buy", price: "2000" });
     // Exit: 0.25 sold at 2400 for 600, fee 1.2, so cash and equity are 5097.8 once flat. The entry is
-    // 10 % of that: 509.78 / 2400 = 0.21240833... ETH, truncated to the 0.0001 step. Sized on the
-    // cash before the exit (4499, the position already closed) it would be 0.1874.
-    const reverse = await executed(s, { ticker: "ETHUSDT", action: "sell", price: "2400" });
+    // 10 % of that: 509.78 / 2400 = 0.21240833... ETH, truncated to the 0.001 step. Sized on the
+    // cash before the exit (4499, the position already closed) it would be 449.9 / 2400 → 0.187.
+    const reverse = await executed(s, { ticker: "ETHUSDT.P", action: "sell", price: "2400" });
     expect(reverse.trace.orders.map((o: { role: string; filledQuantity: string }) => [o.role, o.filledQuantity])).toEqual([
       ["exit", "0.25"],
-      ["entry", "0.2124"],
+      ["entry", "0.212"],
     ]);
-    // The entry's fee: 0.2124 × 2400 × 0.2 % = 1.01952. Cash 5097.8 + 509.76 - 1.01952.
-    expect(await account("eth-desk")).toMatchObject({ cash: "5606.54048", fees: "3.21952" });
+    // The entry's fee: 0.212 × 2400 = 508.8, × 0.2 % = 1.0176. Cash 5097.8 + 508.8 − 1.0176 = 5605.5824;
+    // fees 1 + 1.2 + 1.0176 = 3.2176.
+    expect(await account("eth-desk")).toMatchObject({ cash: "5605.5824", fees: "3.2176" });
   });
 });
 

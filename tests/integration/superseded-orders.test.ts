@@ -69,20 +69,24 @@ describe("a signal that supersedes the lane's resting entry", () => {
     ["an open of the other side", "sell"],
     ["a reverse", "reverse_short"],
   ])("%s: cancels the resting buy entry, so it never nets against the new short", async (_, action) => {
+    // On the ETH perpetual (ETH/USDT:USDT), which no other test here trades: the new position is a
+    // short, which a spot market refuses (SPOT_SELL_EXCEEDS_HOLDINGS). 0.1 ETH is on its 0.001 step and
+    // worth 400 at 4000 (above the 5 minimum cost); the buy limit at 3960 rests below 4000, and 3950
+    // crosses it, so had the entry not been cancelled it would fill there and net the short to flat.
     const s = await marketStrategy();
-    const entry = await sendAlert(t, s, { ticker: "ADAUSDT", action: "buy", type: "limit", limit_price: "0.88", quantity: "100", price: "0.9" });
+    const entry = await sendAlert(t, s, { ticker: "ETHUSDT.P", action: "buy", type: "limit", limit_price: "3960", quantity: "0.1", price: "4000" });
     expect(entry.trace.orders, JSON.stringify(entry.result)).toMatchObject([{ kind: "limit", status: "submitted" }]);
     const entryId = entry.trace.orders[0]!.id;
 
-    const short = await sendAlert(t, s, { ticker: "ADAUSDT", action, quantity: "100", price: "0.9" });
+    const short = await sendAlert(t, s, { ticker: "ETHUSDT.P", action, quantity: "0.1", price: "4000" });
     expect(short.result).toMatchObject({ outcome: "EXECUTED" });
     expect(notesOf(short)).toMatchObject([{ code: "ENTRY_ORDER_CANCELLED_BY_SIGNAL" }]);
     expect(await order(entryId)).toMatchObject({ status: "cancelled" });
 
-    await priceOf("ADAUSDT", "0.87");
-    expect(await positions(s)).toEqual([["ADA/USDT", "-100"]]);
+    await priceOf("ETHUSDT.P", "3950");
+    expect(await positions(s)).toEqual([["ETH/USDT:USDT", "-0.1"]]);
     // Flat again for the next case: the lane's short is closed.
-    await sendAlert(t, s, { ticker: "ADAUSDT", action: "exit_short", price: "0.87" });
+    await sendAlert(t, s, { ticker: "ETHUSDT.P", action: "exit_short", price: "3950" });
   });
 
   it("a same-side open (pyramiding) leaves the resting entry working", async () => {

@@ -97,23 +97,30 @@ describe("a TradingView alert on the paper venue", () => {
   });
 
   it("reverses long to short in one signal: exit leg then entry leg", async () => {
+    // On the ETH perpetual (ETH/USDT:USDT): the entry leg is a short, which a spot market refuses
+    // (SPOT_SELL_EXCEEDS_HOLDINGS). Not the BTC one: the next test's exit is reduce-only against the
+    // shared account's position too, and the short this test leaves would bring that to flat there.
+    // 0.02 and 0.01 ETH are on the 0.001 step, and worth 80 and 40.4 (above the 5 minimum cost).
     const s = await strategy();
-    await send(s, { ticker: "BTCUSDT", action: "buy", quantity: "0.002", price: "100000" });
-    const reverse = await send(s, { ticker: "BTCUSDT", action: "sell", quantity: "0.001", price: "101000" });
+    await send(s, { ticker: "ETHUSDT.P", action: "buy", quantity: "0.02", price: "4000" });
+    const reverse = await send(s, { ticker: "ETHUSDT.P", action: "sell", quantity: "0.01", price: "4040" });
     expect(reverse.trace.orders.map((o: { role: string; side: string; filledQuantity: string }) => [o.role, o.side, o.filledQuantity])).toEqual([
-      ["exit", "sell", "0.002"],
-      ["entry", "sell", "0.001"],
+      ["exit", "sell", "0.02"],
+      ["entry", "sell", "0.01"],
     ]);
     const states = reverse.trace.positions.map((p: { status: string; quantity: string }) => [p.status, p.quantity]).sort();
-    expect(states).toEqual([["closed", "0"], ["open", "-0.001"]]);
+    expect(states).toEqual([["closed", "0"], ["open", "-0.01"]]);
   });
 
   it("keeps a close and an open sent at once in arrival order", async () => {
+    // On the BTC perpetual (BTC/USDT:USDT): the open is a short, which a spot market refuses
+    // (SPOT_SELL_EXCEEDS_HOLDINGS). No other test trades it, so the shared account's position there is
+    // this lane's and its reduce-only exit has the long to reduce. 0.001 BTC is on its 0.001 step.
     const s = await strategy();
-    await send(s, { ticker: "BTCUSDT", action: "buy", quantity: "0.001", price: "100000" });
+    await send(s, { ticker: "BTCUSDT.P", action: "buy", quantity: "0.001", price: "100000" });
     const [close, open] = await Promise.all([
-      t.http.post(s.webhookPath).set("content-type", "application/json").send(JSON.stringify({ ticker: "BTCUSDT", action: "exit_long", price: "100100", n: ++n })),
-      t.http.post(s.webhookPath).set("content-type", "application/json").send(JSON.stringify({ ticker: "BTCUSDT", action: "enter_short", quantity: "0.001", price: "100100", n: ++n })),
+      t.http.post(s.webhookPath).set("content-type", "application/json").send(JSON.stringify({ ticker: "BTCUSDT.P", action: "exit_long", price: "100100", n: ++n })),
+      t.http.post(s.webhookPath).set("content-type", "application/json").send(JSON.stringify({ ticker: "BTCUSDT.P", action: "enter_short", quantity: "0.001", price: "100100", n: ++n })),
     ]);
     const closed = await waitForSignal(t, close.body.id, ["processed"]);
     const opened = await waitForSignal(t, open.body.id, ["processed"]);
@@ -131,11 +138,13 @@ describe("a TradingView alert on the paper venue", () => {
   });
 
   it("lets two strategies trade the same symbol without touching each other's positions", async () => {
+    // On the ETH perpetual (ETH/USDT:USDT): b opens a short, which a spot market refuses
+    // (SPOT_SELL_EXCEEDS_HOLDINGS). 0.05 and 0.02 ETH are on its 0.001 step.
     const a = await strategy();
     const b = await strategy();
     const [ra, rb] = await Promise.all([
-      send(a, { ticker: "ETHUSDT", action: "buy", quantity: "0.05", price: "4000" }),
-      send(b, { ticker: "ETHUSDT", action: "sell", quantity: "0.02", price: "4000" }),
+      send(a, { ticker: "ETHUSDT.P", action: "buy", quantity: "0.05", price: "4000" }),
+      send(b, { ticker: "ETHUSDT.P", action: "sell", quantity: "0.02", price: "4000" }),
     ]);
     expect(ra.trace.positions).toMatchObject([{ quantity: "0.05" }]);
     expect(rb.trace.positions).toMatchObject([{ quantity: "-0.02" }]);
@@ -162,18 +171,21 @@ describe("a TradingView alert on the paper venue", () => {
   });
 
   it("kill switch: HALTED cancels working orders and no later order reaches the venue, until a PUT returns to ACTIVE", async () => {
+    // On the SOL perpetual (SOL/USDT:USDT), which no other test here trades: the sell after the halt
+    // reverses the long into a short, which a spot market (BNB/USDT had no perpetual) now refuses with
+    // SPOT_SELL_EXCEEDS_HOLDINGS. 0.1 SOL is on its 0.01 step and worth 20 at 200 (above the 5 minimum).
     const s = await strategy();
-    const entry = await send(s, { ticker: "BNBUSDT", action: "buy", quantity: "0.1", price: "600", sl: "580", tp: "650" });
+    const entry = await send(s, { ticker: "SOLUSDT.P", action: "buy", quantity: "0.1", price: "200", sl: "190", tp: "220" });
     expect(entry.trace.orders.filter((o: { status: string }) => o.status === "submitted"), JSON.stringify(entry.result)).toHaveLength(2);
     const halt = await t.http.put("/v1/trading-state").set(t.auth()).send({ state: "HALTED", reason: "drill" });
     expect(halt.status).toBe(200);
     const after = await t.http.get(`/v1/signals/${entry.id}`).set(t.auth());
     expect(after.body.trace.orders.filter((o: { role: string }) => o.role !== "entry").map((o: { status: string }) => o.status)).toEqual(["cancelled", "cancelled"]);
-    const denied = await send(s, { ticker: "BNBUSDT", action: "sell", quantity: "0.1", price: "600" });
+    const denied = await send(s, { ticker: "SOLUSDT.P", action: "sell", quantity: "0.1", price: "200" });
     expect(denied.trace.decisions).toMatchObject([{ outcome: "denied", reason: "TRADING_HALTED" }]);
     expect(denied.trace.orders).toEqual([]);
     await t.http.put("/v1/trading-state").set(t.auth()).send({ state: "ACTIVE", reason: "drill over" });
-    const resumed = await send(s, { ticker: "BNBUSDT", action: "sell", quantity: "0.1", price: "601" });
+    const resumed = await send(s, { ticker: "SOLUSDT.P", action: "sell", quantity: "0.1", price: "201" });
     expect(resumed.result.outcome).toBe("EXECUTED");
   });
 });

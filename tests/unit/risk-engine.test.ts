@@ -61,6 +61,41 @@ describe("evaluateOrder: approval", () => {
   });
 });
 
+describe("evaluateOrder: spot holdings", () => {
+  const sell = (quantity: string, extra: Partial<Parameters<typeof order>[0]> = {}) => order({ side: "sell", quantity, ...extra });
+
+  it("denies a spot sell of more than the strategy holds, or any sell from flat: spot cannot go short", () => {
+    const over = evaluateOrder(sell("0.5"), context(holding("0.3")), NOW);
+    expectDecision(over, "denied", "SPOT_SELL_EXCEEDS_HOLDINGS", "held=0.3");
+    expect(over.checks.at(-1)?.rule).toBe("spotHoldings");
+    expectDecision(evaluateOrder(sell("0.1"), context(), NOW), "denied", "SPOT_SELL_EXCEEDS_HOLDINGS", "held=0");
+  });
+
+  it("lets a sell of everything held through, and a sell of part of it", () => {
+    expectDecision(evaluateOrder(sell("0.3"), context(holding("0.3")), NOW), "approved", null, null);
+    expectDecision(evaluateOrder(sell("0.1"), context(holding("0.3")), NOW), "approved", null, null);
+  });
+
+  it("counts what the account's working sells may still take, and the account's holdings when they are less than the strategy's", () => {
+    const promised = context({ ...holding("0.3"), restingSells: "0.2" });
+    expectDecision(evaluateOrder(sell("0.2"), promised, NOW), "denied", "SPOT_SELL_EXCEEDS_HOLDINGS", "held=0.1");
+    expectDecision(evaluateOrder(sell("0.1"), promised, NOW), "approved", null, null);
+    // Another strategy on the account is short 0.2 (booked before this rule): the account holds 0.1.
+    const netted = context({ positions: { strategy: [position("BTC/USDT", "0.3")], account: [position("BTC/USDT", "0.1")] }, openPositionsCount: 2 });
+    expectDecision(evaluateOrder(sell("0.2"), netted, NOW), "denied", "SPOT_SELL_EXCEEDS_HOLDINGS", "held=0.1");
+  });
+
+  it("does not apply to buys, nor to a market that can go short", () => {
+    expectDecision(evaluateOrder(order(), context({ restingSells: "5" }), NOW), "approved", null, null);
+    const swap = { ...BTC, kind: "swap" as const };
+    expectDecision(evaluateOrder(sell("0.1"), context({ market: swap }), NOW), "approved", null, null);
+  });
+
+  it("refuses a context whose working sells are not a non-negative decimal", () => {
+    expectDecision(evaluateOrder(sell("0.1"), context({ ...holding("0.3"), restingSells: "-1" }), NOW), "denied", "CONTEXT_INVALID", null);
+  });
+});
+
 describe("evaluateOrder: input", () => {
   it("denies a limit order without a limit price as ORDER_INVALID", () => {
     expectDecision(evaluateOrder(order({ kind: "limit" }), context(), NOW), "denied", "ORDER_INVALID", null);
@@ -251,7 +286,9 @@ describe("evaluateOrder: exposure caps", () => {
   });
 
   it("allows a flip up to the cap on the other side: selling 1 on a 0.6 long leaves a 0.4 short", () => {
-    const ctx = context({ ...holding("0.6"), limits: limits({ maxOrderNotional: null, maxLeverage: "2", maxGrossExposureMultiple: "2" }) });
+    // A market that can go short (spot cannot: see "spot holdings"), with the spot's units.
+    const market = { ...BTC, kind: "swap" as const };
+    const ctx = context({ market, ...holding("0.6"), limits: limits({ maxOrderNotional: null, maxLeverage: "2", maxGrossExposureMultiple: "2" }) });
     const decision = evaluateOrder(order({ side: "sell", quantity: "1" }), ctx, NOW);
     expectDecision(decision, "approved", null, null);
     const over = evaluateOrder(order({ side: "sell", quantity: "1.2" }), ctx, NOW);

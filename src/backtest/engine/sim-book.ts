@@ -46,7 +46,7 @@ export class SimBook {
   }
 
   /** The snapshot the live path reads under an order's locks, from memory. `prices` values open positions. */
-  snapshot(now: Date, prices: OrderSnapshot["prices"], ordersLimit: number): OrderSnapshot {
+  snapshot(now: Date, prices: OrderSnapshot["prices"], ordersLimit: number, symbol: string): OrderSnapshot {
     const since = now.getTime() - 60_000;
     const recent: Date[] = [];
     for (let i = this.#orderTimes.length - 1; i >= 0 && recent.length < ordersLimit; i--) {
@@ -64,6 +64,7 @@ export class SimBook {
       realizedToday: today ? plain(this.#realizedToday) : "0",
       dayFlows: today ? this.#flows() : [],
       recentOrderTimes: recent,
+      restingSells: this.#restingSells(symbol),
     };
   }
 
@@ -85,6 +86,17 @@ export class SimBook {
 
   applyStateChange(change: StateChange): void {
     this.states[change.scope] = change.to;
+  }
+
+  /** What the symbol's working sells (not reduce-only) may still sell. */
+  #restingSells(symbol: string): string {
+    let total: Dec | undefined;
+    for (const o of this.resting) {
+      if (o.symbol !== symbol || o.side !== "sell" || o.reduceOnly) continue;
+      const rest = dec(o.quantity).sub(o.filledQuantity);
+      total = total === undefined ? rest : total.add(rest);
+    }
+    return total === undefined ? "0" : plain(total);
   }
 
   #flows(): DayFlow[] {

@@ -50,7 +50,7 @@ export class SimVenue {
   readonly place = async (input: PlaceOrderInput): Promise<PlaceOrderResult> => {
     const rules = this.rules.get(input.symbol);
     const now = this.now;
-    const judged = judgeOrder(this.book.snapshot(now, this.prices, input.limits.maxOrdersPerMinute ?? 0), input, rules, now);
+    const judged = judgeOrder(this.book.snapshot(now, this.prices, input.limits.maxOrdersPerMinute ?? 0, input.symbol), input, rules, now);
     if (judged.stateChange) this.book.applyStateChange(judged.stateChange);
     if (judged.kind === "denied" || !rules) {
       const reason = judged.record.reason ?? "DENIED";

@@ -7,7 +7,7 @@ import type { StoredPosition } from "./trading-repository.js";
 /**
  * Everything one order's risk decision and booking read, taken in one prepared statement under the
  * order's locks: whether the client order id already placed an order, the account, its open
- * positions, the prices that value them (now and at 00:00 UTC), the three trading states, today's
+ * positions, its working sells in the symbol, the prices that value them (now and at 00:00 UTC), the three trading states, today's
  * realized PnL and fills per symbol, and the strategy's recent orders. One round trip instead of
  * ten, and none of it grows with the day's trading: today's PnL is one row, its fills one row per
  * symbol, and the recent orders stop at the rate limit's value.
@@ -36,6 +36,8 @@ export type OrderSnapshot = {
   dayFlows: DayFlow[];
   /** The strategy's latest orders since the window's start, newest first, at most the limit asked for. */
   recentOrderTimes: Date[];
+  /** Unfilled quantity of the account's working sells (not reduce-only) in the order's symbol. */
+  restingSells: string;
 };
 
 // Money columns go out as text inside the JSON: a JSON number would lose digits in JSON.parse.
@@ -70,7 +72,10 @@ select
   (select coalesce(json_agg(r.created_at), '[]')::text from (
      select created_at from orders where strategy_id = $3 and created_at >= $6::timestamptz
      order by created_at desc limit $7::int
-   ) r) as recent_orders`;
+   ) r) as recent_orders,
+  (select coalesce(sum(quantity - filled_quantity), 0)::text from orders
+     where account_id = $2 and symbol = $4 and side = 'sell' and not reduce_only
+       and status in ('new', 'submitted', 'partially_filled')) as resting_sells`;
 
 type SnapshotRow = {
   existing_order_id: string | null;
@@ -83,6 +88,7 @@ type SnapshotRow = {
   realized_today: string;
   day_flows: string;
   recent_orders: string;
+  resting_sells: string;
 };
 
 type PositionJson = Omit<StoredPosition, "openedAt" | "closedAt" | "updatedAt" | "status"> & {
@@ -136,6 +142,7 @@ export async function loadOrderSnapshot(
     realizedToday: row.realized_today,
     dayFlows: JSON.parse(row.day_flows) as DayFlow[],
     recentOrderTimes: (JSON.parse(row.recent_orders) as string[]).map((t) => new Date(t)),
+    restingSells: row.resting_sells,
   };
 }
 

@@ -27,6 +27,8 @@ export type NormalizedContext = {
   /** Signed, in order units, in the order's symbol. */
   readonly strategyPosition: Dec;
   readonly accountPosition: Dec;
+  /** The account's working sells in the symbol, unfilled quantity (not reduce-only). */
+  readonly restingSells: Dec;
   /** Σ |notional| of the account's positions in every other symbol, at their marks. */
   readonly otherGrossNotional: Dec;
   readonly openPositions: number;
@@ -142,6 +144,8 @@ export function normalizeContext(context: RiskContext, symbol: string): Normaliz
   const dailyPnl = realized.add(unrealized);
   const startOfDayEquity = context.startOfDayEquity === undefined ? equity.sub(dailyPnl) : toDec(context.startOfDayEquity);
   if (startOfDayEquity === null) return contextInvalid("startOfDayEquity is not a decimal");
+  const restingSells = context.restingSells === undefined ? ZERO : toDec(context.restingSells);
+  if (restingSells === null || restingSells.isNeg()) return contextInvalid("restingSells is not a non-negative decimal");
   if (!Array.isArray(context.recentOrderTimes)) return contextInvalid("recentOrderTimes is not a list");
   const recentOrderTimes: number[] = [];
   for (const t of context.recentOrderTimes) {
@@ -159,6 +163,7 @@ export function normalizeContext(context: RiskContext, symbol: string): Normaliz
     states: context.tradingStates,
     strategyPosition: strategy.find((p) => p.symbol === symbol)?.quantity ?? ZERO,
     accountPosition: account.find((p) => p.symbol === symbol)?.quantity ?? ZERO,
+    restingSells,
     otherGrossNotional,
     // The count and the snapshot can disagree while fills settle; the larger one is the safe one.
     openPositions: Math.max(context.openPositionsCount, nonFlat),
