@@ -14,11 +14,12 @@ import type { Target } from "./spawn-target.js";
 export const SIGNAL_GOAL = { rate: 200, maxP99Ms: 15 };
 
 // Three lanes (strategy + symbol), as in the webhook scenario. Quantities are fixed and small, with
-// a notional near 100 USDT in every market (above the paper venue's minCost of 5).
+// a notional near 100 USDT in every market (above the paper venue's minCost of 5). Perpetuals: each
+// sell while long reverses, and on spot the short half would be denied (spot cannot go short).
 const MARKETS = [
-  { ticker: "BTCUSDT", quantity: "0.001", price: "100000" },
-  { ticker: "ETHUSDT", quantity: "0.03", price: "3500" },
-  { ticker: "SOLUSDT", quantity: "0.5", price: "200" },
+  { ticker: "BTCUSDT.P", quantity: "0.001", price: "100000" },
+  { ticker: "ETHUSDT.P", quantity: "0.03", price: "3500" },
+  { ticker: "SOLUSDT.P", quantity: "0.5", price: "200" },
 ] as const;
 
 /**
@@ -294,7 +295,7 @@ function report(input: {
 
   const lines = [
     `signal -> paper fill on PostgreSQL: open loop, ${settings.rate} signals/s for ${settings.durationMs / 1000} s after ${settings.warmupMs / 1000} s at the same rate (not measured);`,
-    `BTCUSDT/ETHUSDT/SOLUSDT alerts, each symbol alternating buy and sell (oppositeSignal "reverse": a sell while long is exit + entry; pyramiding on), permissive risk limits`,
+    `BTCUSDT.P/ETHUSDT.P/SOLUSDT.P (perpetual) alerts, each symbol alternating buy and sell (oppositeSignal "reverse": a sell while long is exit + entry; pyramiding on), permissive risk limits`,
     `sent ${measured.length} (achieved ${achievedRate.toFixed(1)}/s; sender lag behind schedule p99 ${ms(lag.p99)} ms, max ${ms(lag.max)} ms), ` +
       `${accepted.length} answered 202 (answer p50 ${ms(answer.p50)} ms, p99 ${ms(answer.p99)} ms)`,
     `in the ledger: ${input.counts.total} signals (${input.counts.rejected} rejected); of the ${measured.length} measured: ${processed.length} processed, ` +

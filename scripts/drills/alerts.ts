@@ -2,11 +2,15 @@
 
 export type Lane = { readonly ticker: string; readonly quantity: string; readonly price: string };
 
-/** About 100 USDT a trade on each of three paper markets: far inside the default risk limits. */
+/**
+ * About 100 USDT a trade on each of three paper perpetuals: far inside the default risk limits.
+ * Perpetuals, because alerts alternate buy and sell and a sell while long reverses: on spot its
+ * short half would be denied (SPOT_SELL_EXCEEDS_HOLDINGS), and the drills want both legs.
+ */
 export const LANES: readonly Lane[] = [
-  { ticker: "BTCUSDT", quantity: "0.001", price: "100000" },
-  { ticker: "ETHUSDT", quantity: "0.025", price: "4000" },
-  { ticker: "SOLUSDT", quantity: "0.5", price: "200" },
+  { ticker: "BTCUSDT.P", quantity: "0.001", price: "100000" },
+  { ticker: "ETHUSDT.P", quantity: "0.025", price: "4000" },
+  { ticker: "SOLUSDT.P", quantity: "0.5", price: "200" },
 ];
 
 export type AlertOutcome = {
