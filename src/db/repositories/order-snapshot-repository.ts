@@ -7,8 +7,9 @@ import type { StoredPosition } from "./trading-repository.js";
 /**
  * Everything one order's risk decision and booking read, taken in one prepared statement under the
  * order's locks: whether the client order id already placed an order, the account, its open
- * positions, its working sells in the symbol, the prices that value them (now and at 00:00 UTC), the three trading states, today's
- * realized PnL and fills per symbol, and the strategy's recent orders. One round trip instead of
+ * positions, the prices that value them (now and at 00:00 UTC), the three trading states, today's
+ * realized PnL and fills per symbol, the strategy's recent orders and the account's working sells
+ * in the symbol. One round trip instead of
  * ten, and none of it grows with the day's trading: today's PnL is one row, its fills one row per
  * symbol, and the recent orders stop at the rate limit's value.
  */

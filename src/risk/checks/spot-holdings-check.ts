@@ -26,9 +26,9 @@ export function checkSpotHoldings(input: {
   if (input.side === "buy") return A_BUY;
   const free = input.accountPosition.sub(input.restingSells);
   const held = input.strategyPosition.lt(free) ? input.strategyPosition : free;
-  if (input.quantity.gt(held)) {
-    const resting = input.restingSells.isZero() ? "" : ` (${input.accountPosition.toFixed()} held, ${input.restingSells.toFixed()} promised to working sells)`;
-    return deny("SPOT_SELL_EXCEEDS_HOLDINGS", `held=${held.isNeg() ? "0" : held.toFixed()}`, `a spot sell of ${input.quantity.toFixed()} is more than the ${held.isNeg() ? "0" : held.toFixed()} the strategy and account hold free${resting}; spot cannot go short`);
-  }
-  return pass(`sells ${input.quantity.toFixed()} of ${held.toFixed()} held`);
+  const shown = held.isNeg() ? "0" : held.toFixed();
+  if (input.quantity.lte(held)) return pass(`sells ${input.quantity.toFixed()} of the ${shown} held free`);
+  const promised = input.restingSells.isZero() ? "" : ` (the account holds ${input.accountPosition.toFixed()}, working sells may take ${input.restingSells.toFixed()})`;
+  const detail = `a spot sell of ${input.quantity.toFixed()} is more than the ${shown} the strategy and account hold free${promised}; spot cannot go short`;
+  return deny("SPOT_SELL_EXCEEDS_HOLDINGS", `held=${shown}`, detail);
 }
