@@ -43,6 +43,18 @@ describe("SimBook", () => {
     expect(book.resting.map((o) => o.id)).toEqual(["ord_entry", "ord_eth"]);
   });
 
+  it("answers the symbol's working sells that are not reduce-only, at what they have left to fill, as the snapshot's SQL does", () => {
+    const { book } = longWithExitAndStop();
+    const partly = resting({ id: "ord_s1", side: "sell", kind: "limit", limitPrice: "130", quantity: "0.5", filledQuantity: "0.2", status: "partially_filled", role: "entry" });
+    const whole = resting({ id: "ord_s2", side: "sell", kind: "limit", limitPrice: "140", quantity: "0.1", role: "entry" });
+    const buy = resting({ id: "ord_b", side: "buy", kind: "limit", limitPrice: "80", quantity: "3", role: "entry" });
+    const elsewhere = resting({ id: "ord_eth", symbol: "ETH/USDT", side: "sell", kind: "limit", limitPrice: "5000", quantity: "7", role: "entry" });
+    book.resting.push(partly, whole, buy, elsewhere);
+    // The stop and the exit (1 each, reduce-only) do not count: 0.3 + 0.1.
+    expect(book.snapshot(T0, new Map(), 0, BTC.symbol).restingSells).toBe("0.4");
+    expect(book.snapshot(T0, new Map(), 0, "SOL/USDT").restingSells).toBe("0");
+  });
+
   it("cancels the symbol's entries on the superseded sides only, and protects what a cancelled entry filled", () => {
     const { book, venue } = longWithExitAndStop();
     const buy = resting({ id: "ord_buy", side: "buy", kind: "limit", limitPrice: "80", quantity: "2", filledQuantity: "1", status: "partially_filled", role: "entry", stopLossPrice: "70" });

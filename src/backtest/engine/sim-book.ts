@@ -7,6 +7,7 @@ import type { Fill, OrderSide } from "../../domain/order.js";
 import { applyFill, signedQuantity, type PositionUpdate } from "../../domain/position.js";
 import type { TradingState } from "../../domain/trading-state.js";
 import type { IdSource } from "../../lib/ids.js";
+import { remainingQuantity } from "../../execution/paper/order-fills.js";
 import type { StateChange } from "../../risk/types.js";
 
 export const BACKTEST_ACCOUNT_ID = "acc_backtest";
@@ -93,7 +94,7 @@ export class SimBook {
     let total: Dec | undefined;
     for (const o of this.resting) {
       if (o.symbol !== symbol || o.side !== "sell" || o.reduceOnly) continue;
-      const rest = dec(o.quantity).sub(o.filledQuantity);
+      const rest = remainingQuantity(o);
       total = total === undefined ? rest : total.add(rest);
     }
     return total === undefined ? "0" : plain(total);
