@@ -10,7 +10,7 @@ import type { Clock } from "../lib/clock.js";
 import type { TradingMetrics } from "../metrics/port.js";
 import { riskDeniedEvent, tradingStateChangedEvent, type NotificationEvent } from "../notifications/events.js";
 import type { Notifier } from "../notifications/notifier.js";
-import { riskWindowsAt } from "../risk/risk-context.js";
+import { riskWindowsAt, type BuyCosts } from "../risk/risk-context.js";
 import type { AccountIncrements } from "./paper/account-increments.js";
 import type { WritesBehind } from "./paper/writes-behind.js";
 import type { ApprovedOrder } from "../risk/types.js";
@@ -41,7 +41,8 @@ export type Decided =
  * The venue-independent half of placing an order, the same for paper and live (invariant 6): the
  * kill switch's shared lock and the symbol's lock, the snapshot, sizing, the risk engine, and the
  * decision stored when it denies. `rules` are the venue's rules for the symbol (undefined: unknown
- * market, denied). The locks last until `tx` ends.
+ * market, denied); `buyCosts` the venue's fee and slippage when they are not the market's (paper).
+ * The locks last until `tx` ends.
  *
  * Round trips: the locks and the snapshot go out together (the snapshot runs after the locks are
  * granted, as a statement of its own); the approval is stored with the caller's booking.
@@ -59,6 +60,7 @@ export async function decideOrder(
   },
   input: PlaceOrderInput,
   rules: MarketRules | undefined,
+  buyCosts?: BuyCosts,
 ): Promise<Decided> {
   const clientOrderId = clientOrderIdOf(input.origin, input.leg, input.role);
   const query = rawQuery(tx);
@@ -72,7 +74,7 @@ export async function decideOrder(
   const snapshot = ctx.accountIncrements ? ctx.accountIncrements.applyTo(read, windows.day) : read;
   if (snapshot.existingOrderId) return { kind: "existing", orderId: snapshot.existingOrderId, clientOrderId };
 
-  const judged = judgeOrder(snapshot, input, rules, now);
+  const judged = judgeOrder(snapshot, input, rules, now, buyCosts);
   // A state the risk engine moves is an event, written with the decision that moved it.
   const events: NotificationEvent[] = [];
   if (judged.stateChange) {

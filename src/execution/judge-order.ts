@@ -1,6 +1,6 @@
 import type { OrderSnapshot } from "../db/repositories/order-snapshot-repository.js";
 import type { MarketRules } from "../domain/market.js";
-import { riskContextFrom } from "../risk/risk-context.js";
+import { riskContextFrom, type BuyCosts } from "../risk/risk-context.js";
 import { evaluateOrder } from "../risk/risk-engine.js";
 import type { ApprovedOrder, OrderRequest, RiskDecision, StateChange } from "../risk/types.js";
 import type { DecisionRow } from "../db/repositories/booking-repository.js";
@@ -24,11 +24,12 @@ export type Judgement =
 /**
  * The pure heart of placing an order, shared by every venue and by backtests (invariant 6): the
  * risk context from a snapshot of the books, sizing against that context's equity, and the risk
- * engine's decision. Storage (the database, or a backtest's memory) is the caller's.
+ * engine's decision. Storage (the database, or a backtest's memory) is the caller's. `buyCosts` is
+ * the venue's fee and slippage when they are not the market's (the paper venue's, a backtest's).
  */
-export function judgeOrder(snapshot: OrderSnapshot, input: PlaceOrderInput, rules: MarketRules | undefined, now: Date): Judgement {
+export function judgeOrder(snapshot: OrderSnapshot, input: PlaceOrderInput, rules: MarketRules | undefined, now: Date, buyCosts?: BuyCosts): Judgement {
   const known = input.reference ?? snapshot.prices.get(input.symbol);
-  const context = riskContextFrom(snapshot, { accountId: input.accountId, strategyId: input.strategyId, market: rules, limits: input.limits, now });
+  const context = riskContextFrom(snapshot, { accountId: input.accountId, strategyId: input.strategyId, market: rules, limits: input.limits, now, buyCosts });
   if (!context.ok) return { kind: "denied", record: { outcome: "denied", reason: context.reason, limit: null, detail: context.detail } };
 
   const quantity = typeof input.quantity === "string" ? input.quantity : input.quantity({ equity: context.equity, referencePrice: known?.price });

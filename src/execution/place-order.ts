@@ -6,6 +6,7 @@ import { stageTradingMetrics } from "../metrics/staged.js";
 import type { RiskLimits } from "../risk/limits.js";
 import { signalIdOf, type OrderOrigin } from "./client-order-id.js";
 import { decideOrder } from "./decide-order.js";
+import { paperBuyCosts } from "./paper/matching-config.js";
 import { paperMarket } from "./paper/paper-markets.js";
 import { executePaperOrder, type PaperVenueContext } from "./paper/paper-venue.js";
 
@@ -69,7 +70,7 @@ export async function placeOrder({ ctx, input }: { ctx: PaperVenueContext; input
  * that transaction ends.
  */
 export async function placeOrderWithin(tx: Db, { ctx, input }: { ctx: PaperVenueContext; input: PlaceOrderInput }): Promise<PlaceOrderResult> {
-  const decided = await decideOrder(tx, ctx, input, paperMarket(input.symbol));
+  const decided = await decideOrder(tx, ctx, input, paperMarket(input.symbol), paperBuyCosts(ctx.matching));
   if (decided.kind === "existing") return found(tx, decided.orderId);
   if (decided.kind === "denied") return { decision: decided.decision, order: null, duplicate: false };
   const { query, now } = decided;

@@ -27,8 +27,10 @@ export const REASON_CODES = [
   "QUANTITY_ABOVE_MAX",
   "NOTIONAL_BELOW_MIN",
   "NOTIONAL_ABOVE_MAX",
-  // Spot holds only what was bought.
+  // Spot holds only what was bought, and buys only with the cash it has.
   "SPOT_SELL_EXCEEDS_HOLDINGS",
+  "SPOT_BUY_EXCEEDS_CASH",
+  "SPOT_QUOTE_NOT_ACCOUNT_CURRENCY",
   // Exposure limits.
   "EQUITY_NOT_POSITIVE",
   "MAX_ORDER_NOTIONAL",

@@ -9,6 +9,9 @@ import type { RiskLimits } from "./limits.js";
 import type { ReasonCode } from "./reason-codes.js";
 import type { PositionSnapshot, RiskContext } from "./types.js";
 
+/** What a buy pays at the venue beyond its notional, in basis points (see RiskContext.buyCosts). */
+export type BuyCosts = NonNullable<RiskContext["buyCosts"]>;
+
 type StoredPosition = OrderSnapshot["openPositions"][number];
 
 function positionSnapshot(p: StoredPosition, marks: Record<string, string>): PositionSnapshot {
@@ -42,7 +45,7 @@ export const riskWindowsAt = (now: Date, limits: Pick<RiskLimits, "maxOrdersPerM
  */
 export function riskContextFrom(
   snapshot: OrderSnapshot,
-  input: { strategyId: string; accountId: string; market: MarketRules | undefined; limits: RiskLimits; now: Date },
+  input: { strategyId: string; accountId: string; market: MarketRules | undefined; limits: RiskLimits; now: Date; buyCosts?: BuyCosts | undefined },
 ): ContextResult {
   const account = snapshot.account;
   if (!account) return { ok: false, reason: "ACCOUNT_UNKNOWN", detail: `no account ${input.accountId}` };
@@ -80,6 +83,8 @@ export function riskContextFrom(
       positions: { strategy: strategyPositions, account: accountPositions },
       openPositionsCount: open.length,
       restingSells: snapshot.restingSells,
+      cash: { currency: account.currency, amount: account.cash, restingBuys: snapshot.restingBuys },
+      ...(input.buyCosts ? { buyCosts: input.buyCosts } : {}),
       equity,
       dailyPnl: { realized: snapshot.realizedToday, unrealized: plain(unrealized), since: startOfUtcDay(input.now) },
       recentOrderTimes: snapshot.recentOrderTimes,

@@ -8,6 +8,7 @@ import { reducesPosition } from "./checks/position-effect.js";
 import { checkPrices } from "./checks/price-check.js";
 import { checkMarketQuantity, checkReduceOnly } from "./checks/quantity-check.js";
 import { checkOrderRate } from "./checks/rate-check.js";
+import { checkSpotCash } from "./checks/spot-cash-check.js";
 import { checkSpotHoldings } from "./checks/spot-holdings-check.js";
 import { checkReferencePrice } from "./checks/reference-price-check.js";
 import { checkTradingState } from "./checks/trading-state-check.js";
@@ -134,6 +135,9 @@ function evaluate(request: OrderRequest, context: RiskContext, now: Date): RiskD
   // The account-wide caps judge the quantity the resizing caps left.
   if (!run.apply("maxOpenPositions", reduces ? SKIPPED : checkMaxOpenPositions(exposureInput(order, ctx, market, run.quantity, valuationPrice, orderPrice)))) return stopped(run, stateChange);
   if (!run.apply("maxGrossExposure", reduces ? SKIPPED : checkMaxGrossExposure(exposureInput(order, ctx, market, run.quantity, valuationPrice, orderPrice)))) return stopped(run, stateChange);
+  // After the caps, so the cash judges the quantity they left.
+  const cash = checkSpotCash({ market, side: order.side, quantity: run.quantity, referencePrice: reference, limitPrice: order.limitPrice, stopPrice: order.stopPrice, cash: ctx.cash, costs: ctx.buyCosts });
+  if (!run.apply("spotCash", cash)) return stopped(run, stateChange);
 
   if (!run.apply("orderRate", checkOrderRate(ctx.recentOrderTimes, input.now, ctx.limits))) return stopped(run, stateChange);
   if (!run.apply("dailyLoss", checkDailyLoss(daily, reduces))) return stopped(run, stateChange);

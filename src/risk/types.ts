@@ -55,6 +55,18 @@ export type RiskContext = {
    * order units: on a spot market they have the holdings promised. Absent: none.
    */
   readonly restingSells?: Dec | string;
+  /**
+   * The account's cash, in its currency, and what its working spot buys (not reduce-only, every
+   * symbol) may still spend at their limit or stop prices, before fees: a spot buy pays from what is
+   * left. Absent: a caller with no cash ledger, and spot buys are not checked against cash.
+   */
+  readonly cash?: { readonly currency: string; readonly amount: Dec | string; readonly restingBuys: Dec | string };
+  /**
+   * What a buy pays at the venue on top of its notional, in basis points: the fee (the higher of
+   * maker and taker, since either may apply) and, for a market buy, the slippage. Absent: the
+   * market's own fees and no slippage.
+   */
+  readonly buyCosts?: { readonly feeBps: Dec | string; readonly slippageBps: Dec | string };
   readonly equity: Dec | string;
   /**
    * Realized + unrealized PnL of the account since `since`, which must be 00:00 UTC of `now`:
@@ -93,6 +105,7 @@ export const RISK_RULES = [
   "maxLeverage",
   "maxOpenPositions",
   "maxGrossExposure",
+  "spotCash",
   "orderRate",
   "dailyLoss",
 ] as const;

@@ -7,6 +7,13 @@ const TSX = import.meta.resolve("tsx");
 // One way to find a free port, shared with the drills that start gateways the same way.
 export { freePort } from "../../scripts/drills/gateway.js";
 
+/**
+ * How long a test waits for a spawned gateway to be ready: a fresh PGlite data directory migrates at
+ * boot, which takes over 10 s on a slow 2-core machine while the rest of the suite runs beside it.
+ * A wait for readiness, not a timing claim (the /healthz boot test keeps its own 15 s).
+ */
+export const READY_WAIT_MS = 40_000;
+
 export type GatewayProcess = {
   child: ChildProcess;
   url: string;

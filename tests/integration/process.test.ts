@@ -3,7 +3,7 @@ import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { freePort, spawnGateway, type GatewayProcess } from "../helpers/gateway-process.js";
+import { freePort, READY_WAIT_MS, spawnGateway, type GatewayProcess } from "../helpers/gateway-process.js";
 import { adminDatabaseUrl, createScratchPostgresDatabase } from "../helpers/test-database.js";
 
 const dirs: string[] = [];
@@ -67,12 +67,12 @@ describe("the gateway process on the embedded database", () => {
 
     // Same data directory: the same key still works and no new key is generated.
     const again = await boot(cwd);
-    await again.waitFor("/readyz", 15_000);
+    await again.waitFor("/readyz", READY_WAIT_MS);
     expect(readFileSync(keyFile, "utf8").trim()).toBe(key);
     expect((await fetch(`${again.url}/v1/api-keys`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(200);
     again.child.kill("SIGINT");
     expect((await again.exited).code).toBe(0);
-  });
+  }, 15_000 + READY_WAIT_MS + 20_000);
 });
 
 describe("configuration errors", () => {
@@ -131,12 +131,12 @@ describe.skipIf(!adminDatabaseUrl())("the gateway process on PostgreSQL", () => 
     const scratch = await createScratchPostgresDatabase(adminDatabaseUrl() as string);
     try {
       const g = await boot(scratchDir(), { DATABASE_URL: scratch.url });
-      await g.waitFor("/readyz", 15_000);
+      await g.waitFor("/readyz", READY_WAIT_MS);
       expect(g.stdout()).toMatch(/"applied":[1-9]/);
       g.child.kill("SIGTERM");
       expect((await g.exited).code).toBe(0);
     } finally {
       await scratch.drop();
     }
-  });
+  }, READY_WAIT_MS + 20_000);
 });

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort, spawnGateway } from "../helpers/gateway-process.js";
+import { freePort, READY_WAIT_MS, spawnGateway } from "../helpers/gateway-process.js";
 import { startTestApp, type TestApp } from "../helpers/harness.js";
 import { createStrategy } from "../helpers/strategies.js";
 import { adminDatabaseUrl, createScratchPostgresDatabase } from "../helpers/test-database.js";
@@ -57,14 +57,14 @@ describe("the kill switch across a restart", () => {
     const port = await freePort();
     try {
       const first = spawnGateway({ cwd, env, port });
-      await first.waitFor("/readyz", 15_000);
+      await first.waitFor("/readyz", READY_WAIT_MS);
       const put = await fetch(`${first.url}/v1/trading-state`, { method: "PUT", headers: auth, body: JSON.stringify({ state: "HALTED", reason: "drill" }) });
       expect(put.status).toBe(200);
       first.child.kill("SIGTERM");
       expect((await first.exited).code).toBe(0);
 
       const second = spawnGateway({ cwd, env, port });
-      await second.waitFor("/readyz", 15_000);
+      await second.waitFor("/readyz", READY_WAIT_MS);
       const after = await fetch(`${second.url}/v1/trading-state`, { headers: auth });
       expect(await after.json()).toMatchObject({ state: "HALTED", reason: "drill" });
       second.child.kill("SIGTERM");
@@ -73,5 +73,5 @@ describe("the kill switch across a restart", () => {
       await scratch?.drop();
       rmSync(cwd, { recursive: true, force: true });
     }
-  }, 60_000);
+  }, 2 * READY_WAIT_MS + 20_000);
 });

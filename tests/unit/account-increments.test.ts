@@ -13,6 +13,7 @@ const snapshot = (account: OrderSnapshot["account"], realizedToday = "-5", dayFl
   dayFlows,
   recentOrderTimes: [],
   restingSells: "0",
+  restingBuys: "0",
 });
 const acc = { id: "acc_1", currency: "USDT", startingCash: "1000", cash: "1000.10", fees: "0.5" };
 const at = new Date("2026-11-21T10:00:00Z");

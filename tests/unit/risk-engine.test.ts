@@ -96,6 +96,51 @@ describe("evaluateOrder: spot holdings", () => {
   });
 });
 
+describe("evaluateOrder: spot cash", () => {
+  // The default order buys 0.1 BTC at 50 000: 5 000 USDT, and 5 005 with the market's 10 bps fee.
+  const cash = (amount: string, restingBuys = "0", currency = "USDT"): Partial<RiskContext> => ({ cash: { currency, amount, restingBuys } });
+
+  it("denies a spot buy that costs more than the cash, fee included, and lets one that costs exactly the cash through", () => {
+    const short = evaluateOrder(order(), context(cash("5004.99")), NOW);
+    expectDecision(short, "denied", "SPOT_BUY_EXCEEDS_CASH", "cash=5004.99");
+    expect(short.checks.at(-1)?.rule).toBe("spotCash");
+    expectDecision(evaluateOrder(order(), context(cash("5005")), NOW), "approved", null, null);
+  });
+
+  it("prices a market buy with the venue's slippage and fee, and a limit buy at its limit", () => {
+    // 0.1 × 50 000 × 1.002 slippage × 1.0005 fee = 5 012.505.
+    const costs = { buyCosts: { feeBps: "5", slippageBps: "20" } };
+    expectDecision(evaluateOrder(order(), context({ ...cash("5012.5"), ...costs }), NOW), "denied", "SPOT_BUY_EXCEEDS_CASH", "cash=5012.5");
+    expectDecision(evaluateOrder(order(), context({ ...cash("5012.505"), ...costs }), NOW), "approved", null, null);
+    // A limit buy at 49 900 fills at 49 900 or better: 4 990 × 1.0005 = 4 992.495, below the reference's cost.
+    const limit = order({ kind: "limit", limitPrice: "49900" });
+    expectDecision(evaluateOrder(limit, context({ ...cash("4992.495"), ...costs }), NOW), "approved", null, null);
+    expectDecision(evaluateOrder(limit, context({ ...cash("4992.49"), ...costs }), NOW), "denied", "SPOT_BUY_EXCEEDS_CASH", "cash=4992.49");
+  });
+
+  it("keeps back what the account's working buys may still spend, with their fee", () => {
+    // 4 995 promised × 1.001 = 4 999.995 kept back from 10 000: 5 000.005 free, short of 5 005.
+    expectDecision(evaluateOrder(order(), context(cash("10000", "4995")), NOW), "denied", "SPOT_BUY_EXCEEDS_CASH", "cash=5000.005");
+    expectDecision(evaluateOrder(order(), context(cash("10000", "4990")), NOW), "approved", null, null);
+  });
+
+  it("denies a buy on a market quoted in another currency than the account's", () => {
+    expectDecision(evaluateOrder(order(), context(cash("1000000", "0", "EUR")), NOW), "denied", "SPOT_QUOTE_NOT_ACCOUNT_CURRENCY", "currency=EUR");
+  });
+
+  it("does not apply to sells, to a market that can go short, or without a cash ledger", () => {
+    expectDecision(evaluateOrder(order({ side: "sell" }), context({ ...holding("0.3"), ...cash("0") }), NOW), "approved", null, null);
+    expectDecision(evaluateOrder(order(), context({ market: { ...BTC, kind: "swap" }, ...cash("0") }), NOW), "approved", null, null);
+    expectDecision(evaluateOrder(order(), context(), NOW), "approved", null, null);
+  });
+
+  it("refuses a context whose cash or buy costs are unreadable", () => {
+    expectDecision(evaluateOrder(order(), context(cash("lots")), NOW), "denied", "CONTEXT_INVALID", null);
+    expectDecision(evaluateOrder(order(), context(cash("10000", "-1")), NOW), "denied", "CONTEXT_INVALID", null);
+    expectDecision(evaluateOrder(order(), context({ ...cash("10000"), buyCosts: { feeBps: "5", slippageBps: "-1" } }), NOW), "denied", "CONTEXT_INVALID", null);
+  });
+});
+
 describe("evaluateOrder: input", () => {
   it("denies a limit order without a limit price as ORDER_INVALID", () => {
     expectDecision(evaluateOrder(order({ kind: "limit" }), context(), NOW), "denied", "ORDER_INVALID", null);

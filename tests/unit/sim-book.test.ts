@@ -55,6 +55,22 @@ describe("SimBook", () => {
     expect(book.snapshot(T0, new Map(), 0, "SOL/USDT").restingSells).toBe("0");
   });
 
+  it("answers what the working spot buys (not reduce-only, every symbol) may still spend, as the snapshot's SQL does", () => {
+    const { book } = longWithExitAndStop();
+    const partly = resting({ id: "ord_b1", side: "buy", kind: "limit", limitPrice: "80", quantity: "3", filledQuantity: "1", status: "partially_filled", role: "entry" });
+    const stop = resting({ id: "ord_b2", symbol: "ETH/USDT", side: "buy", kind: "stop", stopPrice: "4000", quantity: "0.5", role: "entry" });
+    const unpriced = resting({ id: "ord_b3", symbol: "SOL/USDT", side: "buy", kind: "market", quantity: "2", role: "entry" });
+    const reduceOnly = resting({ id: "ord_b4", side: "buy", kind: "limit", limitPrice: "90", quantity: "5", role: "exit", reduceOnly: true });
+    const perp = resting({ id: "ord_b5", symbol: "BTC/USDT:USDT", side: "buy", kind: "limit", limitPrice: "90", quantity: "5", role: "entry" });
+    const sell = resting({ id: "ord_s", side: "sell", kind: "limit", limitPrice: "130", quantity: "1", role: "entry" });
+    book.resting.push(partly, stop, unpriced, reduceOnly, perp, sell);
+    // 2 left × 80 + 0.5 × 4 000 at the stop + 2 SOL at its last price 150; the exit, the perpetual and the sell do not count.
+    const prices = new Map([["SOL/USDT", { price: "150", observedAt: T0, dayOpen: null }]]);
+    expect(book.snapshot(T0, prices, 0, BTC.symbol).restingBuys).toBe("2460");
+    // With no price for SOL, its market buy is left out, as the SQL's sum skips a null.
+    expect(book.snapshot(T0, new Map(), 0, BTC.symbol).restingBuys).toBe("2160");
+  });
+
   it("cancels the symbol's entries on the superseded sides only, and protects what a cancelled entry filled", () => {
     const { book, venue } = longWithExitAndStop();
     const buy = resting({ id: "ord_buy", side: "buy", kind: "limit", limitPrice: "80", quantity: "2", filledQuantity: "1", status: "partially_filled", role: "entry", stopLossPrice: "70" });

@@ -66,6 +66,7 @@ export class SimBook {
       dayFlows: today ? this.#flows() : [],
       recentOrderTimes: recent,
       restingSells: this.#restingSells(symbol),
+      restingBuys: this.#restingBuys(prices),
     };
   }
 
@@ -96,6 +97,19 @@ export class SimBook {
       if (o.symbol !== symbol || o.side !== "sell" || o.reduceOnly) continue;
       const rest = remainingQuantity(o);
       total = total === undefined ? rest : total.add(rest);
+    }
+    return total === undefined ? "0" : plain(total);
+  }
+
+  /** What the working spot buys (not reduce-only) may still spend before fees, as the snapshot's SQL reads it. */
+  #restingBuys(prices: OrderSnapshot["prices"]): string {
+    let total: Dec | undefined;
+    for (const o of this.resting) {
+      if (o.side !== "buy" || o.reduceOnly || o.symbol.includes(":")) continue;
+      const price = o.limitPrice ?? o.stopPrice ?? prices.get(o.symbol)?.price;
+      if (price === undefined || price === null) continue;
+      const spend = remainingQuantity(o).mul(price);
+      total = total === undefined ? spend : total.add(spend);
     }
     return total === undefined ? "0" : plain(total);
   }

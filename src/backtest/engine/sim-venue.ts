@@ -10,6 +10,7 @@ import { signalIdOf } from "../../execution/client-order-id.js";
 import { decisionRow, judgeOrder, type DecisionRecord } from "../../execution/judge-order.js";
 import { dec } from "../../domain/decimal.js";
 import { fillOnArrival, onPrice, positionKey, type HeldPositions, type PaperMatchingConfig } from "../../execution/paper/index.js";
+import { paperBuyCosts } from "../../execution/paper/matching-config.js";
 import { protectionOrders } from "../../execution/paper/paper-booking.js";
 import type { PlaceOrderInput, PlaceOrderResult } from "../../execution/place-order.js";
 import type { SimBook } from "./sim-book.js";
@@ -45,12 +46,17 @@ export class SimVenue {
     private readonly matching: PaperMatchingConfig,
     private readonly rules: ReadonlyMap<string, MarketRules>,
     private readonly recorder: TradeRecorder,
-  ) {}
+  ) {
+    this.buyCosts = paperBuyCosts(matching);
+  }
+
+  /** The cash check's fee and slippage: this venue's, as on paper. */
+  private readonly buyCosts: ReturnType<typeof paperBuyCosts>;
 
   readonly place = async (input: PlaceOrderInput): Promise<PlaceOrderResult> => {
     const rules = this.rules.get(input.symbol);
     const now = this.now;
-    const judged = judgeOrder(this.book.snapshot(now, this.prices, input.limits.maxOrdersPerMinute ?? 0, input.symbol), input, rules, now);
+    const judged = judgeOrder(this.book.snapshot(now, this.prices, input.limits.maxOrdersPerMinute ?? 0, input.symbol), input, rules, now, this.buyCosts);
     if (judged.stateChange) this.book.applyStateChange(judged.stateChange);
     if (judged.kind === "denied" || !rules) {
       const reason = judged.record.reason ?? "DENIED";

@@ -39,6 +39,11 @@ export type OrderSnapshot = {
   recentOrderTimes: Date[];
   /** Unfilled quantity of the account's working sells (not reduce-only) in the order's symbol. */
   restingSells: string;
+  /**
+   * What the account's working spot buys (not reduce-only, every symbol) may still spend before
+   * fees: unfilled quantity × limit price, else stop price, else the symbol's last price.
+   */
+  restingBuys: string;
 };
 
 // Money columns go out as text inside the JSON: a JSON number would lose digits in JSON.parse.
@@ -76,7 +81,11 @@ select
    ) r) as recent_orders,
   (select coalesce(sum(quantity - filled_quantity), 0)::text from orders
      where account_id = $2 and symbol = $4 and side = 'sell' and not reduce_only
-       and status in ('new', 'submitted', 'partially_filled')) as resting_sells`;
+       and status in ('new', 'submitted', 'partially_filled')) as resting_sells,
+  (select coalesce(sum((o.quantity - o.filled_quantity) * coalesce(o.limit_price, o.stop_price, m.price)), 0)::text
+     from orders o left join market_prices m on m.symbol = o.symbol
+     where o.account_id = $2 and o.side = 'buy' and not o.reduce_only and position(':' in o.symbol) = 0
+       and o.status in ('new', 'submitted', 'partially_filled')) as resting_buys`;
 
 type SnapshotRow = {
   existing_order_id: string | null;
@@ -90,6 +99,7 @@ type SnapshotRow = {
   day_flows: string;
   recent_orders: string;
   resting_sells: string;
+  resting_buys: string;
 };
 
 type PositionJson = Omit<StoredPosition, "openedAt" | "closedAt" | "updatedAt" | "status"> & {
@@ -144,6 +154,7 @@ export async function loadOrderSnapshot(
     dayFlows: JSON.parse(row.day_flows) as DayFlow[],
     recentOrderTimes: (JSON.parse(row.recent_orders) as string[]).map((t) => new Date(t)),
     restingSells: row.resting_sells,
+    restingBuys: row.resting_buys,
   };
 }
 

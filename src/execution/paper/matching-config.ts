@@ -1,4 +1,4 @@
-import { dec } from "../../domain/decimal.js";
+import { Dec, dec } from "../../domain/decimal.js";
 
 /**
  * How the paper venue fills. Fees come from here rather than from MarketRules so a paper account can
@@ -27,4 +27,13 @@ export function checkMatchingConfig(config: PaperMatchingConfig): void {
     const ratio = dec(config.partialFillRatio);
     if (!ratio.gt(0) || ratio.gt(1)) throw new RangeError(`partialFillRatio must be in (0, 1], got ${config.partialFillRatio}`);
   }
+}
+
+/**
+ * What the risk engine's cash check charges a buy on this venue beyond its notional: the higher of
+ * the two fees (whether a resting order fills as maker or taker is not known when it is placed), and
+ * the slippage a market order fills with.
+ */
+export function paperBuyCosts(config: PaperMatchingConfig): { feeBps: string; slippageBps: string } {
+  return { feeBps: Dec.max(dec(config.makerFeeBps), dec(config.takerFeeBps)).toFixed(), slippageBps: config.slippageBps };
 }

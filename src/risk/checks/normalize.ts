@@ -1,10 +1,11 @@
-import { ZERO, type Dec } from "../../domain/decimal.js";
+import { Dec, ZERO } from "../../domain/decimal.js";
 import type { MarketRules } from "../../domain/market.js";
 import { ORDER_KINDS, ORDER_SIDES, type OrderKind, type OrderSide } from "../../domain/order.js";
 import { RiskLimitsSchema, type RiskLimits } from "../limits.js";
 import type { TradingStates } from "../trading-state.js";
 import type { OrderRequest, PositionSnapshot, RiskContext } from "../types.js";
 import { toDec, toEpochMs } from "../values.js";
+import type { BuyCosts, SpotCash } from "./spot-cash-check.js";
 
 /** The request with every value read once; a missing or unreadable reference price stays null for its own rule. */
 export type NormalizedOrder = {
@@ -29,6 +30,9 @@ export type NormalizedContext = {
   readonly accountPosition: Dec;
   /** The account's working sells in the symbol, unfilled quantity (not reduce-only). */
   readonly restingSells: Dec;
+  /** The account's cash and its working spot buys' spend; null: not checked. */
+  readonly cash: SpotCash | null;
+  readonly buyCosts: BuyCosts;
   /** Σ |notional| of the account's positions in every other symbol, at their marks. */
   readonly otherGrossNotional: Dec;
   readonly openPositions: number;
@@ -146,6 +150,10 @@ export function normalizeContext(context: RiskContext, symbol: string): Normaliz
   if (startOfDayEquity === null) return contextInvalid("startOfDayEquity is not a decimal");
   const restingSells = context.restingSells === undefined ? ZERO : toDec(context.restingSells);
   if (restingSells === null || restingSells.isNeg()) return contextInvalid("restingSells is not a non-negative decimal");
+  const cash = readCash(context.cash);
+  if (cash !== null && "ok" in cash) return cash;
+  const buyCosts = readBuyCosts(context.buyCosts, context.market);
+  if ("ok" in buyCosts) return buyCosts;
   if (!Array.isArray(context.recentOrderTimes)) return contextInvalid("recentOrderTimes is not a list");
   const recentOrderTimes: number[] = [];
   for (const t of context.recentOrderTimes) {
@@ -164,6 +172,8 @@ export function normalizeContext(context: RiskContext, symbol: string): Normaliz
     strategyPosition: strategy.find((p) => p.symbol === symbol)?.quantity ?? ZERO,
     accountPosition: account.find((p) => p.symbol === symbol)?.quantity ?? ZERO,
     restingSells,
+    cash,
+    buyCosts,
     otherGrossNotional,
     // The count and the snapshot can disagree while fills settle; the larger one is the safe one.
     openPositions: Math.max(context.openPositionsCount, nonFlat),
@@ -184,4 +194,29 @@ export function normalize(request: OrderRequest, context: RiskContext, now: Date
   const nowMs = toEpochMs(now);
   if (nowMs === null) return contextInvalid("now is not a valid time");
   return { ok: true, order, context: ctx, now: nowMs };
+}
+
+function readCash(cash: RiskContext["cash"]): SpotCash | null | Failure {
+  if (cash === undefined) return null;
+  const amount = toDec(cash?.amount);
+  const restingBuys = toDec(cash?.restingBuys);
+  if (!nonEmpty(cash?.currency) || amount === null || restingBuys === null || restingBuys.isNeg()) {
+    return contextInvalid("cash needs a currency, a decimal amount and a non-negative decimal restingBuys");
+  }
+  return { currency: cash.currency, amount, restingBuys };
+}
+
+/** Absent: the market's own fees (the higher of maker and taker) and no slippage. */
+function readBuyCosts(costs: RiskContext["buyCosts"], market: MarketRules | undefined): BuyCosts | Failure {
+  const fee = costs === undefined ? higherFee(market) : toDec(costs.feeBps);
+  const slippageBps = costs === undefined ? ZERO : toDec(costs.slippageBps);
+  if (fee === null || slippageBps === null || slippageBps.isNeg()) return contextInvalid("buyCosts needs a decimal feeBps and a non-negative decimal slippageBps");
+  return { feeBps: fee, slippageBps };
+}
+
+function higherFee(market: MarketRules | undefined): Dec | null {
+  if (market === undefined) return ZERO;
+  const maker = toDec(market.makerFeeBps);
+  const taker = toDec(market.takerFeeBps);
+  return maker === null || taker === null ? null : Dec.max(maker, taker);
 }
