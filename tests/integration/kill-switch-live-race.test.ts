@@ -19,7 +19,8 @@ const ORDER_POST = { method: "POST", path: "/api/v3/order" };
 let exchange: TestExchange;
 let t: TestApp;
 beforeAll(async () => {
-  exchange = await startTestExchange({ apiKey: KEY, secret: SECRET, balances: { USDT: "100000" }, prices: { BTCUSDT: "50000" } });
+  // Native stops, for the entry whose stop a halt overtakes (the other tests place none).
+  exchange = await startTestExchange({ apiKey: KEY, secret: SECRET, balances: { USDT: "100000" }, prices: { BTCUSDT: "50000" }, stopOrders: "native" });
   t = await startTestApp({
     EXCHANGE_ACCOUNTS: JSON.stringify([{ id: "bn", name: "bn", exchange: "binance", apiKeyEnv: "K", secretEnv: "S", sandbox: false, marketType: "spot", apiBaseUrl: exchange.url }]),
     K: KEY, S: SECRET, EXCHANGE_TIMEOUT_MS: "5000", EXCHANGE_RECV_WINDOW_MS: "5000", EXCHANGE_RECONCILE_MS: "0", EXCHANGE_PROTECTION_POLL_MS: "0",
@@ -152,5 +153,41 @@ describe("HALTED committed between an order's intent and its send", () => {
     expect(placed.order).toMatchObject({ status: "cancelled", rejectReason: "TRADING_HALTED" });
     expect(orderPosts().length).toBe(posts);
     expect(exchange.orders().filter((o) => o.clientOrderId === placed.order?.clientOrderId)).toEqual([]);
+  });
+});
+
+describe("HALTED committed between an entry's fill and its native stop's send", () => {
+  it("the stop is cancelled TRADING_HALTED and never reaches the exchange, as the halt cancels the stops the gateway holds", async () => {
+    const s = await createStrategy(t, { mode: "live", accountId: "bn", riskLimits: OPEN_LIMITS });
+    const venue = t.services.liveVenues.venueOf("bn");
+    if (!venue) throw new Error("no venue for bn");
+    const markets = await venue.loadMarkets();
+    const rules = markets.ok ? markets.value.get("BTC/USDT") : undefined;
+    // The intent commits (1), the send and its booking with the entry's stop intent (2); the halt lands then.
+    const db = t.services.database.db;
+    let transactions = 0;
+    const haltingDb = new Proxy(db, {
+      get(target, prop, receiver) {
+        if (prop !== "transaction") return Reflect.get(target, prop, receiver);
+        return async (...args: Parameters<Db["transaction"]>) => {
+          const result = await target.transaction(...args);
+          if (++transactions === 2) expect((await halt("/v1/trading-state")).status).toBe(200);
+          return result;
+        };
+      },
+    });
+    const posts = orderPosts().length;
+    const placed = await placeLiveOrder({ db: haltingDb, clock: t.services.clock, ids: t.services.ids, logger: t.logs.logger }, venue, {
+      accountId: "bn", strategyId: s.id, symbol: "BTC/USDT", side: "buy", kind: "market", quantity: "0.001", reduceOnly: false, role: "entry",
+      origin: { manualKey: `halt-before-stop-${Date.now()}` }, leg: 0, limits: RiskLimitsSchema.parse(OPEN_LIMITS), reference: { price: "50000", observedAt: new Date() },
+      stopLoss: "45000",
+    }, rules);
+    expect(placed.order).toMatchObject({ status: "filled", filledQuantity: "0.001" });
+    // Only the entry's POST reached the exchange: no STOP_LOSS_LIMIT after the halt.
+    expect(orderPosts().slice(posts).map((r) => new URLSearchParams(r.body !== "" ? r.body : r.query).get("type"))).toEqual(["MARKET"]);
+    const orders = (await t.http.get("/v1/orders").query({ strategy: s.id }).set(t.auth())).body.data as Array<{ role: string; status: string; rejectReason: string | null; clientOrderId: string }>;
+    const stop = orders.find((o) => o.role === "stop_loss");
+    expect(stop).toMatchObject({ status: "cancelled", rejectReason: "TRADING_HALTED" });
+    expect(exchange.orders().filter((o) => o.clientOrderId === stop?.clientOrderId)).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import { lockSymbol } from "../../db/repositories/symbol-lock.js";
-import { findOrderById, updateOrder, type StoredOrder } from "../../db/repositories/trading-repository.js";
+import { cancelWorkingOrder, findOrderById, updateOrder, type StoredOrder } from "../../db/repositories/trading-repository.js";
+import type { Db } from "../../db/client.js";
 import { dec } from "../../domain/decimal.js";
 import type { MarketRules } from "../../domain/market.js";
 import { bookVenueOrder, withTradeFees } from "./book-venue-order.js";
@@ -12,6 +13,7 @@ import {
   VENUE_RELEASE_PENDING,
   workingNativeOfAccount,
 } from "../../db/repositories/native-protection-repository.js";
+import { haltingScope, withKillSwitchHeld } from "./kill-switch-send-guard.js";
 import type { LiveOrderContext } from "./place-live-order.js";
 import { isProtectionRole, protectionLevel } from "./stop-limit.js";
 import type { SubmitResult, VenueOrder } from "./types.js";
@@ -33,34 +35,56 @@ export async function sendNativeProtection(ctx: LiveOrderContext, venue: CcxtVen
   for (const row of rows.filter((r) => r.status === "new").sort((a, b) => rank(a) - rank(b))) await sendIntent(ctx, venue, row, rules);
 }
 
+/**
+ * Sends one intent and books the answer holding the kill switch shared, as an order's send does
+ * (withKillSwitchHeld): a stop or target is a new order at the exchange too, so once HALTED has
+ * committed it is withdrawn (cancelled TRADING_HALTED, never sent), the way the halt cancels the
+ * stops and targets the gateway holds. Only intents not yet at the exchange come here: a first send,
+ * or one its lookup did not find once the receive window had passed.
+ */
 async function sendIntent(ctx: LiveOrderContext, venue: CcxtVenue, row: StoredOrder, rules: Rules): Promise<void> {
-  const level = protectionLevel(row);
-  const result: SubmitResult =
-    level && isProtectionRole(row.role)
-      ? await venue.submitProtection({ clientOrderId: row.clientOrderId, symbol: row.symbol, side: row.side, role: row.role, triggerPrice: level, quantity: row.quantity })
-      : { status: "rejected", reason: "VENUE_INVALID_ORDER", detail: "no protection level" };
-  const answer = result.status === "accepted" ? await withTradeFees(venue, row, result.order) : undefined;
-  const cancels = await ctx.db.transaction(async (tx): Promise<StoredOrder[]> => {
-    await lockSymbol(tx, row.symbol);
-    const current = await findOrderById(tx, row.id);
-    const now = ctx.clock.now();
-    if (!current) return [];
-    // Its position closed while it was on its way: what the exchange took is cancelled there.
-    if (current.rejectReason === VENUE_CANCEL_PENDING) {
-      if (!answer) return [];
-      const known = { ...current, venueOrderId: answer.venueOrderId, updatedAt: now };
-      await updateOrder(tx, known);
-      return [known];
-    }
-    if (current.status !== "new") return [];
-    if (answer) return (await bookVenueOrder(tx, ctx, current, answer, rules, now)).venueCancels;
-    if (result.status === "unknown") return [];
-    await updateOrder(tx, { ...current, status: "submitted", updatedAt: now });
-    const reason = result.status === "accepted" ? undefined : result.reason;
-    ctx.logger.info({ orderId: current.id, role: current.role, reason }, "native stop or target not placed; held by the gateway");
-    return [];
+  const cancels = await withKillSwitchHeld(ctx.db, async ({ read, book }) => {
+    const halted = await haltingScope(read, row);
+    if (halted) return book((tx) => withdrawIntent(tx, ctx, row, halted));
+    const level = protectionLevel(row);
+    const result: SubmitResult =
+      level && isProtectionRole(row.role)
+        ? await venue.submitProtection({ clientOrderId: row.clientOrderId, symbol: row.symbol, side: row.side, role: row.role, triggerPrice: level, quantity: row.quantity })
+        : { status: "rejected", reason: "VENUE_INVALID_ORDER", detail: "no protection level" };
+    const answer = result.status === "accepted" ? await withTradeFees(venue, row, result.order) : undefined;
+    return book((tx) => bookIntentAnswer(tx, ctx, row, result, answer, rules));
   });
   await cancelNativeProtection(ctx, venue, cancels, rules);
+}
+
+/** A halt overtook the intent before it was sent: it is cancelled, and nothing reaches the exchange. */
+async function withdrawIntent(tx: Db, ctx: LiveOrderContext, row: StoredOrder, limit: string): Promise<StoredOrder[]> {
+  await lockSymbol(tx, row.symbol);
+  const cancelled = await cancelWorkingOrder(tx, row.id, ctx.clock.now(), "TRADING_HALTED");
+  if (cancelled) ctx.logger.warn({ orderId: row.id, role: row.role, limit }, "halted before its native stop or target was sent; it was never sent");
+  return [];
+}
+
+/** Books what the exchange answered an intent; answers the native orders to cancel there. */
+async function bookIntentAnswer(tx: Db, ctx: LiveOrderContext, row: StoredOrder, result: SubmitResult, answer: VenueOrder | undefined, rules: Rules): Promise<StoredOrder[]> {
+  await lockSymbol(tx, row.symbol);
+  const current = await findOrderById(tx, row.id);
+  const now = ctx.clock.now();
+  if (!current) return [];
+  // Its position closed while it was on its way: what the exchange took is cancelled there.
+  if (current.rejectReason === VENUE_CANCEL_PENDING) {
+    if (!answer) return [];
+    const known = { ...current, venueOrderId: answer.venueOrderId, updatedAt: now };
+    await updateOrder(tx, known);
+    return [known];
+  }
+  if (current.status !== "new") return [];
+  if (answer) return (await bookVenueOrder(tx, ctx, current, answer, rules, now)).venueCancels;
+  if (result.status === "unknown") return [];
+  await updateOrder(tx, { ...current, status: "submitted", updatedAt: now });
+  const reason = result.status === "accepted" ? undefined : result.reason;
+  ctx.logger.info({ orderId: current.id, role: current.role, reason }, "native stop or target not placed; held by the gateway");
+  return [];
 }
 
 /**
