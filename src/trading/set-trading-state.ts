@@ -1,9 +1,9 @@
 import type { Db } from "../db/client.js";
 import { lockKillSwitchExclusive, withKillSwitchGate } from "../db/repositories/kill-switch-lock.js";
 import { liveAccountIds } from "../db/repositories/accounts-repository.js";
-import { lockSymbol, lockSymbols } from "../db/repositories/symbol-lock.js";
-import { findOrderById, openPositionsInScope, workingOrders, type ScopeFilter, type StoredOrder, type StoredPosition } from "../db/repositories/trading-repository.js";
-import { bookVenueOrder } from "../execution/live/book-venue-order.js";
+import { lockSymbols } from "../db/repositories/symbol-lock.js";
+import { openPositionsInScope, workingOrders, type ScopeFilter, type StoredOrder, type StoredPosition } from "../db/repositories/trading-repository.js";
+import { cancelLiveOrder } from "../execution/live/cancel-live-order.js";
 import { findTradingState, upsertTradingState } from "../db/repositories/trading-states-repository.js";
 import { rawQuery } from "../db/raw-query.js";
 import type { TradingState } from "../domain/trading-state.js";
@@ -111,19 +111,8 @@ async function cancelAtExchanges(ctx: TradingContext, orders: readonly StoredOrd
   for (const order of orders) {
     const venue = ctx.liveVenues?.venueOf(order.accountId);
     if (!venue || order.venueOrderId === null) continue;
-    const cancelled = await venue.cancelOrder(order.venueOrderId, order.symbol);
-    if (!cancelled.ok) {
-      ctx.logger.warn({ orderId: order.id, reason: cancelled.error.reason }, "halt: the exchange did not cancel the order now; reconciliation will");
-      continue;
-    }
-    const markets = await venue.loadMarkets();
-    await ctx.db.transaction(async (tx) => {
-      await lockSymbol(tx, order.symbol);
-      const current = await findOrderById(tx, order.id);
-      if (current && ["submitted", "partially_filled"].includes(current.status)) {
-        await bookVenueOrder(tx, ctx, current, cancelled.value, markets.ok ? markets.value.get(order.symbol) : undefined, ctx.clock.now());
-      }
-    });
+    const cancelled = await cancelLiveOrder(ctx, venue, order);
+    if (!cancelled.ok) ctx.logger.warn({ orderId: order.id, reason: cancelled.reason }, "halt: the exchange did not cancel the order now; reconciliation will");
   }
 }
 

@@ -1,0 +1,36 @@
+import { lockSymbol } from "../../db/repositories/symbol-lock.js";
+import { findOrderById, type StoredOrder } from "../../db/repositories/trading-repository.js";
+import { bookVenueOrder, type VenueBooking } from "./book-venue-order.js";
+import type { CcxtVenue } from "./ccxt-venue.js";
+import { cancelNativeProtection, sendNativeProtection } from "./native-protection.js";
+import type { LiveOrderContext } from "./place-live-order.js";
+
+const WORKING: ReadonlySet<string> = new Set(["submitted", "partially_filled"]);
+
+export type LiveCancel = { ok: true; order: StoredOrder } | { ok: false; reason: string };
+
+/**
+ * Cancels one of our orders working at its exchange (sent: it has a venue order id) and books what
+ * the exchange answers: cancelled, with whatever it filled before; or filled, when a fill beat the
+ * cancel there. Then, as after any booking, a partly filled entry's stop and target are sent and
+ * what the booking ended is cancelled at the exchange. A cancel the exchange refuses or never
+ * answers changes nothing in our books: the order is still working there, and `ok: false` says so.
+ * Marking it cancelled here alone would leave it free to fill unseen, and the position to drift.
+ */
+export async function cancelLiveOrder(ctx: LiveOrderContext, venue: CcxtVenue, order: StoredOrder): Promise<LiveCancel> {
+  if (order.venueOrderId === null) throw new Error(`order ${order.id} was never accepted by its exchange: nothing to cancel there`);
+  const cancelled = await venue.cancelOrder(order.venueOrderId, order.symbol);
+  if (!cancelled.ok) return { ok: false, reason: cancelled.error.reason };
+  const markets = await venue.loadMarkets();
+  const rules = markets.ok ? markets.value.get(order.symbol) : undefined;
+  const booked = await ctx.db.transaction(async (tx): Promise<Pick<VenueBooking, "order" | "protection" | "venueCancels">> => {
+    await lockSymbol(tx, order.symbol);
+    const current = (await findOrderById(tx, order.id)) ?? order;
+    // Booked final meanwhile (reconciliation, the protection watcher): nothing left to apply.
+    if (!WORKING.has(current.status)) return { order: current, protection: [], venueCancels: [] };
+    return bookVenueOrder(tx, { ...ctx, nativeProtection: venue.protectionSupport }, current, cancelled.value, rules, ctx.clock.now());
+  });
+  await sendNativeProtection(ctx, venue, booked.protection, rules);
+  await cancelNativeProtection(ctx, venue, booked.venueCancels, rules);
+  return { ok: true, order: booked.order };
+}

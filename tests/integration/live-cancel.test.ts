@@ -1,0 +1,97 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { startTestExchange, type TestExchange } from "../exchange/server.js";
+import { startTestApp, type TestApp } from "../helpers/harness.js";
+import { createStrategy, type CreatedStrategy } from "../helpers/strategies.js";
+import { waitProcessed } from "../helpers/trading.js";
+
+// POST /v1/orders/{id}/cancel on an exchange account: the order is cancelled at the exchange, and
+// our books follow what the exchange answered. Marking it cancelled in our books alone would leave
+// it working there, free to fill unseen while the gateway's position drifts from the exchange's.
+const KEY = "cancel-itest-key-6f2a9c1d84";
+const SECRET = "cancel-itest-secret-1b7e4d0a93c5";
+const OPEN_LIMITS = { maxOpenPositions: null, maxGrossExposureMultiple: null, maxOrdersPerMinute: null, maxDailyLossPercent: null };
+const ORDER = { path: "/api/v3/order" };
+
+let exchange: TestExchange;
+let t: TestApp;
+beforeAll(async () => {
+  exchange = await startTestExchange({ apiKey: KEY, secret: SECRET, balances: { USDT: "100000" }, prices: { BTCUSDT: "50000" } });
+  t = await startTestApp({
+    EXCHANGE_ACCOUNTS: JSON.stringify([{ id: "bn", name: "bn", exchange: "binance", apiKeyEnv: "K", secretEnv: "S", sandbox: false, marketType: "spot", apiBaseUrl: exchange.url }]),
+    K: KEY, S: SECRET, EXCHANGE_TIMEOUT_MS: "5000", EXCHANGE_RECV_WINDOW_MS: "5000", EXCHANGE_RECONCILE_MS: "0", EXCHANGE_PROTECTION_POLL_MS: "0",
+  });
+  for (const deadline = Date.now() + 10_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 25))) {
+    const list = (await t.http.get("/v1/accounts").set(t.auth())).body.data as Array<{ id: string; health?: { status: string } }>;
+    if (list.find((a) => a.id === "bn")?.health?.status !== "unknown") break;
+  }
+}, 60_000);
+afterAll(async () => {
+  await t?.close();
+  await exchange?.close();
+});
+afterEach(() => exchange.faults.clear());
+
+const cancel = (id: string) => t.http.post(`/v1/orders/${id}/cancel`).set(t.auth());
+const atExchange = (clientOrderId: string) => exchange.orders().filter((o) => o.clientOrderId === clientOrderId).map((o) => o.status);
+const deletes = () => exchange.requests().filter((r) => r.method === "DELETE" && r.path === ORDER.path).length;
+
+async function restingLimitBuy(s: CreatedStrategy): Promise<{ id: string; clientOrderId: string }> {
+  const res = await t.http.post(s.webhookPath).set("content-type", "application/json").send(JSON.stringify({ ticker: "BTCUSDT", action: "buy", quantity: "0.001", price: "45000", type: "limit" }));
+  expect(res.status, JSON.stringify(res.body)).toBe(202);
+  const done = await waitProcessed(t, res.body.id as string);
+  expect(done.trace.orders).toMatchObject([{ kind: "limit", status: "submitted", filledQuantity: "0" }]);
+  const order = (await t.http.get(`/v1/orders/${done.trace.orders[0]?.id}`).set(t.auth())).body as { id: string; clientOrderId: string };
+  expect(atExchange(order.clientOrderId)).toEqual(["NEW"]);
+  return order;
+}
+
+describe("cancelling an order that works at an exchange", () => {
+  it("cancels it at the exchange, then in our books as the exchange answered", async () => {
+    const s = await createStrategy(t, { mode: "live", accountId: "bn", riskLimits: OPEN_LIMITS });
+    const order = await restingLimitBuy(s);
+    const res = await cancel(order.id);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body).toMatchObject({ id: order.id, status: "cancelled", filledQuantity: "0" });
+    expect(atExchange(order.clientOrderId)).toEqual(["CANCELED"]);
+    // Cancelled once: a second cancel is a 409, and asks the exchange nothing.
+    const sent = deletes();
+    expect((await cancel(order.id)).status).toBe(409);
+    expect(deletes()).toBe(sent);
+  });
+
+  it("answers 503 and changes nothing when the exchange does not cancel it now; a later cancel goes through", async () => {
+    const s = await createStrategy(t, { mode: "live", accountId: "bn", riskLimits: OPEN_LIMITS });
+    const order = await restingLimitBuy(s);
+    exchange.faults.serverError(503, { times: 20, match: { method: "DELETE", path: ORDER.path } });
+    const refused = await cancel(order.id);
+    expect(refused.status, JSON.stringify(refused.body)).toBe(503);
+    expect(refused.body).toMatchObject({ code: "SERVICE_UNAVAILABLE" });
+    expect((await t.http.get(`/v1/orders/${order.id}`).set(t.auth())).body).toMatchObject({ status: "submitted" });
+    expect(atExchange(order.clientOrderId)).toEqual(["NEW"]);
+
+    exchange.faults.clear();
+    const res = await cancel(order.id);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(atExchange(order.clientOrderId)).toEqual(["CANCELED"]);
+  });
+
+  it("refuses (409) to cancel an order still on its way to the exchange, whose outcome is not known yet", async () => {
+    const s = await createStrategy(t, { mode: "live", accountId: "bn", riskLimits: OPEN_LIMITS });
+    exchange.faults.latency(1500, { match: { method: "POST", path: ORDER.path } });
+    const res = await t.http.post(s.webhookPath).set("content-type", "application/json").send(JSON.stringify({ ticker: "BTCUSDT", action: "buy", quantity: "0.001", price: "45000", type: "limit" }));
+    expect(res.status).toBe(202);
+    let onTheWire: { id: string; status: string } | undefined;
+    for (const deadline = Date.now() + 10_000; !onTheWire; await new Promise((r) => setTimeout(r, 5))) {
+      if (Date.now() > deadline) throw new Error("the order intent never appeared");
+      const listed = (await t.http.get("/v1/orders").query({ strategy: s.id }).set(t.auth())).body.data as Array<{ id: string; status: string }>;
+      onTheWire = listed.find((o) => o.status === "new");
+    }
+    const refused = await cancel(onTheWire.id);
+    expect(refused.status, JSON.stringify(refused.body)).toBe(409);
+    expect(refused.body.detail).toContain("on its way to its exchange");
+    const done = await waitProcessed(t, res.body.id as string);
+    // Once its outcome is known it is working, and can be cancelled.
+    expect(done.trace.orders).toMatchObject([{ id: onTheWire.id, status: "submitted" }]);
+    expect((await cancel(onTheWire.id)).status).toBe(200);
+  });
+});
