@@ -5,6 +5,7 @@ import type { Db } from "../db/client.js";
 import { rawQuery } from "../db/raw-query.js";
 import type { MarketRules } from "../domain/market.js";
 import { StrategyConfigSchema, type StrategyConfig } from "../domain/strategy-config.js";
+import { cancelLiveLaneEntries } from "../execution/live/cancel-live-order.js";
 import { placeLiveOrder } from "../execution/live/place-live-order.js";
 import type { LiveVenues } from "../execution/live/live-venues-port.js";
 import { AccountIncrements } from "../execution/paper/account-increments.js";
@@ -116,11 +117,31 @@ async function tradeLive(ctx: HandlerContext, claimed: ClaimedSignal, { config, 
   const markets = await venue.loadMarkets();
   // Without the venue's rules nothing can be sized or checked: the plan's legs are denied UNKNOWN_MARKET.
   const rules = markets.ok ? markets.value.get(claimed.symbol) : undefined;
-  return trade(claimed, config, loaded, rules, async (input) => {
+  // An earlier signal's entry still working at the exchange must not open after this one, nor net
+  // against it: cancelled there first, as the paper venue cancels its own.
+  const lane = { accountId, strategyId: claimed.strategyId, symbol: claimed.symbol };
+  const notCancelled: PlanNote[] = [];
+  const notes = await supersedeEntries(claimed.signal.intent, async (sides) => {
+    const done = await cancelLiveLaneEntries(ctx, venue, lane, sides, ENTRY_ORDER_CANCELLED_BY_SIGNAL);
+    for (const { order, reason } of done.notCancelled) {
+      const detail = `working ${order.side} ${order.kind} entry ${order.id} was not cancelled at the exchange (${reason}): it may still fill`;
+      notCancelled.push({ code: "ENTRY_ORDER_NOT_CANCELLED", detail });
+    }
+    return done.cancelled;
+  });
+  // A cancel's booking may have booked a fill the entry made first: plan from the position after it.
+  const position = notes.length + notCancelled.length > 0 ? (await reloadContext(ctx, claimed, config))?.positionQuantity : loaded.positionQuantity;
+  return trade(claimed, config, { ...loaded, positionQuantity: position }, rules, async (input) => {
     const placed = await placeLiveOrder(ctx, venue, input, rules);
     countLiveOrder(ctx.metrics, placed);
     return placed;
-  });
+  }, [...notes, ...notCancelled]);
+}
+
+/** The signal's context read again (for the position: its last price is now this signal's), its price not recorded a second time. */
+function reloadContext(ctx: HandlerContext, claimed: ClaimedSignal, config: StrategyConfig): Promise<SignalContext | undefined> {
+  const input = { strategyId: claimed.strategyId, symbol: claimed.symbol, price: undefined, defaultAccountId: config.accountId ?? PAPER_ACCOUNT_ID, defaultMode: DEFAULT_MODE };
+  return loadSignalContext(rawQuery(ctx.db), input);
 }
 
 function trade(

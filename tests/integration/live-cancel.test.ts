@@ -95,3 +95,34 @@ describe("cancelling an order that works at an exchange", () => {
     expect((await cancel(onTheWire.id)).status).toBe(200);
   });
 });
+
+describe("a later signal supersedes a live strategy's entry still working at the exchange", () => {
+  const notesOf = (done: { result: Record<string, unknown> }) => (done.result.notes ?? []) as Array<{ code: string; detail: string }>;
+  const alert = async (s: CreatedStrategy, body: Record<string, unknown>) => {
+    const res = await t.http.post(s.webhookPath).set("content-type", "application/json").send(JSON.stringify({ ticker: "BTCUSDT", ...body }));
+    expect(res.status, JSON.stringify(res.body)).toBe(202);
+    return waitProcessed(t, res.body.id as string);
+  };
+
+  it("close: the resting limit buy is cancelled at the exchange, as the paper venue cancels its own", async () => {
+    const s = await createStrategy(t, { mode: "live", accountId: "bn", riskLimits: OPEN_LIMITS });
+    const entry = await restingLimitBuy(s);
+    const close = await alert(s, { action: "exit_long", price: "50000" });
+    expect(close.result).toMatchObject({ outcome: "NO_ACTION", reason: "NO_POSITION_TO_CLOSE" });
+    expect(notesOf(close)).toMatchObject([{ code: "ENTRY_ORDER_CANCELLED_BY_SIGNAL" }]);
+    expect(notesOf(close)[0]?.detail).toContain(entry.id);
+    expect(atExchange(entry.clientOrderId)).toEqual(["CANCELED"]);
+    expect((await t.http.get(`/v1/orders/${entry.id}`).set(t.auth())).body).toMatchObject({ status: "cancelled", rejectReason: "ENTRY_ORDER_CANCELLED_BY_SIGNAL" });
+  });
+
+  it("an entry the exchange does not cancel now is noted on the trace as one that may still fill", async () => {
+    const s = await createStrategy(t, { mode: "live", accountId: "bn", riskLimits: OPEN_LIMITS });
+    const entry = await restingLimitBuy(s);
+    exchange.faults.serverError(503, { times: 20, match: { method: "DELETE", path: ORDER.path } });
+    const close = await alert(s, { action: "exit_long", price: "50000" });
+    expect(notesOf(close)).toMatchObject([{ code: "ENTRY_ORDER_NOT_CANCELLED" }]);
+    expect(notesOf(close)[0]?.detail).toContain("may still fill");
+    expect(atExchange(entry.clientOrderId)).toEqual(["NEW"]);
+    expect((await t.http.get(`/v1/orders/${entry.id}`).set(t.auth())).body).toMatchObject({ status: "submitted" });
+  });
+});

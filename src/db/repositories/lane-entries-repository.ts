@@ -1,4 +1,4 @@
-import { and, eq, inArray } from "drizzle-orm";
+import { and, asc, eq, inArray, isNotNull } from "drizzle-orm";
 import type { OrderSide } from "../../domain/order.js";
 import type { Db } from "../client.js";
 import { orders } from "../schema/orders.js";
@@ -30,4 +30,28 @@ export async function cancelWorkingEntriesOfLane(db: Db, lane: Lane, sides: read
     .returning();
   // Oldest first, as the notes list them.
   return rows.sort((a, b) => a.seq - b.seq).map(toOrder);
+}
+
+/**
+ * The lane's working entries (not reduce-only) on the given sides that an exchange accepted (they
+ * have its order id), oldest first: what a later live signal supersedes, to be cancelled there.
+ */
+export async function workingVenueEntriesOfLane(db: Db, lane: Lane, sides: readonly OrderSide[]): Promise<StoredOrder[]> {
+  const rows = await db
+    .select()
+    .from(orders)
+    .where(
+      and(
+        eq(orders.accountId, lane.accountId),
+        eq(orders.strategyId, lane.strategyId),
+        eq(orders.symbol, lane.symbol),
+        eq(orders.role, "entry"),
+        eq(orders.reduceOnly, false),
+        inArray(orders.side, [...sides]),
+        inArray(orders.status, ["submitted", "partially_filled"]),
+        isNotNull(orders.venueOrderId),
+      ),
+    )
+    .orderBy(asc(orders.seq));
+  return rows.map(toOrder);
 }

@@ -1,5 +1,7 @@
 import { lockSymbol } from "../../db/repositories/symbol-lock.js";
-import { findOrderById, type StoredOrder } from "../../db/repositories/trading-repository.js";
+import { workingVenueEntriesOfLane, type Lane } from "../../db/repositories/lane-entries-repository.js";
+import { findOrderById, updateOrder, type StoredOrder } from "../../db/repositories/trading-repository.js";
+import type { OrderSide } from "../../domain/order.js";
 import { bookVenueOrder, type VenueBooking } from "./book-venue-order.js";
 import type { CcxtVenue } from "./ccxt-venue.js";
 import { cancelNativeProtection, sendNativeProtection } from "./native-protection.js";
@@ -17,7 +19,7 @@ export type LiveCancel = { ok: true; order: StoredOrder } | { ok: false; reason:
  * answers changes nothing in our books: the order is still working there, and `ok: false` says so.
  * Marking it cancelled here alone would leave it free to fill unseen, and the position to drift.
  */
-export async function cancelLiveOrder(ctx: LiveOrderContext, venue: CcxtVenue, order: StoredOrder): Promise<LiveCancel> {
+export async function cancelLiveOrder(ctx: LiveOrderContext, venue: CcxtVenue, order: StoredOrder, reason: string | null = null): Promise<LiveCancel> {
   if (order.venueOrderId === null) throw new Error(`order ${order.id} was never accepted by its exchange: nothing to cancel there`);
   const cancelled = await venue.cancelOrder(order.venueOrderId, order.symbol);
   if (!cancelled.ok) return { ok: false, reason: cancelled.error.reason };
@@ -28,9 +30,32 @@ export async function cancelLiveOrder(ctx: LiveOrderContext, venue: CcxtVenue, o
     const current = (await findOrderById(tx, order.id)) ?? order;
     // Booked final meanwhile (reconciliation, the protection watcher): nothing left to apply.
     if (!WORKING.has(current.status)) return { order: current, protection: [], venueCancels: [] };
-    return bookVenueOrder(tx, { ...ctx, nativeProtection: venue.protectionSupport }, current, cancelled.value, rules, ctx.clock.now());
+    const booking = await bookVenueOrder(tx, { ...ctx, nativeProtection: venue.protectionSupport }, current, cancelled.value, rules, ctx.clock.now());
+    if (reason === null || booking.order.status !== "cancelled") return booking;
+    // Why it was cancelled, on the order as on paper (the exchange's answer carries no reason).
+    const reasoned = { ...booking.order, rejectReason: reason };
+    await updateOrder(tx, reasoned);
+    return { ...booking, order: reasoned };
   });
   await sendNativeProtection(ctx, venue, booked.protection, rules);
   await cancelNativeProtection(ctx, venue, booked.venueCancels, rules);
   return { ok: true, order: booked.order };
+}
+
+export type LaneCancels = { cancelled: StoredOrder[]; notCancelled: Array<{ order: StoredOrder; reason: string }> };
+
+/**
+ * Cancels at the exchange the lane's working entries on `sides` that a later signal supersedes,
+ * as the paper venue cancels its own (cancelLaneEntries), each with `reason`. One the exchange does
+ * not cancel now is answered with why: it may still fill, and the signal's trace says so.
+ */
+export async function cancelLiveLaneEntries(ctx: LiveOrderContext, venue: CcxtVenue, lane: Lane, sides: readonly OrderSide[], reason: string): Promise<LaneCancels> {
+  const result: LaneCancels = { cancelled: [], notCancelled: [] };
+  for (const entry of await workingVenueEntriesOfLane(ctx.db, lane, sides)) {
+    const done = await cancelLiveOrder(ctx, venue, entry, reason);
+    if (!done.ok) result.notCancelled.push({ order: entry, reason: done.reason });
+    // A fill that beat the cancel leaves it filled: superseded too late, nothing to note.
+    else if (done.order.status === "cancelled") result.cancelled.push(done.order);
+  }
+  return result;
 }

@@ -33,8 +33,10 @@ export const PLAN_NOTE_CODES = [
   "MAX_POSITION_CAPPED",
   "LIMIT_PRICE_FROM_OFFSET",
   "EXIT_AT_MARKET",
-  // Added by the signal handler, not the manager: an earlier signal's working entry it cancelled.
+  // Added by the signal handler, not the manager: an earlier signal's working entry it cancelled, or
+  // (on an exchange account) one the exchange did not cancel when asked, which may still fill.
   "ENTRY_ORDER_CANCELLED_BY_SIGNAL",
+  "ENTRY_ORDER_NOT_CANCELLED",
 ] as const;
 
 export const PLAN_CODES = [...PLAN_NOOP_CODES, ...PLAN_NOTE_CODES] as const;
