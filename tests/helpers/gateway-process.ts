@@ -10,7 +10,7 @@ export { freePort } from "../../scripts/drills/gateway.js";
 /**
  * How long a test waits for a spawned gateway to be ready: a fresh PGlite data directory migrates at
  * boot, which takes over 10 s on a slow 2-core machine while the rest of the suite runs beside it.
- * A wait for readiness, not a timing claim (the /healthz boot test keeps its own 15 s).
+ * A wait for readiness, not a timing claim: how fast the gateway starts is no test's business.
  */
 export const READY_WAIT_MS = 40_000;
 

@@ -6,7 +6,7 @@ import { sweepTimedOutLimits, type FallbackResult } from "../../src/execution/li
 import { placeOrder } from "../../src/execution/place-order.js";
 import { DEFAULT_RISK_LIMITS } from "../../src/risk/limits.js";
 import { placeOrder as placeManualOrder } from "../helpers/manual-trading.js";
-import { createStrategy, type CreatedStrategy } from "../helpers/strategies.js";
+import { createStrategy } from "../helpers/strategies.js";
 import { OffsetClock, sendAlert, waitProcessed, type ProcessedSignal } from "../helpers/trading.js";
 
 /**

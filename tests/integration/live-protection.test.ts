@@ -123,7 +123,7 @@ describe("native stop-loss and take-profit at the exchange", () => {
   it("the target path likewise, seen by reconciliation: the target fills at the exchange and the stop is cancelled there", async () => {
     const x = exchanges.native;
     const entry = await sendAlert(t, await strategyOn("native"), { ticker: "ETHUSDT", action: "buy", quantity: "0.1", price: "3000", sl: "2900", tp: "3200" });
-    const { stop_loss: stop, take_profit: target } = byRole(entry);
+    const { stop_loss: stop } = byRole(entry);
     const stopAt = atExchange(x, (await stored(stop!.id)).clientOrderId);
     const before = posts(x).length;
     x.setPrice("ETHUSDT", "3210");

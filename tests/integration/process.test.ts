@@ -38,10 +38,10 @@ function holdKeepAlive(url: string): Promise<void> {
 }
 
 describe("the gateway process on the embedded database", () => {
-  it("serves /healthz within 15 s with no database server and no .env, then stops on SIGTERM with 0", async () => {
+  it("serves /healthz with no database server and no .env, then stops on SIGTERM with 0", async () => {
     const cwd = scratchDir();
     const g = await boot(cwd);
-    await g.waitFor("/healthz", 15_000);
+    await g.waitFor("/healthz", READY_WAIT_MS);
     expect((await fetch(`${g.url}/readyz`)).status).toBe(200);
 
     const keyFile = join(cwd, "data", "admin-api-key");
@@ -72,7 +72,7 @@ describe("the gateway process on the embedded database", () => {
     expect((await fetch(`${again.url}/v1/api-keys`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(200);
     again.child.kill("SIGINT");
     expect((await again.exited).code).toBe(0);
-  }, 15_000 + READY_WAIT_MS + 20_000);
+  }, 2 * READY_WAIT_MS + 20_000);
 });
 
 describe("configuration errors", () => {

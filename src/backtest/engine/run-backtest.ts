@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { OrderSnapshot } from "../../db/repositories/order-snapshot-repository.js";
 import type { ClaimedSignal } from "../../db/repositories/signal-queue-repository.js";
 import type { MarketRules } from "../../domain/market.js";
-import { numberToDecimal, type CanonicalSignal } from "../../domain/signal.js";
+import type { CanonicalSignal } from "../../domain/signal.js";
 import { paperMarket } from "../../execution/paper/paper-markets.js";
 import { timeframeMs } from "../../market-data/timeframes.js";
 import type { BarStrategy } from "../../strategy/builtin/bar-strategy.js";

@@ -1,5 +1,5 @@
 import { cashDelta } from "../../domain/account.js";
-import { dec, type Dec } from "../../domain/decimal.js";
+import { dec } from "../../domain/decimal.js";
 import type { MarketRules } from "../../domain/market.js";
 import { opposite, type Fill, type Order, type OrderRole } from "../../domain/order.js";
 import { applyFill, signedQuantity } from "../../domain/position.js";
