@@ -126,3 +126,24 @@ describe("a later signal supersedes a live strategy's entry still working at the
     expect((await t.http.get(`/v1/orders/${entry.id}`).set(t.auth())).body).toMatchObject({ status: "submitted" });
   });
 });
+
+describe("cancelling an order that already filled at the exchange, unbeknown to our books", () => {
+  it("books the fill the exchange reports and answers 409: the order is filled, and the position is there", async () => {
+    const s = await createStrategy(t, { mode: "live", accountId: "bn", riskLimits: OPEN_LIMITS });
+    const order = await restingLimitBuy(s);
+    // The market falls through the limit: it fills at the exchange; reconciliation is off, so our books still say submitted.
+    exchange.setPrice("BTCUSDT", "44000");
+    try {
+      expect(atExchange(order.clientOrderId)).toEqual(["FILLED"]);
+      expect((await t.http.get(`/v1/orders/${order.id}`).set(t.auth())).body).toMatchObject({ status: "submitted" });
+      const res = await cancel(order.id);
+      expect(res.status, JSON.stringify(res.body)).toBe(409);
+      expect(res.body.detail).toContain("filled");
+      expect((await t.http.get(`/v1/orders/${order.id}`).set(t.auth())).body).toMatchObject({ status: "filled", filledQuantity: "0.001" });
+      const open = (await t.http.get("/v1/positions").query({ strategy: s.id, status: "open" }).set(t.auth())).body.data;
+      expect(open).toMatchObject([{ symbol: "BTC/USDT", quantity: "0.001" }]);
+    } finally {
+      exchange.setPrice("BTCUSDT", "50000");
+    }
+  });
+});

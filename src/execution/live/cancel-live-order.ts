@@ -6,6 +6,7 @@ import { bookVenueOrder, type VenueBooking } from "./book-venue-order.js";
 import type { CcxtVenue } from "./ccxt-venue.js";
 import { cancelNativeProtection, sendNativeProtection } from "./native-protection.js";
 import type { LiveOrderContext } from "./place-live-order.js";
+import type { VenueOrder } from "./types.js";
 
 const WORKING: ReadonlySet<string> = new Set(["submitted", "partially_filled"]);
 
@@ -15,14 +16,17 @@ export type LiveCancel = { ok: true; order: StoredOrder } | { ok: false; reason:
  * Cancels one of our orders working at its exchange (sent: it has a venue order id) and books what
  * the exchange answers: cancelled, with whatever it filled before; or filled, when a fill beat the
  * cancel there. Then, as after any booking, a partly filled entry's stop and target are sent and
- * what the booking ended is cancelled at the exchange. A cancel the exchange refuses or never
- * answers changes nothing in our books: the order is still working there, and `ok: false` says so.
- * Marking it cancelled here alone would leave it free to fill unseen, and the position to drift.
+ * what the booking ended is cancelled at the exchange. A cancel the exchange refuses because the
+ * order is already final there (it filled before we asked) books that final state from a lookup. A
+ * cancel refused otherwise, or never answered, changes nothing in our books: the order may still be
+ * working there, and `ok: false` says so. Marking it cancelled here alone would leave it free to fill
+ * unseen, and the position to drift.
  */
 export async function cancelLiveOrder(ctx: LiveOrderContext, venue: CcxtVenue, order: StoredOrder, reason: string | null = null): Promise<LiveCancel> {
   if (order.venueOrderId === null) throw new Error(`order ${order.id} was never accepted by its exchange: nothing to cancel there`);
   const cancelled = await venue.cancelOrder(order.venueOrderId, order.symbol);
-  if (!cancelled.ok) return { ok: false, reason: cancelled.error.reason };
+  const answer = cancelled.ok ? cancelled.value : await finalAtVenue(venue, order);
+  if (!answer) return { ok: false, reason: cancelled.ok ? "VENUE_ORDER_STILL_OPEN" : cancelled.error.reason };
   const markets = await venue.loadMarkets();
   const rules = markets.ok ? markets.value.get(order.symbol) : undefined;
   const booked = await ctx.db.transaction(async (tx): Promise<Pick<VenueBooking, "order" | "protection" | "venueCancels">> => {
@@ -30,7 +34,7 @@ export async function cancelLiveOrder(ctx: LiveOrderContext, venue: CcxtVenue, o
     const current = (await findOrderById(tx, order.id)) ?? order;
     // Booked final meanwhile (reconciliation, the protection watcher): nothing left to apply.
     if (!WORKING.has(current.status)) return { order: current, protection: [], venueCancels: [] };
-    const booking = await bookVenueOrder(tx, { ...ctx, nativeProtection: venue.protectionSupport }, current, cancelled.value, rules, ctx.clock.now());
+    const booking = await bookVenueOrder(tx, { ...ctx, nativeProtection: venue.protectionSupport }, current, answer, rules, ctx.clock.now());
     if (reason === null || booking.order.status !== "cancelled") return booking;
     // Why it was cancelled, on the order as on paper (the exchange's answer carries no reason).
     const reasoned = { ...booking.order, rejectReason: reason };
@@ -40,6 +44,12 @@ export async function cancelLiveOrder(ctx: LiveOrderContext, venue: CcxtVenue, o
   await sendNativeProtection(ctx, venue, booked.protection, rules);
   await cancelNativeProtection(ctx, venue, booked.venueCancels, rules);
   return { ok: true, order: booked.order };
+}
+
+/** The order as the exchange holds it, when it is final there (filled, cancelled, expired); undefined otherwise. */
+async function finalAtVenue(venue: CcxtVenue, order: StoredOrder): Promise<VenueOrder | undefined> {
+  const found = await venue.fetchOrderByClientId(order.symbol, order.clientOrderId);
+  return found.ok && found.value && found.value.status !== "open" ? found.value : undefined;
 }
 
 export type LaneCancels = { cancelled: StoredOrder[]; notCancelled: Array<{ order: StoredOrder; reason: string }> };
