@@ -16,6 +16,7 @@ import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { runBacktestThroughput } from "./backtest.js";
 import { runBacktestWebhooks } from "./backtest-webhooks.js";
+import { calibrationLines } from "./calibration.js";
 import { LIVE_ACCOUNT_ID, liveGatewayEnv, runLiveLatency, startBenchExchange, waitForAccount } from "./live-latency.js";
 import { runLoad } from "./load.js";
 import { runPretrade } from "./pretrade.js";
@@ -168,6 +169,7 @@ function buildDist(): void {
 
 async function main(settings: BenchSettings, cleanup: ReturnType<typeof cleanupStack>): Promise<number> {
   const adminUrl = process.env.BENCH_PG_ADMIN_URL || DEFAULT_PG_ADMIN_URL;
+  for (const line of await calibrationLines(adminUrl)) console.log(line);
   const pg = await createScratchDatabase(adminUrl);
   if (pg.ok) cleanup.add(pg.database.drop);
   else console.log(`PostgreSQL scenario skipped: ${pg.reason} (set BENCH_PG_ADMIN_URL to an admin URL)`);
