@@ -11,6 +11,9 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["tests/unit/**/*.test.ts"],
+          // Vitest's 5 s is a hang guard, not a speed claim: a compute-heavy test (a parameter search,
+          // 1.6 s alone) missed it on a slow 2-core machine while integration files ran beside it.
+          testTimeout: 30_000,
         },
       },
       {

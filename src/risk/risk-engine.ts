@@ -136,7 +136,7 @@ function evaluate(request: OrderRequest, context: RiskContext, now: Date): RiskD
   if (!run.apply("maxOpenPositions", reduces ? SKIPPED : checkMaxOpenPositions(exposureInput(order, ctx, market, run.quantity, valuationPrice, orderPrice)))) return stopped(run, stateChange);
   if (!run.apply("maxGrossExposure", reduces ? SKIPPED : checkMaxGrossExposure(exposureInput(order, ctx, market, run.quantity, valuationPrice, orderPrice)))) return stopped(run, stateChange);
   // After the caps, so the cash judges the quantity they left.
-  const cash = checkSpotCash({ market, side: order.side, quantity: run.quantity, referencePrice: reference, limitPrice: order.limitPrice, stopPrice: order.stopPrice, cash: ctx.cash, costs: ctx.buyCosts });
+  const cash = checkSpotCash({ market, side: order.side, quantity: run.quantity, referencePrice: reference, orderPrice, limitPrice: order.limitPrice, stopPrice: order.stopPrice, cash: ctx.cash, costs: ctx.buyCosts });
   if (!run.apply("spotCash", cash)) return stopped(run, stateChange);
 
   if (!run.apply("orderRate", checkOrderRate(ctx.recentOrderTimes, input.now, ctx.limits))) return stopped(run, stateChange);

@@ -4,9 +4,10 @@ import { startTestApp, type TestApp } from "../helpers/harness.js";
 import { createStrategy, type CreatedStrategy } from "../helpers/strategies.js";
 import { waitProcessed } from "../helpers/trading.js";
 
-// POST /v1/orders/{id}/cancel on an exchange account: the order is cancelled at the exchange, and
-// our books follow what the exchange answered. Marking it cancelled in our books alone would leave
-// it working there, free to fill unseen while the gateway's position drifts from the exchange's.
+// Cancels on exchange accounts: POST /v1/orders/{id}/cancel and a later signal's supersede cancel
+// the order at the exchange, and our books follow what the exchange answered. Marking it cancelled
+// in our books alone would leave it working there, free to fill unseen while the gateway's position
+// drifts from the exchange's. Also here, on the same exchange: the quote-currency denial.
 const KEY = "cancel-itest-key-6f2a9c1d84";
 const SECRET = "cancel-itest-secret-1b7e4d0a93c5";
 const OPEN_LIMITS = { maxOpenPositions: null, maxGrossExposureMultiple: null, maxOrdersPerMinute: null, maxDailyLossPercent: null };
@@ -15,14 +16,18 @@ const ORDER = { path: "/api/v3/order" };
 let exchange: TestExchange;
 let t: TestApp;
 beforeAll(async () => {
-  exchange = await startTestExchange({ apiKey: KEY, secret: SECRET, balances: { USDT: "100000" }, prices: { BTCUSDT: "50000" } });
+  exchange = await startTestExchange({ apiKey: KEY, secret: SECRET, balances: { USDT: "100000", USDC: "50000" }, prices: { BTCUSDT: "50000" } });
   t = await startTestApp({
-    EXCHANGE_ACCOUNTS: JSON.stringify([{ id: "bn", name: "bn", exchange: "binance", apiKeyEnv: "K", secretEnv: "S", sandbox: false, marketType: "spot", apiBaseUrl: exchange.url }]),
+    // bn-usdc: the same exchange, with its ledger kept in USDC (for the quote-currency denial below).
+    EXCHANGE_ACCOUNTS: JSON.stringify([
+      { id: "bn", name: "bn", exchange: "binance", apiKeyEnv: "K", secretEnv: "S", sandbox: false, marketType: "spot", apiBaseUrl: exchange.url },
+      { id: "bn-usdc", name: "bn-usdc", exchange: "binance", currency: "USDC", apiKeyEnv: "K", secretEnv: "S", sandbox: false, marketType: "spot", apiBaseUrl: exchange.url },
+    ]),
     K: KEY, S: SECRET, EXCHANGE_TIMEOUT_MS: "5000", EXCHANGE_RECV_WINDOW_MS: "5000", EXCHANGE_RECONCILE_MS: "0", EXCHANGE_PROTECTION_POLL_MS: "0",
   });
   for (const deadline = Date.now() + 10_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 25))) {
     const list = (await t.http.get("/v1/accounts").set(t.auth())).body.data as Array<{ id: string; health?: { status: string } }>;
-    if (list.find((a) => a.id === "bn")?.health?.status !== "unknown") break;
+    if (["bn", "bn-usdc"].every((id) => list.find((a) => a.id === id)?.health?.status !== "unknown")) break;
   }
 }, 60_000);
 afterAll(async () => {
@@ -145,5 +150,19 @@ describe("cancelling an order that already filled at the exchange, unbeknown to 
     } finally {
       exchange.setPrice("BTCUSDT", "50000");
     }
+  });
+});
+
+describe("a spot buy on an account whose ledger is in another currency than the market's quote", () => {
+  it("is denied SPOT_QUOTE_NOT_ACCOUNT_CURRENCY and never reaches the exchange: the ledger holds no USDT to pay with", async () => {
+    const s = await createStrategy(t, { mode: "live", accountId: "bn-usdc", riskLimits: OPEN_LIMITS });
+    const posts = exchange.requests().filter((r) => r.method === "POST" && r.path === ORDER.path).length;
+    const res = await t.http.post(s.webhookPath).set("content-type", "application/json").send(JSON.stringify({ ticker: "BTCUSDT", action: "buy", quantity: "0.001", price: "50000" }));
+    expect(res.status).toBe(202);
+    const done = await waitProcessed(t, res.body.id as string);
+    expect(done.result).toMatchObject({ outcome: "DENIED", legs: [{ outcome: "denied", reason: "SPOT_QUOTE_NOT_ACCOUNT_CURRENCY" }] });
+    expect(done.trace.decisions).toMatchObject([{ outcome: "denied", reason: "SPOT_QUOTE_NOT_ACCOUNT_CURRENCY", limit: "currency=USDC", orderId: null }]);
+    expect(done.trace.orders).toEqual([]);
+    expect(exchange.requests().filter((r) => r.method === "POST" && r.path === ORDER.path).length).toBe(posts);
   });
 });

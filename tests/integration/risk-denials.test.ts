@@ -24,6 +24,10 @@ import { OffsetClock, sendAlert, startTestAppWithClock, type ProcessedSignal } f
  * strategy manager truncate quantities and refuse a stop at the entry first); QUANTITY_BELOW_MIN
  * and NOTIONAL_ABOVE_MAX (every paper market has minAmount = amountStep and no maxCost);
  * SIZING_INPUT_INVALID (the TradingView parser refuses such quantities with a 422).
+ *
+ * Elsewhere, over HTTP with the same assertions: SPOT_BUY_EXCEEDS_CASH in spot-cash.test.ts (an
+ * account of its own, whose cash the test spends), and SPOT_QUOTE_NOT_ACCOUNT_CURRENCY in
+ * live-cancel.test.ts (only an exchange account can keep its ledger in another currency).
  */
 
 const ENV = { PAPER_SLIPPAGE_BPS: "0", PAPER_TAKER_FEE_BPS: "10", PAPER_MAKER_FEE_BPS: "10", WEBHOOK_RATE_LIMIT_PER_ADDRESS: "0", WEBHOOK_RATE_LIMIT_PER_TOKEN: "0" };

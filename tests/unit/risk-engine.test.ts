@@ -99,28 +99,42 @@ describe("evaluateOrder: spot holdings", () => {
 describe("evaluateOrder: spot cash", () => {
   // The default order buys 0.1 BTC at 50 000: 5 000 USDT, and 5 005 with the market's 10 bps fee.
   const cash = (amount: string, restingBuys = "0", currency = "USDT"): Partial<RiskContext> => ({ cash: { currency, amount, restingBuys } });
+  const quantityOf = (decision: RiskDecision) => decision.order?.quantity;
 
-  it("denies a spot buy that costs more than the cash, fee included, and lets one that costs exactly the cash through", () => {
-    const short = evaluateOrder(order(), context(cash("5004.99")), NOW);
-    expectDecision(short, "denied", "SPOT_BUY_EXCEEDS_CASH", "cash=5004.99");
-    expect(short.checks.at(-1)?.rule).toBe("spotCash");
+  it("cuts a spot buy that costs more than the cash, fee included, to what fits on the amount step; one that costs exactly the cash goes as it is", () => {
+    // 0.099 × 50 000 × 1.001 = 4 954.95 fits in 5 004.99; 0.1 does not.
+    const cut = evaluateOrder(order(), context(cash("5004.99")), NOW);
+    expectDecision(cut, "resized", "SPOT_BUY_EXCEEDS_CASH", "cash=5004.99");
+    expect(quantityOf(cut)).toBe("0.099");
+    expect(cut.checks.find((c) => c.rule === "spotCash")?.detail).toContain("cut to 0.099");
     expectDecision(evaluateOrder(order(), context(cash("5005")), NOW), "approved", null, null);
+  });
+
+  it("denies when no quantity the market allows fits: the minimum amount costs more than the cash", () => {
+    // The market's minimum, 0.001 BTC, costs 50.05 with the fee.
+    const denied = evaluateOrder(order(), context(cash("50.04")), NOW);
+    expectDecision(denied, "denied", "SPOT_BUY_EXCEEDS_CASH", "cash=50.04");
+    expect(denied.checks.at(-1)?.rule).toBe("spotCash");
+    expectDecision(evaluateOrder(order(), context(cash("-3")), NOW), "denied", "SPOT_BUY_EXCEEDS_CASH", "cash=0");
+    expect(quantityOf(evaluateOrder(order(), context(cash("50.05")), NOW))).toBe("0.001");
   });
 
   it("prices a market buy with the venue's slippage and fee, and a limit buy at its limit", () => {
     // 0.1 × 50 000 × 1.002 slippage × 1.0005 fee = 5 012.505.
     const costs = { buyCosts: { feeBps: "5", slippageBps: "20" } };
-    expectDecision(evaluateOrder(order(), context({ ...cash("5012.5"), ...costs }), NOW), "denied", "SPOT_BUY_EXCEEDS_CASH", "cash=5012.5");
+    expect(quantityOf(evaluateOrder(order(), context({ ...cash("5012.5"), ...costs }), NOW))).toBe("0.099");
     expectDecision(evaluateOrder(order(), context({ ...cash("5012.505"), ...costs }), NOW), "approved", null, null);
     // A limit buy at 49 900 fills at 49 900 or better: 4 990 × 1.0005 = 4 992.495, below the reference's cost.
     const limit = order({ kind: "limit", limitPrice: "49900" });
     expectDecision(evaluateOrder(limit, context({ ...cash("4992.495"), ...costs }), NOW), "approved", null, null);
-    expectDecision(evaluateOrder(limit, context({ ...cash("4992.49"), ...costs }), NOW), "denied", "SPOT_BUY_EXCEEDS_CASH", "cash=4992.49");
+    expectDecision(evaluateOrder(limit, context({ ...cash("4992.49"), ...costs }), NOW), "resized", "SPOT_BUY_EXCEEDS_CASH", "cash=4992.49");
   });
 
   it("keeps back what the account's working buys may still spend, with their fee", () => {
     // 4 995 promised × 1.001 = 4 999.995 kept back from 10 000: 5 000.005 free, short of 5 005.
-    expectDecision(evaluateOrder(order(), context(cash("10000", "4995")), NOW), "denied", "SPOT_BUY_EXCEEDS_CASH", "cash=5000.005");
+    const kept = evaluateOrder(order(), context(cash("10000", "4995")), NOW);
+    expectDecision(kept, "resized", "SPOT_BUY_EXCEEDS_CASH", "cash=5000.005");
+    expect(quantityOf(kept)).toBe("0.099");
     expectDecision(evaluateOrder(order(), context(cash("10000", "4990")), NOW), "approved", null, null);
   });
 
