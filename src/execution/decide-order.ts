@@ -10,10 +10,10 @@ import type { Clock } from "../lib/clock.js";
 import type { TradingMetrics } from "../metrics/port.js";
 import { riskDeniedEvent, tradingStateChangedEvent, type NotificationEvent } from "../notifications/events.js";
 import type { Notifier } from "../notifications/notifier.js";
-import { riskWindowsAt, type BuyCosts } from "../risk/risk-context.js";
+import { riskWindowsAt } from "../risk/risk-context.js";
 import type { AccountIncrements } from "./paper/account-increments.js";
 import type { WritesBehind } from "./paper/writes-behind.js";
-import type { ApprovedOrder } from "../risk/types.js";
+import type { ApprovedOrder, VenueBuyCosts } from "../risk/types.js";
 import { clientOrderIdOf } from "./client-order-id.js";
 import { decisionRow, judgeOrder, type DecisionRecord } from "./judge-order.js";
 import type { PlaceOrderInput } from "./place-order.js";
@@ -60,7 +60,7 @@ export async function decideOrder(
   },
   input: PlaceOrderInput,
   rules: MarketRules | undefined,
-  buyCosts?: BuyCosts,
+  buyCosts?: VenueBuyCosts,
 ): Promise<Decided> {
   const clientOrderId = clientOrderIdOf(input.origin, input.leg, input.role);
   const query = rawQuery(tx);

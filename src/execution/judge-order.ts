@@ -1,8 +1,8 @@
 import type { OrderSnapshot } from "../db/repositories/order-snapshot-repository.js";
 import type { MarketRules } from "../domain/market.js";
-import { riskContextFrom, type BuyCosts } from "../risk/risk-context.js";
+import { riskContextFrom } from "../risk/risk-context.js";
 import { evaluateOrder } from "../risk/risk-engine.js";
-import type { ApprovedOrder, OrderRequest, RiskDecision, StateChange } from "../risk/types.js";
+import type { ApprovedOrder, OrderRequest, RiskDecision, StateChange, VenueBuyCosts } from "../risk/types.js";
 import type { DecisionRow } from "../db/repositories/booking-repository.js";
 import { signalIdOf } from "./client-order-id.js";
 import type { PlaceOrderInput } from "./place-order.js";
@@ -27,7 +27,7 @@ export type Judgement =
  * engine's decision. Storage (the database, or a backtest's memory) is the caller's. `buyCosts` is
  * the venue's fee and slippage when they are not the market's (the paper venue's, a backtest's).
  */
-export function judgeOrder(snapshot: OrderSnapshot, input: PlaceOrderInput, rules: MarketRules | undefined, now: Date, buyCosts?: BuyCosts): Judgement {
+export function judgeOrder(snapshot: OrderSnapshot, input: PlaceOrderInput, rules: MarketRules | undefined, now: Date, buyCosts?: VenueBuyCosts): Judgement {
   const known = input.reference ?? snapshot.prices.get(input.symbol);
   const context = riskContextFrom(snapshot, { accountId: input.accountId, strategyId: input.strategyId, market: rules, limits: input.limits, now, buyCosts });
   if (!context.ok) return { kind: "denied", record: { outcome: "denied", reason: context.reason, limit: null, detail: context.detail } };

@@ -7,10 +7,7 @@ import { utcDay } from "../lib/clock.js";
 import type { OrderSnapshot } from "../db/repositories/order-snapshot-repository.js";
 import type { RiskLimits } from "./limits.js";
 import type { ReasonCode } from "./reason-codes.js";
-import type { PositionSnapshot, RiskContext } from "./types.js";
-
-/** What a buy pays at the venue beyond its notional, in basis points (see RiskContext.buyCosts). */
-export type BuyCosts = NonNullable<RiskContext["buyCosts"]>;
+import type { PositionSnapshot, RiskContext, VenueBuyCosts } from "./types.js";
 
 type StoredPosition = OrderSnapshot["openPositions"][number];
 
@@ -45,7 +42,7 @@ export const riskWindowsAt = (now: Date, limits: Pick<RiskLimits, "maxOrdersPerM
  */
 export function riskContextFrom(
   snapshot: OrderSnapshot,
-  input: { strategyId: string; accountId: string; market: MarketRules | undefined; limits: RiskLimits; now: Date; buyCosts?: BuyCosts | undefined },
+  input: { strategyId: string; accountId: string; market: MarketRules | undefined; limits: RiskLimits; now: Date; buyCosts?: VenueBuyCosts | undefined },
 ): ContextResult {
   const account = snapshot.account;
   if (!account) return { ok: false, reason: "ACCOUNT_UNKNOWN", detail: `no account ${input.accountId}` };

@@ -37,6 +37,9 @@ export type PositionSnapshot = {
   readonly contractSize: string;
 };
 
+/** What a buy pays at a venue beyond its notional, in basis points (see RiskContext.buyCosts). */
+export type VenueBuyCosts = { readonly feeBps: Dec | string; readonly slippageBps: Dec | string };
+
 /** Everything the engine needs besides the order, read at one instant by the caller. */
 export type RiskContext = {
   /** Rules of the order's market; undefined when the market is unknown. */
@@ -66,7 +69,7 @@ export type RiskContext = {
    * maker and taker, since either may apply) and, for a market buy, the slippage. Absent: the
    * market's own fees and no slippage.
    */
-  readonly buyCosts?: { readonly feeBps: Dec | string; readonly slippageBps: Dec | string };
+  readonly buyCosts?: VenueBuyCosts;
   readonly equity: Dec | string;
   /**
    * Realized + unrealized PnL of the account since `since`, which must be 00:00 UTC of `now`:

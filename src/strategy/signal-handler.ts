@@ -1,5 +1,6 @@
 import type { ClaimedSignal } from "../db/repositories/signal-queue-repository.js";
 import { lockForOrder } from "../db/repositories/order-snapshot-repository.js";
+import { findOpenPosition } from "../db/repositories/trading-repository.js";
 import { loadSignalContext, type SignalContext } from "../db/repositories/signal-context-repository.js";
 import type { Db } from "../db/client.js";
 import { rawQuery } from "../db/raw-query.js";
@@ -130,7 +131,7 @@ async function tradeLive(ctx: HandlerContext, claimed: ClaimedSignal, { config, 
     return done.cancelled;
   });
   // A cancel's booking may have booked a fill the entry made first: plan from the position after it.
-  const position = notes.length + notCancelled.length > 0 ? (await reloadContext(ctx, claimed, config))?.positionQuantity : loaded.positionQuantity;
+  const position = notes.length + notCancelled.length > 0 ? (await findOpenPosition(ctx.db, accountId, claimed.strategyId, claimed.symbol))?.quantity : loaded.positionQuantity;
   return trade(claimed, config, { ...loaded, positionQuantity: position }, rules, async (input) => {
     const placed = await placeLiveOrder(ctx, venue, input, rules);
     countLiveOrder(ctx.metrics, placed);
@@ -138,11 +139,6 @@ async function tradeLive(ctx: HandlerContext, claimed: ClaimedSignal, { config, 
   }, [...notes, ...notCancelled]);
 }
 
-/** The signal's context read again (for the position: its last price is now this signal's), its price not recorded a second time. */
-function reloadContext(ctx: HandlerContext, claimed: ClaimedSignal, config: StrategyConfig): Promise<SignalContext | undefined> {
-  const input = { strategyId: claimed.strategyId, symbol: claimed.symbol, price: undefined, defaultAccountId: config.accountId ?? PAPER_ACCOUNT_ID, defaultMode: DEFAULT_MODE };
-  return loadSignalContext(rawQuery(ctx.db), input);
-}
 
 function trade(
   claimed: ClaimedSignal,

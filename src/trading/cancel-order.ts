@@ -1,12 +1,11 @@
 import { liveAccountIds } from "../db/repositories/accounts-repository.js";
 import { findOrderById, type StoredOrder } from "../db/repositories/trading-repository.js";
+import { isOpen } from "../domain/order.js";
 import { cancelLiveOrder } from "../execution/live/cancel-live-order.js";
 import { cancelPaperOrder } from "../execution/paper/paper-venue.js";
 import { ApiError } from "../http/errors.js";
 import type { TradingContext } from "./context.js";
 import { getOrder, type OrderWithFills } from "./order-queries.js";
-
-const WORKING: ReadonlySet<string> = new Set(["new", "submitted", "partially_filled"]);
 
 /**
  * Cancels a working order (new, submitted, partially filled) in any trading state: HALTED allows
@@ -22,7 +21,7 @@ const WORKING: ReadonlySet<string> = new Set(["new", "submitted", "partially_fil
 export async function cancelOrder({ ctx, input }: { ctx: TradingContext; input: { id: string } }): Promise<OrderWithFills> {
   const order = await findOrderById(ctx.db, input.id);
   if (!order) throw new ApiError("NOT_FOUND", `no order with id ${input.id}`);
-  if (WORKING.has(order.status) && (await liveAccountIds(ctx.db)).has(order.accountId)) {
+  if (isOpen(order.status) && (await liveAccountIds(ctx.db)).has(order.accountId)) {
     if (order.venueOrderId !== null) return cancelAtExchange(ctx, order);
     if (order.status === "new") {
       throw new ApiError("CONFLICT", `order ${order.id} is on its way to its exchange and its outcome is not known yet: cancel it once it is working (GET /v1/orders/${order.id})`);

@@ -46,17 +46,12 @@ export class SimVenue {
     private readonly matching: PaperMatchingConfig,
     private readonly rules: ReadonlyMap<string, MarketRules>,
     private readonly recorder: TradeRecorder,
-  ) {
-    this.buyCosts = paperBuyCosts(matching);
-  }
-
-  /** The cash check's fee and slippage: this venue's, as on paper. */
-  private readonly buyCosts: ReturnType<typeof paperBuyCosts>;
+  ) {}
 
   readonly place = async (input: PlaceOrderInput): Promise<PlaceOrderResult> => {
     const rules = this.rules.get(input.symbol);
     const now = this.now;
-    const judged = judgeOrder(this.book.snapshot(now, this.prices, input.limits.maxOrdersPerMinute ?? 0, input.symbol), input, rules, now, this.buyCosts);
+    const judged = judgeOrder(this.book.snapshot(now, this.prices, input.limits.maxOrdersPerMinute ?? 0, input.symbol), input, rules, now, paperBuyCosts(this.matching));
     if (judged.stateChange) this.book.applyStateChange(judged.stateChange);
     if (judged.kind === "denied" || !rules) {
       const reason = judged.record.reason ?? "DENIED";

@@ -2,13 +2,12 @@ import { lockSymbol } from "../../db/repositories/symbol-lock.js";
 import { workingVenueEntriesOfLane, type Lane } from "../../db/repositories/lane-entries-repository.js";
 import { findOrderById, updateOrder, type StoredOrder } from "../../db/repositories/trading-repository.js";
 import type { OrderSide } from "../../domain/order.js";
+import { WORKING_STATUSES } from "../paper/order-fills.js";
 import { bookVenueOrder, type VenueBooking } from "./book-venue-order.js";
 import type { CcxtVenue } from "./ccxt-venue.js";
 import { cancelNativeProtection, sendNativeProtection } from "./native-protection.js";
 import type { LiveOrderContext } from "./place-live-order.js";
 import type { VenueOrder } from "./types.js";
-
-const WORKING: ReadonlySet<string> = new Set(["submitted", "partially_filled"]);
 
 export type LiveCancel = { ok: true; order: StoredOrder } | { ok: false; reason: string };
 
@@ -33,7 +32,7 @@ export async function cancelLiveOrder(ctx: LiveOrderContext, venue: CcxtVenue, o
     await lockSymbol(tx, order.symbol);
     const current = (await findOrderById(tx, order.id)) ?? order;
     // Booked final meanwhile (reconciliation, the protection watcher): nothing left to apply.
-    if (!WORKING.has(current.status)) return { order: current, protection: [], venueCancels: [] };
+    if (!WORKING_STATUSES.includes(current.status)) return { order: current, protection: [], venueCancels: [] };
     const booking = await bookVenueOrder(tx, { ...ctx, nativeProtection: venue.protectionSupport }, current, answer, rules, ctx.clock.now());
     if (reason === null || booking.order.status !== "cancelled") return booking;
     // Why it was cancelled, on the order as on paper (the exchange's answer carries no reason).

@@ -1,4 +1,8 @@
 import { killSwitchGate, lockKillSwitchShared } from "../../db/repositories/kill-switch-lock.js";
+import { lockSymbol } from "../../db/repositories/symbol-lock.js";
+import { cancelWorkingOrder, findOrderById, type StoredOrder } from "../../db/repositories/trading-repository.js";
+import type { Logger } from "../../lib/logger.js";
+import type { Clock } from "../../lib/clock.js";
 import { restrictedTradingStates } from "../../db/repositories/trading-states-repository.js";
 import { isEmbedded, type Db } from "../../db/client.js";
 
@@ -40,4 +44,16 @@ export async function haltingScope(tx: Db, order: { accountId: string; strategyI
   const states = await restrictedTradingStates(tx);
   const halted = [`global:`, `account:${order.accountId}`, `strategy:${order.strategyId}`].find((key) => states.get(key) === "HALTED");
   return halted === undefined ? null : `tradingState.${halted.slice(0, halted.indexOf(":"))}=HALTED`;
+}
+
+/**
+ * An intent a halt overtook before it was sent (an order, or a native stop or target): cancelled
+ * TRADING_HALTED under the symbol's lock, and nothing reaches the venue. Answers the order as it
+ * now stands.
+ */
+export async function withdrawHaltedIntent(tx: Db, ctx: { clock: Clock; logger: Logger }, order: StoredOrder, limit: string): Promise<StoredOrder> {
+  await lockSymbol(tx, order.symbol);
+  const cancelled = await cancelWorkingOrder(tx, order.id, ctx.clock.now(), "TRADING_HALTED");
+  if (cancelled) ctx.logger.warn({ orderId: order.id, clientOrderId: order.clientOrderId, role: order.role, limit }, "halted before its send; the order was never sent");
+  return cancelled ?? (await findOrderById(tx, order.id)) ?? order;
 }

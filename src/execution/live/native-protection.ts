@@ -1,5 +1,5 @@
 import { lockSymbol } from "../../db/repositories/symbol-lock.js";
-import { cancelWorkingOrder, findOrderById, updateOrder, type StoredOrder } from "../../db/repositories/trading-repository.js";
+import { findOrderById, updateOrder, type StoredOrder } from "../../db/repositories/trading-repository.js";
 import type { Db } from "../../db/client.js";
 import { dec } from "../../domain/decimal.js";
 import type { MarketRules } from "../../domain/market.js";
@@ -13,7 +13,7 @@ import {
   VENUE_RELEASE_PENDING,
   workingNativeOfAccount,
 } from "../../db/repositories/native-protection-repository.js";
-import { haltingScope, withKillSwitchHeld } from "./kill-switch-send-guard.js";
+import { haltingScope, withdrawHaltedIntent, withKillSwitchHeld } from "./kill-switch-send-guard.js";
 import type { LiveOrderContext } from "./place-live-order.js";
 import { isProtectionRole, protectionLevel } from "./stop-limit.js";
 import type { SubmitResult, VenueOrder } from "./types.js";
@@ -45,7 +45,12 @@ export async function sendNativeProtection(ctx: LiveOrderContext, venue: CcxtVen
 async function sendIntent(ctx: LiveOrderContext, venue: CcxtVenue, row: StoredOrder, rules: Rules): Promise<void> {
   const cancels = await withKillSwitchHeld(ctx.db, async ({ read, book }) => {
     const halted = await haltingScope(read, row);
-    if (halted) return book((tx) => withdrawIntent(tx, ctx, row, halted));
+    if (halted) {
+      return book(async (tx): Promise<StoredOrder[]> => {
+        await withdrawHaltedIntent(tx, ctx, row, halted);
+        return [];
+      });
+    }
     const level = protectionLevel(row);
     const result: SubmitResult =
       level && isProtectionRole(row.role)
@@ -55,14 +60,6 @@ async function sendIntent(ctx: LiveOrderContext, venue: CcxtVenue, row: StoredOr
     return book((tx) => bookIntentAnswer(tx, ctx, row, result, answer, rules));
   });
   await cancelNativeProtection(ctx, venue, cancels, rules);
-}
-
-/** A halt overtook the intent before it was sent: it is cancelled, and nothing reaches the exchange. */
-async function withdrawIntent(tx: Db, ctx: LiveOrderContext, row: StoredOrder, limit: string): Promise<StoredOrder[]> {
-  await lockSymbol(tx, row.symbol);
-  const cancelled = await cancelWorkingOrder(tx, row.id, ctx.clock.now(), "TRADING_HALTED");
-  if (cancelled) ctx.logger.warn({ orderId: row.id, role: row.role, limit }, "halted before its native stop or target was sent; it was never sent");
-  return [];
 }
 
 /** Books what the exchange answered an intent; answers the native orders to cancel there. */

@@ -1,6 +1,6 @@
 import { insertOrderRow } from "../../db/repositories/booking-repository.js";
 import { lockSymbol } from "../../db/repositories/symbol-lock.js";
-import { cancelWorkingOrder, findDecisionOfOrder, findOrderById, updateOrder, type StoredOrder } from "../../db/repositories/trading-repository.js";
+import { findDecisionOfOrder, findOrderById, updateOrder, type StoredOrder } from "../../db/repositories/trading-repository.js";
 import type { RiskDecisionRow } from "../../db/schema/risk-decisions.js";
 import type { Db } from "../../db/client.js";
 import type { MarketRules } from "../../domain/market.js";
@@ -13,7 +13,7 @@ import { decideOrder } from "../decide-order.js";
 import type { PlaceOrderInput, PlaceOrderResult } from "../place-order.js";
 import type { CcxtVenue } from "./ccxt-venue.js";
 import { bookVenueOrder, withTradeFees, type VenueBooking } from "./book-venue-order.js";
-import { haltingScope, withKillSwitchHeld } from "./kill-switch-send-guard.js";
+import { haltingScope, withdrawHaltedIntent, withKillSwitchHeld } from "./kill-switch-send-guard.js";
 import { cancelNativeProtection, releaseNativeProtection, sendNativeProtection } from "./native-protection.js";
 import type { SubmitResult } from "./types.js";
 import { setStateByVenue, VENUE_AUTH_REASONS } from "./venue-state.js";
@@ -56,7 +56,7 @@ export async function placeLiveOrder(ctx: LiveOrderContext, venue: CcxtVenue, in
   // cancels what it left working; a halt committed since step 1 stops the send here.
   const applied = await withKillSwitchHeld(ctx.db, async ({ read, book }) => {
     const halted = intent.resumed ? null : await haltingScope(read, order);
-    if (halted) return book((tx) => withdrawIntent(tx, ctx, order, halted));
+    if (halted) return book(async (tx) => ({ order: await withdrawHaltedIntent(tx, ctx, order, halted), protection: [], venueCancels: [] }));
     const result = intent.resumed ? await lookUp(venue, order) : await venue.submitOrder({
       clientOrderId: order.clientOrderId,
       symbol: order.symbol,
@@ -124,14 +124,6 @@ async function commitIntent(tx: Db, ctx: LiveOrderContext, input: PlaceOrderInpu
 }
 
 type Applied = Pick<VenueBooking, "order" | "protection" | "venueCancels">;
-
-/** An intent a halt overtook before it was sent: cancelled, and nothing reaches the venue. */
-async function withdrawIntent(tx: Db, ctx: LiveOrderContext, order: StoredOrder, limit: string): Promise<Applied> {
-  await lockSymbol(tx, order.symbol);
-  const cancelled = await cancelWorkingOrder(tx, order.id, ctx.clock.now(), "TRADING_HALTED");
-  ctx.logger.warn({ orderId: order.id, clientOrderId: order.clientOrderId, limit }, "halted before its send; the order was never sent");
-  return { order: cancelled ?? (await findOrderById(tx, order.id)) ?? order, protection: [], venueCancels: [] };
-}
 
 async function applyVenueResult(
   tx: Db,

@@ -1,4 +1,5 @@
 import { Dec, dec } from "../../domain/decimal.js";
+import type { VenueBuyCosts } from "../../risk/types.js";
 
 /**
  * How the paper venue fills. Fees come from here rather than from MarketRules so a paper account can
@@ -32,8 +33,15 @@ export function checkMatchingConfig(config: PaperMatchingConfig): void {
 /**
  * What the risk engine's cash check charges a buy on this venue beyond its notional: the higher of
  * the two fees (whether a resting order fills as maker or taker is not known when it is placed), and
- * the slippage a market order fills with.
+ * the slippage a market order fills with. Read once per configuration: every order asks.
  */
-export function paperBuyCosts(config: PaperMatchingConfig): { feeBps: string; slippageBps: string } {
-  return { feeBps: Dec.max(dec(config.makerFeeBps), dec(config.takerFeeBps)).toFixed(), slippageBps: config.slippageBps };
+export function paperBuyCosts(config: PaperMatchingConfig): VenueBuyCosts {
+  let costs = buyCostsOf.get(config);
+  if (costs === undefined) {
+    costs = { feeBps: Dec.max(dec(config.makerFeeBps), dec(config.takerFeeBps)), slippageBps: dec(config.slippageBps) };
+    buyCostsOf.set(config, costs);
+  }
+  return costs;
 }
+
+const buyCostsOf = new WeakMap<PaperMatchingConfig, VenueBuyCosts>();
