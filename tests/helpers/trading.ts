@@ -74,3 +74,14 @@ export async function listAll<T>(t: TestApp, path: string, query: Record<string,
   } while (cursor);
   return rows;
 }
+
+/**
+ * Waits, up to 10 s, until the venues (which connect in the background after boot) have checked each
+ * of the exchange accounts: their health is no longer "unknown".
+ */
+export async function waitForExchangeAccounts(t: TestApp, ids: readonly string[]): Promise<void> {
+  for (const deadline = Date.now() + 10_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 25))) {
+    const list = (await t.http.get("/v1/accounts").set(t.auth())).body.data as Array<{ id: string; health?: { status: string } }>;
+    if (ids.every((id) => list.find((a) => a.id === id)?.health?.status !== "unknown")) return;
+  }
+}

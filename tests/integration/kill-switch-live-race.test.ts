@@ -6,7 +6,7 @@ import type { Db } from "../../src/db/client.js";
 import { placeLiveOrder } from "../../src/execution/live/place-live-order.js";
 import { RiskLimitsSchema } from "../../src/risk/limits.js";
 import { createStrategy, type CreatedStrategy } from "../helpers/strategies.js";
-import { waitProcessed } from "../helpers/trading.js";
+import { waitForExchangeAccounts, waitProcessed } from "../helpers/trading.js";
 
 // Issue 4, "Kill switch: after the PUT returns, no new order reaches the venue", for a live order
 // whose POST is still on the wire when HALTED is set: the PUT waits for it, then cancels what it
@@ -25,10 +25,7 @@ beforeAll(async () => {
     EXCHANGE_ACCOUNTS: JSON.stringify([{ id: "bn", name: "bn", exchange: "binance", apiKeyEnv: "K", secretEnv: "S", sandbox: false, marketType: "spot", apiBaseUrl: exchange.url }]),
     K: KEY, S: SECRET, EXCHANGE_TIMEOUT_MS: "5000", EXCHANGE_RECV_WINDOW_MS: "5000", EXCHANGE_RECONCILE_MS: "0", EXCHANGE_PROTECTION_POLL_MS: "0",
   });
-  for (const deadline = Date.now() + 10_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 25))) {
-    const list = (await t.http.get("/v1/accounts").set(t.auth())).body.data as Array<{ id: string; health?: { status: string } }>;
-    if (list.find((a) => a.id === "bn")?.health?.status !== "unknown") break;
-  }
+  await waitForExchangeAccounts(t, ["bn"]);
 }, 60_000);
 afterAll(async () => {
   await t?.close();
@@ -124,31 +121,41 @@ describe("a live order on the wire", () => {
   });
 });
 
+/**
+ * Places a BTC/USDT market buy of 0.001 on bn through the live path, with the global HALTED set
+ * right after the path's `haltAfter`-th transaction commits; answers the result and how many
+ * transactions the path ran.
+ */
+async function placeHaltedAfter(haltAfter: number, s: CreatedStrategy, extra: { manualKey: string; stopLoss?: string }) {
+  const venue = t.services.liveVenues.venueOf("bn");
+  if (!venue) throw new Error("no venue for bn");
+  const markets = await venue.loadMarkets();
+  const rules = markets.ok ? markets.value.get("BTC/USDT") : undefined;
+  let transactions = 0;
+  const haltingDb = new Proxy(t.services.database.db, {
+    get(target, prop, receiver) {
+      if (prop !== "transaction") return Reflect.get(target, prop, receiver);
+      return async (...args: Parameters<Db["transaction"]>) => {
+        const result = await target.transaction(...args);
+        if (++transactions === haltAfter) expect((await halt("/v1/trading-state")).status).toBe(200);
+        return result;
+      };
+    },
+  });
+  const placed = await placeLiveOrder({ db: haltingDb, clock: t.services.clock, ids: t.services.ids, logger: t.logs.logger }, venue, {
+    accountId: "bn", strategyId: s.id, symbol: "BTC/USDT", side: "buy", kind: "market", quantity: "0.001", reduceOnly: false, role: "entry",
+    origin: { manualKey: `${extra.manualKey}-${Date.now()}` }, leg: 0, limits: RiskLimitsSchema.parse(OPEN_LIMITS), reference: { price: "50000", observedAt: new Date() },
+    stopLoss: extra.stopLoss,
+  }, rules);
+  return { placed, transactions };
+}
+
 describe("HALTED committed between an order's intent and its send", () => {
   it("the intent is cancelled TRADING_HALTED and never sent", async () => {
     const s = await createStrategy(t, { mode: "live", accountId: "bn", riskLimits: OPEN_LIMITS });
-    const venue = t.services.liveVenues.venueOf("bn");
-    if (!venue) throw new Error("no venue for bn");
-    const markets = await venue.loadMarkets();
-    const rules = markets.ok ? markets.value.get("BTC/USDT") : undefined;
-    // The halt lands right after the intent's transaction (the first) commits, before the send.
-    const db = t.services.database.db;
-    let transactions = 0;
-    const haltingDb = new Proxy(db, {
-      get(target, prop, receiver) {
-        if (prop !== "transaction") return Reflect.get(target, prop, receiver);
-        return async (...args: Parameters<Db["transaction"]>) => {
-          const result = await target.transaction(...args);
-          if (++transactions === 1) expect((await halt("/v1/trading-state")).status).toBe(200);
-          return result;
-        };
-      },
-    });
     const posts = orderPosts().length;
-    const placed = await placeLiveOrder({ db: haltingDb, clock: t.services.clock, ids: t.services.ids, logger: t.logs.logger }, venue, {
-      accountId: "bn", strategyId: s.id, symbol: "BTC/USDT", side: "buy", kind: "market", quantity: "0.001", reduceOnly: false, role: "entry",
-      origin: { manualKey: `halt-before-send-${Date.now()}` }, leg: 0, limits: RiskLimitsSchema.parse(OPEN_LIMITS), reference: { price: "50000", observedAt: new Date() },
-    }, rules);
+    // The halt lands right after the intent's transaction (the first) commits, before the send.
+    const { placed, transactions } = await placeHaltedAfter(1, s, { manualKey: "halt-before-send" });
     expect(transactions).toBe(2);
     expect(placed.order).toMatchObject({ status: "cancelled", rejectReason: "TRADING_HALTED" });
     expect(orderPosts().length).toBe(posts);
@@ -159,29 +166,9 @@ describe("HALTED committed between an order's intent and its send", () => {
 describe("HALTED committed between an entry's fill and its native stop's send", () => {
   it("the stop is cancelled TRADING_HALTED and never reaches the exchange, as the halt cancels the stops the gateway holds", async () => {
     const s = await createStrategy(t, { mode: "live", accountId: "bn", riskLimits: OPEN_LIMITS });
-    const venue = t.services.liveVenues.venueOf("bn");
-    if (!venue) throw new Error("no venue for bn");
-    const markets = await venue.loadMarkets();
-    const rules = markets.ok ? markets.value.get("BTC/USDT") : undefined;
-    // The intent commits (1), the send and its booking with the entry's stop intent (2); the halt lands then.
-    const db = t.services.database.db;
-    let transactions = 0;
-    const haltingDb = new Proxy(db, {
-      get(target, prop, receiver) {
-        if (prop !== "transaction") return Reflect.get(target, prop, receiver);
-        return async (...args: Parameters<Db["transaction"]>) => {
-          const result = await target.transaction(...args);
-          if (++transactions === 2) expect((await halt("/v1/trading-state")).status).toBe(200);
-          return result;
-        };
-      },
-    });
     const posts = orderPosts().length;
-    const placed = await placeLiveOrder({ db: haltingDb, clock: t.services.clock, ids: t.services.ids, logger: t.logs.logger }, venue, {
-      accountId: "bn", strategyId: s.id, symbol: "BTC/USDT", side: "buy", kind: "market", quantity: "0.001", reduceOnly: false, role: "entry",
-      origin: { manualKey: `halt-before-stop-${Date.now()}` }, leg: 0, limits: RiskLimitsSchema.parse(OPEN_LIMITS), reference: { price: "50000", observedAt: new Date() },
-      stopLoss: "45000",
-    }, rules);
+    // The intent commits (1), the send and its booking with the entry's stop intent (2); the halt lands then.
+    const { placed } = await placeHaltedAfter(2, s, { manualKey: "halt-before-stop", stopLoss: "45000" });
     expect(placed.order).toMatchObject({ status: "filled", filledQuantity: "0.001" });
     // Only the entry's POST reached the exchange: no STOP_LOSS_LIMIT after the halt.
     expect(orderPosts().slice(posts).map((r) => new URLSearchParams(r.body !== "" ? r.body : r.query).get("type"))).toEqual(["MARKET"]);

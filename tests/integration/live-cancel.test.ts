@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startTestExchange, type TestExchange } from "../exchange/server.js";
 import { startTestApp, type TestApp } from "../helpers/harness.js";
 import { createStrategy, type CreatedStrategy } from "../helpers/strategies.js";
-import { waitProcessed } from "../helpers/trading.js";
+import { waitForExchangeAccounts, waitProcessed } from "../helpers/trading.js";
 
 // Cancels on exchange accounts: POST /v1/orders/{id}/cancel and a later signal's supersede cancel
 // the order at the exchange, and our books follow what the exchange answered. Marking it cancelled
@@ -25,10 +25,7 @@ beforeAll(async () => {
     ]),
     K: KEY, S: SECRET, EXCHANGE_TIMEOUT_MS: "5000", EXCHANGE_RECV_WINDOW_MS: "5000", EXCHANGE_RECONCILE_MS: "0", EXCHANGE_PROTECTION_POLL_MS: "0",
   });
-  for (const deadline = Date.now() + 10_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 25))) {
-    const list = (await t.http.get("/v1/accounts").set(t.auth())).body.data as Array<{ id: string; health?: { status: string } }>;
-    if (["bn", "bn-usdc"].every((id) => list.find((a) => a.id === id)?.health?.status !== "unknown")) break;
-  }
+  await waitForExchangeAccounts(t, ["bn", "bn-usdc"]);
 }, 60_000);
 afterAll(async () => {
   await t?.close();

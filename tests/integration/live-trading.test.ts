@@ -12,7 +12,7 @@ import { exchangeClient } from "../../src/execution/live/live-venues.js";
 import { placeLiveOrder } from "../../src/execution/live/place-live-order.js";
 import { RiskLimitsSchema } from "../../src/risk/limits.js";
 import { createStrategy, type CreatedStrategy } from "../helpers/strategies.js";
-import { sendAlert, waitProcessed } from "../helpers/trading.js";
+import { sendAlert, waitForExchangeAccounts, waitProcessed } from "../helpers/trading.js";
 import { parseExposition, samplesOf, type Sample } from "../helpers/prometheus-text.js";
 
 // TradingView alert → live order at an exchange that speaks Binance's REST protocol, through ccxt's
@@ -51,10 +51,7 @@ beforeAll(async () => {
   };
   t = await startTestApp(env);
   // The venues connect in the background: wait until both accounts have been checked.
-  for (const deadline = Date.now() + 10_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 25))) {
-    const list = (await t.http.get("/v1/accounts").set(t.auth())).body.data as Array<{ id: string; health?: { status: string } }>;
-    if (["binance-local", "binance-badkey"].every((id) => list.find((a) => a.id === id)?.health?.status !== "unknown")) break;
-  }
+  await waitForExchangeAccounts(t, ["binance-local", "binance-badkey"]);
   strategy = await createStrategy(t, { mode: "live", accountId: "binance-local", riskLimits: OPEN_LIMITS });
   wrongKeyStrategy = await createStrategy(t, { mode: "live", accountId: "binance-badkey", riskLimits: OPEN_LIMITS });
 }, 30_000);

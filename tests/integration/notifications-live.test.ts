@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestExchange, type TestExchange } from "../exchange/server.js";
 import { startTestApp, type TestApp } from "../helpers/harness.js";
 import { createStrategy } from "../helpers/strategies.js";
-import { sendAlert } from "../helpers/trading.js";
+import { sendAlert, waitForExchangeAccounts } from "../helpers/trading.js";
 import { startReceiver, type Receiver } from "./notifications-receivers.js";
 
 /**
@@ -40,10 +40,7 @@ beforeAll(async () => {
     WATCH_SECRET: WHSEC,
   };
   t = await startTestApp(env);
-  for (const deadline = Date.now() + 10_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 25))) {
-    const list = (await t.http.get("/v1/accounts").set(t.auth())).body.data as Array<{ id: string; health?: { status: string } }>;
-    if (["binance-ok", "binance-refused"].every((id) => list.find((a) => a.id === id)?.health?.status !== "unknown")) break;
-  }
+  await waitForExchangeAccounts(t, ["binance-ok", "binance-refused"]);
 }, 30_000);
 afterAll(async () => {
   await t?.close();
