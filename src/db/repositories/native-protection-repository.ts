@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNotNull, isNull, type SQL } from "drizzle-orm";
+import { and, asc, eq, inArray, isNotNull, isNull, or, ne, type SQL } from "drizzle-orm";
 import type { Db } from "../client.js";
 import { orders } from "../schema/orders.js";
 import { toOrder, type StoredOrder } from "./trading-repository.js";
@@ -10,7 +10,10 @@ import { toOrder, type StoredOrder } from "./trading-repository.js";
  * (the schema has no other free column), committed before the call so a crash resumes it:
  */
 
-/** Done in our books (its position closed, or its sibling filled): still to be cancelled at the exchange. */
+/**
+ * Done in our books, still to be cancelled at the exchange: a stop or target whose position closed
+ * or whose sibling filled, or a signal's resting exit that a closing exit superseded.
+ */
 export const VENUE_CANCEL_PENDING = "VENUE_CANCEL_PENDING";
 /** Taken off the exchange so an exit can sell what it locks: then held by the gateway (engine-managed). */
 export const VENUE_RELEASE_PENDING = "VENUE_RELEASE_PENDING";
@@ -18,6 +21,7 @@ export const VENUE_RELEASE_PENDING = "VENUE_RELEASE_PENDING";
 const PENDING = [VENUE_CANCEL_PENDING, VENUE_RELEASE_PENDING];
 const WORKING = ["submitted", "partially_filled"];
 const isProtection = inArray(orders.role, ["stop_loss", "take_profit"]);
+const isReduceOnlyExit = and(eq(orders.role, "exit"), eq(orders.reduceOnly, true));
 
 export const hasPendingVenueStep = (order: { rejectReason: string | null }): boolean => order.rejectReason !== null && PENDING.includes(order.rejectReason);
 
@@ -53,7 +57,28 @@ export function workingNativeOfAccount(db: Db, accountId: string): Promise<Store
   );
 }
 
-/** Stops and targets with a cancel or a release at the exchange still to do. */
+/**
+ * A position key's reduce-only exits working at the exchange: a signal's limit exit resting there,
+ * which locks the coins it sells (spot) and, left there once the position is flat, would sell or
+ * reduce the key's next position. `except` is the exit being placed or booked.
+ */
+export function restingExitsOfKey(db: Db, key: { accountId: string; strategyId: string; symbol: string }, except: string): Promise<StoredOrder[]> {
+  return select(
+    db,
+    and(
+      eq(orders.accountId, key.accountId),
+      eq(orders.strategyId, key.strategyId),
+      eq(orders.symbol, key.symbol),
+      isReduceOnlyExit,
+      ne(orders.id, except),
+      inArray(orders.status, WORKING),
+      isNotNull(orders.venueOrderId),
+      isNull(orders.rejectReason),
+    ),
+  );
+}
+
+/** Stops, targets and resting exits with a cancel or a release at the exchange still to do. */
 export function pendingVenueStepsOfAccount(db: Db, accountId: string): Promise<StoredOrder[]> {
-  return select(db, and(eq(orders.accountId, accountId), isProtection, inArray(orders.rejectReason, PENDING)));
+  return select(db, and(eq(orders.accountId, accountId), or(isProtection, isReduceOnlyExit), inArray(orders.rejectReason, PENDING)));
 }

@@ -5,7 +5,7 @@ import type { OrderSide } from "../../domain/order.js";
 import { WORKING_STATUSES } from "../paper/order-fills.js";
 import { bookVenueOrder, type VenueBooking } from "./book-venue-order.js";
 import type { CcxtVenue } from "./ccxt-venue.js";
-import { cancelNativeProtection, sendNativeProtection } from "./native-protection.js";
+import { cancelAtVenue, sendNativeProtection } from "./native-protection.js";
 import type { LiveOrderContext } from "./place-live-order.js";
 import type { VenueOrder } from "./types.js";
 
@@ -41,7 +41,7 @@ export async function cancelLiveOrder(ctx: LiveOrderContext, venue: CcxtVenue, o
     return { ...booking, order: reasoned };
   });
   await sendNativeProtection(ctx, venue, booked.protection, rules);
-  await cancelNativeProtection(ctx, venue, booked.venueCancels, rules);
+  await cancelAtVenue(ctx, venue, booked.venueCancels, rules);
   return { ok: true, order: booked.order };
 }
 

@@ -59,7 +59,7 @@ async function sendIntent(ctx: LiveOrderContext, venue: CcxtVenue, row: StoredOr
     const answer = result.status === "accepted" ? await withTradeFees(venue, row, result.order) : undefined;
     return book((tx) => bookIntentAnswer(tx, ctx, row, result, answer, rules));
   });
-  await cancelNativeProtection(ctx, venue, cancels, rules);
+  await cancelAtVenue(ctx, venue, cancels, rules);
 }
 
 /** Books what the exchange answered an intent; answers the native orders to cancel there. */
@@ -106,8 +106,12 @@ export async function releaseNativeProtection(ctx: LiveOrderContext, venue: Ccxt
   }
 }
 
-/** Cancels at the exchange the native stops and targets a booking ended (VENUE_CANCEL_PENDING); what fails now is retried by the next pass. */
-export async function cancelNativeProtection(ctx: LiveOrderContext, venue: CcxtVenue, rows: readonly StoredOrder[], rules: Rules): Promise<void> {
+/**
+ * Carries out the cancels at the exchange that a commit left pending (VENUE_CANCEL_PENDING): native
+ * stops and targets a booking ended, resting exits a closing exit superseded. What fails now is
+ * retried by the next pass.
+ */
+export async function cancelAtVenue(ctx: LiveOrderContext, venue: CcxtVenue, rows: readonly StoredOrder[], rules: Rules): Promise<void> {
   for (const row of rows) await settleVenueStep(ctx, venue, row, rules);
 }
 
@@ -170,7 +174,7 @@ async function bookFound(
     if (booked.fill) ctx.logger.info({ orderId: current.id, role: current.role, filled: booked.fill.quantity, price: booked.fill.price }, "native stop or target filled at the exchange");
     return booked.venueCancels;
   });
-  await cancelNativeProtection(ctx, venue, cancels, rules);
+  await cancelAtVenue(ctx, venue, cancels, rules);
 }
 
 /**
@@ -200,7 +204,7 @@ async function settleVenueStep(ctx: LiveOrderContext, venue: CcxtVenue, row: Sto
     await updateOrder(tx, { ...current, status: "cancelled", rejectReason: null, updatedAt: now });
     return [];
   });
-  await cancelNativeProtection(ctx, venue, cancels, rules);
+  await cancelAtVenue(ctx, venue, cancels, rules);
   return true;
 }
 

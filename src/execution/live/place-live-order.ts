@@ -14,7 +14,8 @@ import type { PlaceOrderInput, PlaceOrderResult } from "../place-order.js";
 import type { CcxtVenue } from "./ccxt-venue.js";
 import { bookVenueOrder, withTradeFees, type VenueBooking } from "./book-venue-order.js";
 import { haltingScope, withdrawHaltedIntent, withKillSwitchHeld } from "./kill-switch-send-guard.js";
-import { cancelNativeProtection, releaseNativeProtection, sendNativeProtection } from "./native-protection.js";
+import { cancelAtVenue, releaseNativeProtection, sendNativeProtection } from "./native-protection.js";
+import { withdrawRestingExits } from "./resting-exits.js";
 import type { SubmitResult } from "./types.js";
 import { setStateByVenue, VENUE_AUTH_REASONS } from "./venue-state.js";
 import type { Notifier } from "../../notifications/notifier.js";
@@ -44,14 +45,18 @@ type Intent =
  *    leaves the order `new`.
  *
  * Native stops and targets (see native-protection.ts): an exit first takes the position's off the
- * exchange, since they lock the coins it sells; a filled entry's are sent once its fill is booked;
+ * exchange, since they lock the coins it sells, and one that closes the position takes its resting
+ * exits off too (see resting-exits.ts); a filled entry's are sent once its fill is booked;
  * those the booking ended (the position closed) are cancelled at the exchange.
  */
 export async function placeLiveOrder(ctx: LiveOrderContext, venue: CcxtVenue, input: PlaceOrderInput, rules: MarketRules | undefined): Promise<PlaceOrderResult> {
   const intent = await ctx.db.transaction((tx) => commitIntent(tx, ctx, input, rules));
   if (intent.kind === "done") return intent.result;
   const { order } = intent;
-  if (!intent.resumed && order.role === "exit") await releaseNativeProtection(ctx, venue, order, rules);
+  if (!intent.resumed && order.role === "exit") {
+    await withdrawRestingExits(ctx, venue, order, rules);
+    await releaseNativeProtection(ctx, venue, order, rules);
+  }
   // Steps 2 and 3 hold the kill switch (see withKillSwitchHeld): a halt waits for this send and then
   // cancels what it left working; a halt committed since step 1 stops the send here.
   const applied = await withKillSwitchHeld(ctx.db, async ({ read, book }) => {
@@ -74,7 +79,7 @@ export async function placeLiveOrder(ctx: LiveOrderContext, venue: CcxtVenue, in
   });
   try {
     await sendNativeProtection(ctx, venue, applied.protection, rules);
-    await cancelNativeProtection(ctx, venue, applied.venueCancels, rules);
+    await cancelAtVenue(ctx, venue, applied.venueCancels, rules);
   } catch (err) {
     // The order's booking stands; the protection's pending steps are resumed by the next pass.
     ctx.logger.error({ err, orderId: order.id }, "native stop or target step failed; left for the next pass");
