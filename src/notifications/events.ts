@@ -11,6 +11,7 @@ export const NOTIFICATION_EVENT_TYPES = [
   "fill",
   "position.closed",
   "risk.denied",
+  "order.rejected",
   "trading_state.changed",
   "venue.unhealthy",
   "reconciliation.mismatch",
@@ -102,6 +103,49 @@ export function riskDeniedEvent(decision: DeniedDecision, order: { side: string;
       reason: decision.reason,
       limit: decision.limitText,
       detail: order.detail ?? null,
+    },
+  };
+}
+
+/** The order fields an order.rejected names: what was asked of the exchange. */
+export type RejectedOrder = {
+  id: string;
+  signalId: string | null;
+  accountId: string;
+  strategyId: string;
+  symbol: string;
+  side: string;
+  kind: string;
+  role: string;
+  quantity: string;
+  limitPrice: string | null;
+};
+
+/**
+ * An exchange account's order the risk engine approved that did not become an order there: the
+ * exchange refused it, the venue adapter's check of the market's rules did, the exchange could not
+ * be reached, or it never received it (VENUE_ORDER_NOT_FOUND once its receive window has passed). A
+ * stop's exit refused for want of coins must reach a person, not only the trace. `detail` is the
+ * venue module's redacted text, or the market limit the adapter applied.
+ */
+export function orderRejectedEvent(order: RejectedOrder, input: { reason: string; detail: string | null; at: Date }): NotificationEvent {
+  return {
+    type: "order.rejected",
+    occurredAt: input.at,
+    data: {
+      orderId: order.id,
+      signalId: order.signalId,
+      accountId: order.accountId,
+      strategyId: order.strategyId,
+      symbol: order.symbol,
+      side: order.side,
+      kind: order.kind,
+      role: order.role,
+      quantity: order.quantity,
+      limitPrice: order.limitPrice,
+      reason: input.reason,
+      detail: input.detail,
+      rejectedAt: iso(input.at),
     },
   };
 }

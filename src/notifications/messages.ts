@@ -19,6 +19,9 @@ const RENDER: Record<OutboxEventType, Render> = {
   "risk.denied": (d) =>
     `Risk denied: ${upper(d.side)} ${d.quantity ? `${text(d.quantity)} ` : ""}${text(d.symbol)}: ${text(d.reason)}` +
     `${d.limit ? ` (limit ${text(d.limit)})` : ""}. Strategy ${text(d.strategyId)}${d.signalId ? `, signal ${text(d.signalId)}` : ""}.`,
+  "order.rejected": (d) =>
+    `Order rejected: ${upper(d.side)} ${text(d.quantity)} ${text(d.symbol)} ${text(d.kind)} (${text(d.role)}): ${text(d.reason)}` +
+    `${d.detail ? ` (${text(d.detail)})` : ""}. Strategy ${text(d.strategyId)}, account ${text(d.accountId)}, order ${text(d.orderId)}.`,
   "trading_state.changed": (d) => {
     const scope = d.scope === "global" ? "global" : `${text(d.scope)} ${text(d.accountId ?? d.strategyId)}`;
     return `Trading state (${scope}): ${text(d.previousState)} → ${text(d.state)}. Reason: ${text(d.reason)}; by ${text(d.changedBy)}.`;

@@ -24,7 +24,7 @@ export function startTestAppWithClock(clock: Clock, env: Record<string, string> 
 
 export type TraceDecision = { leg: number; outcome: string; reason: string | null; limit: string | null; orderId: string | null; checks: unknown[] };
 export type TraceFill = { id: string; quantity: string; price: string; fee: string; realizedPnl: string };
-export type TraceOrder = { id: string; leg: number; role: string; side: string; kind: string; quantity: string; status: string; filledQuantity: string; fills: TraceFill[] };
+export type TraceOrder = { id: string; leg: number; role: string; side: string; kind: string; quantity: string; status: string; rejectReason: string | null; filledQuantity: string; fills: TraceFill[] };
 export type ProcessedSignal = {
   id: string;
   status: string;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestExchange, type TestExchange } from "../exchange/server.js";
 import { startTestApp, type TestApp } from "../helpers/harness.js";
-import { createStrategy } from "../helpers/strategies.js";
+import { createStrategy, type CreatedStrategy } from "../helpers/strategies.js";
 import { sendAlert, waitForExchangeAccounts } from "../helpers/trading.js";
 import { startReceiver, type Receiver } from "./notifications-receivers.js";
 
@@ -20,6 +20,8 @@ const OPEN_LIMITS = { maxOpenPositions: null, maxGrossExposureMultiple: null, ma
 let exchange: TestExchange;
 let hook: Receiver;
 let t: TestApp;
+/** The strategy whose BTC the exchange's balance no longer covers (after the mismatch test). */
+let holder: CreatedStrategy | undefined;
 
 beforeAll(async () => {
   exchange = await startTestExchange({ apiKey: KEY, secret: SECRET, balances: { USDT: "10000" }, prices: { BTCUSDT: "50000" } });
@@ -35,7 +37,7 @@ beforeAll(async () => {
     EXCHANGE_RECONCILE_MS: "0",
     EXCHANGE_PROTECTION_POLL_MS: "0",
     NOTIFICATION_DISPATCH_MS: "0",
-    NOTIFICATION_SINKS: JSON.stringify([{ name: "venue-watch", type: "webhook", urlEnv: "WATCH_URL", secretEnv: "WATCH_SECRET", events: ["venue.unhealthy", "reconciliation.mismatch", "trading_state.changed", "fill"] }]),
+    NOTIFICATION_SINKS: JSON.stringify([{ name: "venue-watch", type: "webhook", urlEnv: "WATCH_URL", secretEnv: "WATCH_SECRET", events: ["venue.unhealthy", "reconciliation.mismatch", "trading_state.changed", "fill", "order.rejected"] }]),
     WATCH_URL: `${hook.url}/venue`,
     WATCH_SECRET: WHSEC,
   };
@@ -72,6 +74,7 @@ describe("venue events", () => {
 
   it("positions the venue's balance no longer covers are a reconciliation.mismatch", async () => {
     const strategy = await createStrategy(t, { mode: "live", accountId: "binance-ok", riskLimits: OPEN_LIMITS });
+    holder = strategy;
     const bought = await sendAlert(t, strategy, { ticker: "BTCUSDT", action: "buy", quantity: "0.01", price: "50000" });
     expect(bought.trace.orders).toMatchObject([{ status: "filled" }]);
     exchange.adjustBalance("BTC", "-0.005");
@@ -92,5 +95,25 @@ describe("venue events", () => {
     ]);
     const fills = all.filter((e) => e.type === "fill").map((e) => e.data);
     expect(fills).toEqual([expect.objectContaining({ accountId: "binance-ok", symbol: "BTC/USDT", side: "buy" })]);
+  });
+
+  it("an exit the exchange refuses (it holds less BTC than the position) is an order.rejected, once, with the exchange's reason", async () => {
+    if (!holder) throw new Error("runs after the mismatch test, whose position it exits");
+    // REDUCING lets the exit through the risk engine; the exchange holds 0.005 BTC of the 0.01 it sells.
+    const exit = await sendAlert(t, holder, { ticker: "BTCUSDT", action: "exit_long", price: "50000" });
+    const [order] = exit.trace.orders;
+    expect(order).toMatchObject({ status: "rejected", rejectReason: "VENUE_INSUFFICIENT_FUNDS" });
+    const rejected = (await events()).filter((e) => e.type === "order.rejected");
+    expect(rejected).toEqual([
+      {
+        type: "order.rejected",
+        timestamp: expect.any(String),
+        data: {
+          orderId: order!.id, signalId: exit.id, accountId: "binance-ok", strategyId: holder.id, symbol: "BTC/USDT",
+          side: "sell", kind: "market", role: "exit", quantity: "0.01", limitPrice: null,
+          reason: "VENUE_INSUFFICIENT_FUNDS", detail: expect.stringContaining("insufficient balance"), rejectedAt: expect.any(String),
+        },
+      },
+    ]);
   });
 });

@@ -3,6 +3,7 @@ import { lockSymbol } from "../../db/repositories/symbol-lock.js";
 import { findDecisionOfOrder, findOrderById, updateOrder, type StoredOrder } from "../../db/repositories/trading-repository.js";
 import type { RiskDecisionRow } from "../../db/schema/risk-decisions.js";
 import type { Db } from "../../db/client.js";
+import { rawQuery } from "../../db/raw-query.js";
 import type { MarketRules } from "../../domain/market.js";
 import type { Clock } from "../../lib/clock.js";
 import type { IdSource } from "../../lib/ids.js";
@@ -18,6 +19,7 @@ import { cancelAtVenue, releaseNativeProtection, sendNativeProtection } from "./
 import { withdrawRestingExits } from "./resting-exits.js";
 import type { SubmitResult } from "./types.js";
 import { setStateByVenue, VENUE_AUTH_REASONS } from "./venue-state.js";
+import { orderRejectedEvent } from "../../notifications/events.js";
 import type { Notifier } from "../../notifications/notifier.js";
 
 export type LiveOrderContext = { db: Db; clock: Clock; ids: IdSource; logger: Logger; notifier?: Notifier | undefined };
@@ -130,6 +132,12 @@ async function commitIntent(tx: Db, ctx: LiveOrderContext, input: PlaceOrderInpu
 
 type Applied = Pick<VenueBooking, "order" | "protection" | "venueCancels">;
 
+/** What a refusal says beyond its reason: the exchange's (redacted) text, or the market limit the adapter applied. */
+function rejectionDetail(result: Exclude<SubmitResult, { status: "accepted" | "unknown" }>): string | null {
+  if (result.status === "denied") return result.limit ?? null;
+  return result.detail ?? null;
+}
+
 async function applyVenueResult(
   tx: Db,
   ctx: LiveOrderContext,
@@ -154,6 +162,7 @@ async function applyVenueResult(
     if (VENUE_AUTH_REASONS.has(reason)) await setStateByVenue(tx, ctx.logger, { accountId: current.accountId, state: "HALTED", reason, at: now }, ctx.notifier);
     const rejected: StoredOrder = { ...current, status: "rejected", rejectReason: reason, updatedAt: now };
     await updateOrder(tx, rejected);
+    if (ctx.notifier?.wants("order.rejected")) await ctx.notifier.record(rawQuery(tx), [orderRejectedEvent(rejected, { reason, detail: rejectionDetail(result), at: now })]);
     return { ...unchanged, order: rejected };
   }
   const booked = await bookVenueOrder(tx, { ...ctx, nativeProtection: venue.protectionSupport }, { ...current, quantity: result.quantity }, result.order, rules, now);

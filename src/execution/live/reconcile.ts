@@ -1,4 +1,5 @@
 import type { Db } from "../../db/client.js";
+import { rawQuery } from "../../db/raw-query.js";
 import { unsettledOrdersOfAccount } from "../../db/repositories/live-orders-repository.js";
 import { lockSymbol } from "../../db/repositories/symbol-lock.js";
 import { findOrderById, updateOrder } from "../../db/repositories/trading-repository.js";
@@ -10,6 +11,7 @@ import { bookVenueOrder, withTradeFees } from "./book-venue-order.js";
 import type { CcxtVenue } from "./ccxt-venue.js";
 import { hasPendingVenueStep } from "../../db/repositories/native-protection-repository.js";
 import { followNativeProtection, sendNativeProtection } from "./native-protection.js";
+import { orderRejectedEvent } from "../../notifications/events.js";
 import type { Notifier } from "../../notifications/notifier.js";
 
 export type ReconcileContext = { db: Db; clock: Clock; ids: IdSource; logger: Logger; notifier?: Notifier | undefined };
@@ -62,7 +64,10 @@ export async function reconcileOrders(
       const current = await findOrderById(tx, order.id);
       if (!current || !["new", "submitted", "partially_filled"].includes(current.status) || hasPendingVenueStep(current)) return none;
       if (!venueOrder) {
-        await updateOrder(tx, { ...current, status: "rejected", rejectReason: "VENUE_ORDER_NOT_FOUND", updatedAt: now });
+        const rejected = { ...current, status: "rejected" as const, rejectReason: "VENUE_ORDER_NOT_FOUND", updatedAt: now };
+        await updateOrder(tx, rejected);
+        const detail = "the exchange has no order with its client order id once its receive window has passed: it was never placed";
+        if (ctx.notifier?.wants("order.rejected")) await ctx.notifier.record(rawQuery(tx), [orderRejectedEvent(rejected, { reason: "VENUE_ORDER_NOT_FOUND", detail, at: now })]);
         return { ...none, changed: true };
       }
       const booked = await bookVenueOrder(tx, { ...ctx, nativeProtection: venue.protectionSupport }, current, venueOrder, rules.get(current.symbol), now);

@@ -77,6 +77,9 @@ export const SignalTraceSchema = z
         limitPrice: z.string().nullable(),
         stopPrice: z.string().nullable(),
         status: z.string(),
+        rejectReason: z.string().nullable().openapi({
+          description: "Why a rejected or cancelled order ended so (e.g. VENUE_INSUFFICIENT_FUNDS, TRADING_HALTED, ENTRY_ORDER_CANCELLED_BY_SIGNAL); null otherwise.",
+        }),
         filledQuantity: z.string(),
         averageFillPrice: z.string().nullable(),
         fills: z.array(TraceFillSchema),

@@ -59,6 +59,7 @@ export function traceView(trace: SignalTraceRows) {
       limitPrice: o.limitPrice,
       stopPrice: o.stopPrice,
       status: o.status,
+      rejectReason: o.rejectReason,
       filledQuantity: o.filledQuantity,
       averageFillPrice: o.averageFillPrice,
       fills: trace.fills
