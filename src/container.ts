@@ -159,7 +159,13 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
           notifier,
         })
       : NO_LIVE_VENUES);
-  const limitFallback = createLimitFallbackSweeper({ ctx: { ...venue, logger }, intervalMs: config.LIMIT_FALLBACK_SWEEP_MS });
+  // Like the venues, the exchange accounts' fallback is loaded only when there are exchange accounts.
+  const liveSweep = liveAccounts.accounts.length > 0 ? (await import("./execution/limit-fallback/live-sweep.js")).sweepLiveLimits : undefined;
+  const limitFallback = createLimitFallbackSweeper({
+    ctx: { ...venue, logger },
+    intervalMs: config.LIMIT_FALLBACK_SWEEP_MS,
+    live: liveSweep && (() => liveSweep({ db: database.db, clock, ids, logger, notifier }, liveVenues)),
+  });
   const backtestJobs = createBacktestJobs({
     database,
     clock,

@@ -79,8 +79,8 @@ describe("which resting limits are due", () => {
       row({ limitFallback: null }, { id: "ord_off" }),
       row({}, { id: "ord_default" }),
     ];
-    expect(dueFallbacks(rows, at(30)).map((d) => d.order.id)).toEqual(["ord_short"]);
-    const later = dueFallbacks(rows, at(60));
+    expect(dueFallbacks(rows, at(30), "paper").map((d) => d.order.id)).toEqual(["ord_short"]);
+    const later = dueFallbacks(rows, at(60), "paper");
     expect(later.map((d) => [d.order.id, d.fallback.to])).toEqual([
       ["ord_short", "market"],
       ["ord_long", "cancel"],
@@ -88,31 +88,35 @@ describe("which resting limits are due", () => {
   });
 
   it("carries the strategy's risk limits for the replacement", () => {
-    const [due] = dueFallbacks([row({ limitFallback: { afterSeconds: 1 }, riskLimits: { maxOrderNotional: "50" } })], at(1));
+    const [due] = dueFallbacks([row({ limitFallback: { afterSeconds: 1 }, riskLimits: { maxOrderNotional: "50" } })], at(1), "paper");
     expect(due?.limits.maxOrderNotional).toBe("50");
     expect(due?.limits.maxOpenPositions).toBe(5);
   });
 
-  it("lets only an enabled paper strategy send a replacement", () => {
-    const due = dueFallbacks(
-      [
-        row({ limitFallback: { afterSeconds: 1 } }, { id: "ord_paper" }),
-        row({ limitFallback: { afterSeconds: 1 }, mode: "disabled" }, { id: "ord_mode_disabled" }),
-        row({ limitFallback: { afterSeconds: 1 }, mode: "live" }, { id: "ord_live" }),
-        row({ limitFallback: { afterSeconds: 1 } }, { id: "ord_disabled" }, false),
-      ],
-      at(5),
-    );
-    expect(due.map((d) => [d.order.id, d.mayTrade])).toEqual([
+  it("lets only an enabled strategy in the mode of the order's venue send a replacement", () => {
+    const rows = [
+      row({ limitFallback: { afterSeconds: 1 } }, { id: "ord_paper" }),
+      row({ limitFallback: { afterSeconds: 1 }, mode: "disabled" }, { id: "ord_mode_disabled" }),
+      row({ limitFallback: { afterSeconds: 1 }, mode: "live" }, { id: "ord_live" }),
+      row({ limitFallback: { afterSeconds: 1 } }, { id: "ord_disabled" }, false),
+    ];
+    expect(dueFallbacks(rows, at(5), "paper").map((d) => [d.order.id, d.mayTrade])).toEqual([
       ["ord_paper", true],
       ["ord_mode_disabled", false],
       ["ord_live", false],
       ["ord_disabled", false],
     ]);
+    // On an exchange account the live strategy trades, and a paper one no longer may.
+    expect(dueFallbacks(rows, at(5), "live").map((d) => [d.order.id, d.mayTrade])).toEqual([
+      ["ord_paper", false],
+      ["ord_mode_disabled", false],
+      ["ord_live", true],
+      ["ord_disabled", false],
+    ]);
   });
 
   it("acts on nothing when the stored configuration no longer parses (fail closed)", () => {
-    expect(dueFallbacks([row({ limitFallback: { afterSeconds: "soon" } })], at(3600))).toEqual([]);
+    expect(dueFallbacks([row({ limitFallback: { afterSeconds: "soon" } })], at(3600), "paper")).toEqual([]);
   });
 });
 

@@ -1,7 +1,8 @@
-import { and, asc, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNotNull, isNull, not, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../client.js";
 import { orders } from "../schema/orders.js";
 import { strategies } from "../schema/strategies.js";
+import { LIMIT_FALLBACK_PENDING } from "./native-protection-repository.js";
 import { ON_PAPER, toOrder, type StoredOrder } from "./trading-repository.js";
 
 /** A working limit order with what its strategy says about it now (the config is parsed by the caller). */
@@ -14,26 +15,32 @@ const RESTING = ["submitted", "partially_filled"] as const;
  * oldest first. Protection orders (stop_loss, take_profit) and manual orders (no signal) never time
  * out. Working orders are few, so whether each one is due is decided in code, not here.
  */
-export async function workingLimitsWithFallback(db: Db): Promise<WorkingLimitRow[]> {
-  const rows = await db
+export function workingLimitsWithFallback(db: Db, venue: "paper" | "exchange"): Promise<WorkingLimitRow[]> {
+  return limitRows(
+    db,
+    and(
+      inArray(orders.status, [...RESTING]),
+      sql`jsonb_typeof(${strategies.config} -> 'limitFallback') = 'object'`,
+      // An exchange account's limit is expired there first (see live-sweep.ts): only one it holds,
+      // with no other step under way.
+      venue === "paper" ? ON_PAPER : and(not(ON_PAPER), isNotNull(orders.venueOrderId), isNull(orders.rejectReason)),
+    ),
+  );
+}
+
+/** Exchange accounts' limits whose fallback was started (LIMIT_FALLBACK_PENDING) and not finished: a crash, or a cancel not taken yet. */
+export function limitsInFallback(db: Db): Promise<WorkingLimitRow[]> {
+  return limitRows(db, and(eq(orders.rejectReason, LIMIT_FALLBACK_PENDING), not(ON_PAPER)));
+}
+
+function limitRows(db: Db, where: SQL | undefined): Promise<WorkingLimitRow[]> {
+  return db
     .select({ order: orders, strategyConfig: strategies.config, strategyEnabled: strategies.enabled })
     .from(orders)
     .innerJoin(strategies, eq(strategies.id, orders.strategyId))
-    .where(
-      and(
-        inArray(orders.status, [...RESTING]),
-        eq(orders.kind, "limit"),
-        inArray(orders.role, ["entry", "exit"]),
-        isNotNull(orders.signalId),
-        isNull(orders.parentOrderId),
-        sql`jsonb_typeof(${strategies.config} -> 'limitFallback') = 'object'`,
-        // Paper orders only: an exchange account's limit rests at the exchange, and expiring it here
-        // would only change our books.
-        ON_PAPER,
-      ),
-    )
-    .orderBy(asc(orders.seq));
-  return rows.map((r) => ({ order: toOrder(r.order), strategyConfig: r.strategyConfig, strategyEnabled: r.strategyEnabled }));
+    .where(and(eq(orders.kind, "limit"), inArray(orders.role, ["entry", "exit"]), isNotNull(orders.signalId), isNull(orders.parentOrderId), where))
+    .orderBy(asc(orders.seq))
+    .then((rows) => rows.map((r) => ({ order: toOrder(r.order), strategyConfig: r.strategyConfig, strategyEnabled: r.strategyEnabled })));
 }
 
 /**

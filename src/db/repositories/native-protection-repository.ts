@@ -18,12 +18,20 @@ export const VENUE_CANCEL_PENDING = "VENUE_CANCEL_PENDING";
 /** Taken off the exchange so an exit can sell what it locks: then held by the gateway (engine-managed). */
 export const VENUE_RELEASE_PENDING = "VENUE_RELEASE_PENDING";
 
+/**
+ * An exchange account's signal limit past its strategy's limitFallback timeout: to be cancelled at
+ * the exchange, then booked expired and, in market mode, replaced (execution/limit-fallback/live-sweep.ts).
+ */
+export const LIMIT_FALLBACK_PENDING = "LIMIT_FALLBACK_PENDING";
+
 const PENDING = [VENUE_CANCEL_PENDING, VENUE_RELEASE_PENDING];
 const WORKING = ["submitted", "partially_filled"];
 const isProtection = inArray(orders.role, ["stop_loss", "take_profit"]);
 const isReduceOnlyExit = and(eq(orders.role, "exit"), eq(orders.reduceOnly, true));
 
-export const hasPendingVenueStep = (order: { rejectReason: string | null }): boolean => order.rejectReason !== null && PENDING.includes(order.rejectReason);
+/** Whether a step at the exchange is under way for the order: reconciliation leaves it to the step's owner. */
+export const hasPendingVenueStep = (order: { rejectReason: string | null }): boolean =>
+  order.rejectReason !== null && (PENDING.includes(order.rejectReason) || order.rejectReason === LIMIT_FALLBACK_PENDING);
 
 async function select(db: Db, where: SQL | undefined): Promise<StoredOrder[]> {
   const rows = await db.select().from(orders).where(where).orderBy(asc(orders.seq));

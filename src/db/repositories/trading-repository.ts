@@ -9,9 +9,9 @@ import { positions, type PositionRow } from "../schema/positions.js";
 import { riskDecisions, type RiskDecisionRow } from "../schema/risk-decisions.js";
 
 /**
- * An order of a paper account. The paper venue's matching, and its limit timeouts, only ever touch
- * these: an exchange account's orders rest at the exchange (its stops and targets with the live
- * protection watcher).
+ * An order of a paper account. The paper venue's matching, and its own limit timeouts, only ever
+ * touch these: an exchange account's orders rest at the exchange (its stops and targets with the live
+ * protection watcher, its timed-out limits with the live limit fallback).
  */
 export const ON_PAPER = sql`exists (select 1 from accounts a where a.id = ${orders.accountId} and a.venue = 'paper')`;
 

@@ -19,7 +19,7 @@ export type DueFallback = {
   readonly order: StoredOrder;
   readonly fallback: LimitFallback;
   readonly limits: RiskLimits;
-  /** false for a strategy that is disabled or not on the paper venue: its order expires, nothing replaces it. */
+  /** false for a strategy that is disabled or no longer in the mode of the order's venue: its order expires, nothing replaces it. */
   readonly mayTrade: boolean;
 };
 
@@ -32,14 +32,14 @@ export function isDue(createdAt: Date, afterSeconds: number, now: Date): boolean
  * The resting limits whose strategy's fallback (as configured now, so a PATCH applies to orders
  * already working) has run out. A configuration that no longer parses acts on nothing: fail closed.
  */
-export function dueFallbacks(rows: readonly WorkingLimitRow[], now: Date): DueFallback[] {
+export function dueFallbacks(rows: readonly WorkingLimitRow[], now: Date, venueMode: "paper" | "live"): DueFallback[] {
   const due: DueFallback[] = [];
   for (const row of rows) {
     const parsed = StrategyConfigSchema.safeParse(row.strategyConfig ?? {});
     if (!parsed.success) continue;
     const { limitFallback, riskLimits, mode } = parsed.data;
     if (!limitFallback || !isDue(row.order.createdAt, limitFallback.afterSeconds, now)) continue;
-    due.push({ order: row.order, fallback: limitFallback, limits: riskLimits, mayTrade: row.strategyEnabled && mode === "paper" });
+    due.push({ order: row.order, fallback: limitFallback, limits: riskLimits, mayTrade: row.strategyEnabled && mode === venueMode });
   }
   return due;
 }

@@ -30,7 +30,7 @@ export type FallbackResult = {
  */
 export async function sweepTimedOutLimits(ctx: TradingContext): Promise<FallbackResult[]> {
   const now = ctx.clock.now();
-  const due = dueFallbacks(await workingLimitsWithFallback(ctx.db), now);
+  const due = dueFallbacks(await workingLimitsWithFallback(ctx.db, "paper"), now, "paper");
   const results: FallbackResult[] = [];
   for (const item of due) {
     try {
@@ -77,7 +77,7 @@ async function fallBack(ctx: TradingContext, due: DueFallback, now: Date): Promi
 }
 
 /** The same signal, role, side, reduce-only flag and protection levels as the original; at market, for the remainder. */
-function replacementOf(original: StoredOrder, remainder: string, due: DueFallback): PlaceOrderInput {
+export function replacementOf(original: StoredOrder, remainder: string, due: DueFallback): PlaceOrderInput {
   if (original.signalId === null || (original.role !== "entry" && original.role !== "exit")) {
     throw new Error(`order ${original.id} is not a signal's entry or exit and has no fallback`);
   }

@@ -22,8 +22,13 @@ export type LimitFallbackSweeper = {
  * never overlap (a tick finding one in progress is skipped); across instances the sweep's symbol
  * lock and deterministic client order ids keep each order's fallback to one.
  */
-export function createLimitFallbackSweeper(options: { ctx: TradingContext; intervalMs: number }): LimitFallbackSweeper {
-  const { ctx, intervalMs } = options;
+export function createLimitFallbackSweeper(options: {
+  ctx: TradingContext;
+  intervalMs: number;
+  /** The exchange accounts' sweep (live-sweep.ts), when there are any: after the paper one, in the same pass. */
+  live?: (() => Promise<FallbackResult[]>) | undefined;
+}): LimitFallbackSweeper {
+  const { ctx, intervalMs, live } = options;
   let timer: NodeJS.Timeout | undefined;
   let busy = false;
   let tail: Promise<unknown> = Promise.resolve();
@@ -32,7 +37,8 @@ export function createLimitFallbackSweeper(options: { ctx: TradingContext; inter
     const run = tail.then(async () => {
       busy = true;
       try {
-        return await sweepTimedOutLimits(ctx);
+        const paper = await sweepTimedOutLimits(ctx);
+        return live ? [...paper, ...(await live())] : paper;
       } finally {
         busy = false;
       }

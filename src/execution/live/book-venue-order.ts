@@ -164,13 +164,21 @@ function differenceFill(
 }
 
 /**
+ * How far before our order's creation its trades are looked for: the trades carry the exchange's
+ * time, the order ours, and an exchange clock behind ours (Binance accepts requests up to its receive
+ * window off) would otherwise hide the trades, and with them a base-asset commission the position
+ * then overstates.
+ */
+const TRADES_CLOCK_SLACK_MS = 60_000;
+
+/**
  * An order read back from the venue (fetchOrder) carries no fees on some exchanges (Binance's query
  * answer has no fills): when it filled and has none, its trades are read for them, so the booked
  * fill is net of a base-asset commission like one booked from the order's first answer.
  */
 export async function withTradeFees(venue: CcxtVenue, order: StoredOrder, venueOrder: VenueOrder): Promise<VenueOrder> {
   if (venueOrder.fees.length > 0 || !dec(venueOrder.filled || "0").gt(order.filledQuantity)) return venueOrder;
-  const trades = await venue.fetchMyTrades(order.symbol, order.createdAt);
+  const trades = await venue.fetchMyTrades(order.symbol, new Date(order.createdAt.getTime() - TRADES_CLOCK_SLACK_MS));
   if (!trades.ok) return venueOrder;
   const fees = trades.value.filter((t) => t.venueOrderId === venueOrder.venueOrderId && t.fee).map((t) => t.fee as VenueFee);
   return { ...venueOrder, fees };

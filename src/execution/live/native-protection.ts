@@ -19,7 +19,7 @@ import { isProtectionRole, protectionLevel } from "./stop-limit.js";
 import type { SubmitResult, VenueOrder } from "./types.js";
 
 type Rules = MarketRules | undefined;
-type TakeOff = { kind: "final"; order: VenueOrder } | { kind: "absent" } | { kind: "unknown" };
+export type TakeOff = { kind: "final"; order: VenueOrder } | { kind: "absent" } | { kind: "unknown" };
 
 const WORKING: ReadonlySet<string> = new Set(["submitted", "partially_filled"]);
 
@@ -209,7 +209,7 @@ async function settleVenueStep(ctx: LiveOrderContext, venue: CcxtVenue, row: Sto
 }
 
 /** Cancels the order at the exchange; one it no longer holds open is looked up by client order id for its final state. */
-async function takeOffVenue(venue: CcxtVenue, row: StoredOrder): Promise<TakeOff> {
+export async function takeOffVenue(venue: CcxtVenue, row: StoredOrder): Promise<TakeOff> {
   if (row.venueOrderId !== null) {
     const cancelled = await venue.cancelOrder(row.venueOrderId, row.symbol);
     if (cancelled.ok) return { kind: "final", order: cancelled.value };

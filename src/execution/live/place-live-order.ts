@@ -25,7 +25,7 @@ import type { Notifier } from "../../notifications/notifier.js";
 export type LiveOrderContext = { db: Db; clock: Clock; ids: IdSource; logger: Logger; notifier?: Notifier | undefined };
 
 /** What the first transaction decided: nothing to send, or an order whose intent is committed. */
-type Intent =
+export type LiveIntent =
   | { kind: "done"; result: PlaceOrderResult }
   | { kind: "send"; order: StoredOrder; decision: RiskDecisionRow | null; referencePrice: string | undefined; resumed: boolean };
 
@@ -53,7 +53,14 @@ type Intent =
  */
 export async function placeLiveOrder(ctx: LiveOrderContext, venue: CcxtVenue, input: PlaceOrderInput, rules: MarketRules | undefined): Promise<PlaceOrderResult> {
   const intent = await ctx.db.transaction((tx) => commitIntent(tx, ctx, input, rules));
-  if (intent.kind === "done") return intent.result;
+  return intent.kind === "done" ? intent.result : sendIntent(ctx, venue, intent, rules);
+}
+
+/**
+ * Steps 2 and 3 for an intent whose first step has committed (placeLiveOrder's, or a caller's that
+ * committed it with other work, as the limit fallback does with the expiry it replaces).
+ */
+export async function sendIntent(ctx: LiveOrderContext, venue: CcxtVenue, intent: Extract<LiveIntent, { kind: "send" }>, rules: MarketRules | undefined): Promise<PlaceOrderResult> {
   const { order } = intent;
   if (!intent.resumed && order.role === "exit") {
     await withdrawRestingExits(ctx, venue, order, rules);
@@ -102,7 +109,8 @@ async function lookUp(venue: CcxtVenue, order: StoredOrder): Promise<SubmitResul
   return { status: "unknown", reason: "VENUE_OUTCOME_UNKNOWN", detail };
 }
 
-async function commitIntent(tx: Db, ctx: LiveOrderContext, input: PlaceOrderInput, rules: MarketRules | undefined): Promise<Intent> {
+/** Step 1, inside the caller's transaction: the decision and, on approval, the order's intent (`new`). */
+export async function commitIntent(tx: Db, ctx: LiveOrderContext, input: PlaceOrderInput, rules: MarketRules | undefined): Promise<LiveIntent> {
   const decided = await decideOrder(tx, ctx, input, rules);
   if (decided.kind === "denied") return { kind: "done", result: { decision: decided.decision, order: null, duplicate: false } };
   if (decided.kind === "existing") {
