@@ -14,7 +14,7 @@ import { FaultInjector, RATE_LIMITED_BODY, type FaultKind } from "./faults.js";
 import { KlineBook, type KlineSeed } from "./klines.js";
 import { defaultMarkets, exchangeInfoSymbol, type MarketSpec } from "./markets.js";
 import { checkTimestamp, verifySignature } from "./signing.js";
-import { ExchangeState, type ExchangeOrder, type Side, type StopOrderSupport } from "./state.js";
+import { ExchangeState, isOpenOrder, type ExchangeOrder, type Side, type StopOrderSupport } from "./state.js";
 import { requestWeight, WeightMeter } from "./weights.js";
 
 export type TestExchangeOptions = {
@@ -47,6 +47,8 @@ export type TestExchange = {
   /** `urls.api` for ccxt's binance class: every key it may use, all pointing here. */
   ccxtApiUrls: Readonly<Record<"public" | "private" | "v1" | "sapi", string>>;
   setPrice(symbol: string, price: string): void;
+  /** Fills part of a resting limit order (by client order id) at its price; it stays open for the rest. */
+  fillPart(clientOrderId: string, quantity: string): void;
   /** Candles GET /api/v3/klines serves for an exchange symbol (BTCUSDT) and Binance interval (1h). */
   seedKlines(symbol: string, interval: string, rows: readonly KlineSeed[]): void;
   /** REQUEST_WEIGHT used in the current minute, as the X-MBX-USED-WEIGHT-1M header reports it. */
@@ -117,7 +119,7 @@ export async function startTestExchange(options: TestExchangeOptions): Promise<T
       orderQueryBody(state.query(state.market(p.get("symbol")).symbol, p.get("orderId"), p.get("origClientOrderId"))),
     "DELETE /api/v3/order": (p) => {
       const order = state.find(state.market(p.get("symbol")).symbol, p.get("orderId"), p.get("origClientOrderId"));
-      if (!order || order.status !== "NEW") throw unknownOrder();
+      if (!order || !isOpenOrder(order)) throw unknownOrder();
       state.cancel(order);
       return cancelBody(order, p.get("newClientOrderId") ?? `cancel-${order.orderId}`);
     },
@@ -125,7 +127,7 @@ export async function startTestExchange(options: TestExchangeOptions): Promise<T
       const symbol = p.get("symbol");
       if (symbol !== null) state.market(symbol);
       return state.orders
-        .filter((o) => o.status === "NEW" && (symbol === null || o.symbol === symbol))
+        .filter((o) => isOpenOrder(o) && (symbol === null || o.symbol === symbol))
         .map(orderQueryBody);
     },
     "GET /api/v3/myTrades": (p) => {
@@ -237,6 +239,7 @@ export async function startTestExchange(options: TestExchangeOptions): Promise<T
     port,
     ccxtApiUrls: { public: `${url}/api/v3`, private: `${url}/api/v3`, v1: `${url}/api/v1`, sapi: `${url}/sapi/v1` },
     setPrice: (symbol, price) => state.setPrice(symbol, price),
+    fillPart: (clientOrderId, quantity) => state.fillPart(clientOrderId, quantity),
     seedKlines: (symbol, interval, rows) => klines.seed(symbol, interval, rows),
     usedWeight: () => weight.usedAt(now()),
     faults,

@@ -10,7 +10,10 @@ import {
 } from "./binance-errors.js";
 import type { MarketSpec } from "./markets.js";
 
-export type OrderStatus = "NEW" | "FILLED" | "CANCELED";
+export type OrderStatus = "NEW" | "PARTIALLY_FILLED" | "FILLED" | "CANCELED";
+
+/** Still in the book (or waiting to trigger): nothing or part of it filled. */
+export const isOpenOrder = (order: { status: OrderStatus }): boolean => order.status === "NEW" || order.status === "PARTIALLY_FILLED";
 export type Side = "BUY" | "SELL";
 export type OrderType = "MARKET" | "LIMIT" | "STOP_LOSS_LIMIT" | "TAKE_PROFIT_LIMIT";
 type StopType = Extract<OrderType, "STOP_LOSS_LIMIT" | "TAKE_PROFIT_LIMIT">;
@@ -126,7 +129,7 @@ export class ExchangeState {
     if (input.side !== "BUY" && input.side !== "SELL") throw new BinanceError(-1117, "Invalid side.");
     const type = this.orderType(input.type);
     const clientOrderId = input.newClientOrderId ?? `test-${this.nextOrderId}`;
-    if (this.orders.some((o) => o.status === "NEW" && o.clientOrderId === clientOrderId)) throw duplicateOrder();
+    if (this.orders.some((o) => isOpenOrder(o) && o.clientOrderId === clientOrderId)) throw duplicateOrder();
     const last = this.price(m.symbol);
 
     let qty: Decimal;
@@ -237,7 +240,7 @@ export class ExchangeState {
     const p = new Decimal(price);
     this.prices.set(symbol, p);
     for (const order of this.orders) {
-      if (order.symbol !== symbol || order.status !== "NEW") continue;
+      if (order.symbol !== symbol || !isOpenOrder(order)) continue;
       if (!order.working) {
         if (!isStopType(order.type) || !stopTriggered(order.type, order.side, order.stopPrice, p)) continue;
         order.working = true;
@@ -254,17 +257,31 @@ export class ExchangeState {
     }
   }
 
-  private unlock(order: ExchangeOrder): void {
+  /**
+   * Fills part of a resting limit at its own price (a maker), as a market that trades through it
+   * only in part would: the order stays in the book, PARTIALLY_FILLED, for the rest.
+   */
+  fillPart(clientOrderId: string, quantity: string): void {
+    const order = this.orders.find((o) => o.clientOrderId === clientOrderId && isOpenOrder(o) && o.working && o.type === "LIMIT");
+    if (!order) throw new Error(`no resting limit order ${clientOrderId}`);
+    const qty = new Decimal(quantity);
+    if (!qty.gt(0) || !qty.lt(remainingOf(order))) throw new Error(`a part fill must be above 0 and below the remainder ${remainingOf(order).toFixed()}`);
+    this.unlock(order, qty);
+    this.fill(order, order.price, true, qty);
+  }
+
+  /** Releases what a resting order locks for `qty` of it (by default, all it has left). */
+  private unlock(order: ExchangeOrder, qty: Decimal = remainingOf(order)): void {
     const m = this.market(order.symbol);
-    const amount = order.side === "BUY" ? order.origQty.mul(order.price) : order.origQty;
+    const amount = order.side === "BUY" ? qty.mul(order.price) : qty;
     const b = this.balance(order.side === "BUY" ? m.quoteAsset : m.baseAsset);
     b.locked = b.locked.minus(amount);
     b.free = b.free.plus(amount);
   }
 
-  private fill(order: ExchangeOrder, price: Decimal, isMaker: boolean): void {
+  /** Fills `qty` of the order (by default, all it has left) at `price`. */
+  private fill(order: ExchangeOrder, price: Decimal, isMaker: boolean, qty: Decimal = remainingOf(order)): void {
     const m = this.market(order.symbol);
-    const qty = order.origQty;
     const quoteQty = qty.mul(price);
     const base = this.balance(m.baseAsset);
     const quote = this.balance(m.quoteAsset);
@@ -294,11 +311,15 @@ export class ExchangeState {
       isMaker,
     });
     order.fills.push({ price, qty, commission, commissionAsset, tradeId });
-    order.executedQty = qty;
-    order.cummulativeQuoteQty = quoteQty;
-    order.status = "FILLED";
+    order.executedQty = order.executedQty.plus(qty);
+    order.cummulativeQuoteQty = order.cummulativeQuoteQty.plus(quoteQty);
+    order.status = order.executedQty.eq(order.origQty) ? "FILLED" : "PARTIALLY_FILLED";
     order.updateTime = t;
   }
+}
+
+function remainingOf(order: ExchangeOrder): Decimal {
+  return order.origQty.minus(order.executedQty);
 }
 
 function crosses(order: ExchangeOrder, price: Decimal): boolean {

@@ -105,6 +105,18 @@ describe("test exchange through ccxt binance", () => {
     await expect(c.cancelOrder(order.id!, "BTC/USDT")).rejects.toThrow(/-2011/);
   });
 
+  it("fills part of a resting limit: open for the rest, which a cancel releases", async () => {
+    const c = await loaded();
+    const order = await c.createOrder("BTC/USDT", "limit", "sell", 0.1, 60000, { clientOrderId: "part-1" });
+    exchange.fillPart("part-1", "0.04");
+    expect(await c.fetchOrder(order.id!, "BTC/USDT")).toMatchObject({ status: "open", filled: 0.04, remaining: 0.06 });
+    expect((await c.fetchOpenOrders("BTC/USDT")).map((o) => o.clientOrderId)).toEqual(["part-1"]);
+    expect((await c.fetchBalance())["BTC"]).toMatchObject({ free: 0.4, used: 0.06 });
+    const cancelled = await c.cancelOrder(order.id!, "BTC/USDT");
+    expect(cancelled).toMatchObject({ status: "canceled", filled: 0.04 });
+    expect((await c.fetchBalance())["BTC"]).toMatchObject({ free: 0.46, used: 0 });
+  });
+
   it("fetches an order by clientOrderId; an unknown one is -2013, raised as OrderNotFound", async () => {
     const c = await loaded();
     await c.createOrder("ETH/USDT", "limit", "buy", 0.5, 2500, { clientOrderId: "eth-1" });

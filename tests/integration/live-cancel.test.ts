@@ -61,6 +61,29 @@ describe("cancelling an order that works at an exchange", () => {
     expect(deletes()).toBe(sent);
   });
 
+  it("a partly filled entry cancelled there gets its stop-loss and take-profit for the part it filled", async () => {
+    const s = await createStrategy(t, { mode: "live", accountId: "bn", riskLimits: OPEN_LIMITS });
+    const body = { ticker: "BTCUSDT", action: "buy", quantity: "0.002", price: "45000", type: "limit", sl: "44000", tp: "47000" };
+    const res = await t.http.post(s.webhookPath).set("content-type", "application/json").send(JSON.stringify(body));
+    expect(res.status, JSON.stringify(res.body)).toBe(202);
+    const placed = await waitProcessed(t, res.body.id as string);
+    const entry = (await t.http.get(`/v1/orders/${placed.trace.orders[0]?.id}`).set(t.auth())).body as { id: string; clientOrderId: string };
+    exchange.fillPart(entry.clientOrderId, "0.0008");
+    const cancelled = await cancel(entry.id);
+    expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(200);
+    expect(cancelled.body).toMatchObject({ status: "cancelled", filledQuantity: "0.0008" });
+    expect(atExchange(entry.clientOrderId)).toEqual(["CANCELED"]);
+    const after = await waitProcessed(t, placed.id);
+    const [position] = after.trace.positions;
+    expect(position).toMatchObject({ status: "open" });
+    // Held by the gateway (this exchange takes no stop orders), for what the position holds.
+    const protection = after.trace.orders.filter((o) => o.role !== "entry").map((o) => [o.role, o.status, o.quantity]);
+    expect(protection).toEqual([
+      ["stop_loss", "submitted", position?.quantity],
+      ["take_profit", "submitted", position?.quantity],
+    ]);
+  });
+
   it("answers 503 and changes nothing when the exchange does not cancel it now; a later cancel goes through", async () => {
     const s = await createStrategy(t, { mode: "live", accountId: "bn", riskLimits: OPEN_LIMITS });
     const order = await restingLimitBuy(s);

@@ -29,11 +29,11 @@ const stored = async (id: string) => (await findOrderById(t.services.database.db
 const atExchange = (clientOrderId: string) => x.orders().filter((o) => o.clientOrderId === clientOrderId);
 const writesSince = (from: number) => x.requests().slice(from).filter((r) => r.method !== "GET");
 
-async function restingBuy(to: "market" | "cancel") {
+async function restingBuy(to: "market" | "cancel", extra: Record<string, string> = {}) {
   const strategy = await createStrategy(t, {
     mode: "live", accountId: ACCOUNT, defaultOrderType: { type: "limit", offsetBps: "100" }, limitFallback: { afterSeconds: 30, to }, riskLimits: OPEN_LIMITS,
   });
-  const signal = await sendAlert(t, strategy, { ticker: "ETHUSDT", action: "buy", quantity: "0.1", price: "3000" });
+  const signal = await sendAlert(t, strategy, { ticker: "ETHUSDT", action: "buy", quantity: "0.1", price: "3000", ...extra });
   const limit = await stored(signal.trace.orders[0]!.id);
   expect(limit).toMatchObject({ kind: "limit", status: "submitted", limitPrice: "2970", venueOrderId: expect.any(String) });
   return { signal, limit };
@@ -89,6 +89,28 @@ describe("limitFallback on an exchange account", () => {
     later(60_000);
     expect(await t.services.limitFallback.sweepOnce()).toEqual([]);
     expect(writesSince(from)).toHaveLength(2);
+  });
+
+  it("a partly filled limit expires with what it filled, protected at once, and only its remainder goes out at market", async () => {
+    const { signal, limit } = await restingBuy("market", { sl: "2800" });
+    x.fillPart(limit.clientOrderId, "0.04");
+    later(31_000);
+    const [result] = await t.services.limitFallback.sweepOnce();
+    expect(result).toMatchObject({ orderId: limit.id, expired: true, replacement: { outcome: "approved" } });
+    const trace = (await waitProcessed(t, signal.id)).trace;
+    const entries = trace.orders.filter((o) => o.role === "entry").map((o) => [o.kind, o.status, o.quantity, o.filledQuantity]);
+    expect(entries).toEqual([
+      ["limit", "expired", "0.1", "0.04"],
+      ["market", "filled", "0.06", "0.06"],
+    ]);
+    // Each part has its stop-loss, held by the gateway: the limit's for the 0.04 it bought less the
+    // commission, at once; the replacement's for its own fill.
+    const stops = trace.orders.filter((o) => o.role === "stop_loss").map((o) => [o.status, o.quantity]);
+    expect(stops).toEqual([
+      ["submitted", "0.03996"],
+      ["submitted", "0.06"],
+    ]);
+    expect(trace.positions).toMatchObject([{ quantity: "0.0999", status: "open" }]);
   });
 
   it("in cancel mode only cancels it at the exchange and expires it", async () => {

@@ -31,7 +31,7 @@ export type BookingContext = {
 export type VenueBooking = {
   order: StoredOrder;
   fill: Fill | undefined;
-  /** A filled entry's stop-loss and take-profit, just stored: `new` ones are native intents to send. */
+  /** The stop-loss and take-profit of an entry this booking ended with a fill, just stored: `new` ones are native intents to send. */
   protection: StoredOrder[];
   /** Native stops and targets this booking ended in our books: to cancel at the exchange. */
   venueCancels: StoredOrder[];
@@ -79,9 +79,20 @@ export async function bookVenueOrder(
   const others = writes.length > 0 ? (await openProtectionOfKey(tx, current)).filter((o) => o.id !== current.id) : [];
   await issue(rawQuery(tx), [() => updateOrder(tx, updated), ...writes]);
   const venueCancels = writes.length > 0 ? await endProtection(tx, updated, others, at) : [];
-  const protection = updated.status === "filled" && current.status !== "filled" ? await holdProtection(tx, ctx, updated) : [];
+  const protection = endsWithFill(current, updated) ? await holdProtection(tx, ctx, updated) : [];
   if (fill) ctx.metrics?.filled("live", 1);
   return { order: updated, fill, protection, venueCancels };
+}
+
+const FINAL: ReadonlySet<string> = new Set(["filled", "cancelled", "expired", "rejected"]);
+
+/**
+ * Whether this booking ends the order with something filled: filled, or cancelled or expired after a
+ * partial fill. An entry then gets its stop-loss and take-profit for what it filled, as on paper; a
+ * partly filled entry cancelled at the exchange would otherwise leave that part unprotected.
+ */
+function endsWithFill(before: StoredOrder, after: StoredOrder): boolean {
+  return FINAL.has(after.status) && !FINAL.has(before.status) && after.status !== "rejected" && dec(after.filledQuantity).gt(0);
 }
 
 /**
@@ -107,8 +118,9 @@ async function endProtection(tx: Db, booked: StoredOrder, others: readonly Store
 }
 
 /**
- * A filled live entry's stop-loss and take-profit, for what the position now holds (net of a
- * base-asset commission, so an exit can never sell more than the account has). Where the venue
+ * A live entry's stop-loss and take-profit once it has ended with a fill, for what it filled and the
+ * position now holds (net of a base-asset commission, so an exit can never sell more than the
+ * account has). Where the venue
  * takes them as native orders they are stored `new`, their intent committed with the entry's fill,
  * for the caller to send; otherwise `submitted` with no venue id: held by the gateway and watched
  * against the venue's price by the protection watcher.
