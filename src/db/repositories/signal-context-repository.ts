@@ -1,4 +1,5 @@
 import type { RawQuery } from "../raw-query.js";
+import { MARKET_PRICE_UPDATE } from "./market-prices-repository.js";
 
 /**
  * What every signal reads before its orders, and the price it records, in one prepared statement:
@@ -13,7 +14,6 @@ import type { RawQuery } from "../raw-query.js";
  * here so that one round trip does it all; the defaults come from the caller ($4, $6) so the
  * configuration schema stays their only source.
  */
-const UTC_DAY = (row: string) => `(${row}.observed_at at time zone 'UTC')::date`;
 
 const SIGNAL_CONTEXT = `with s as (
   select id, config, coalesce(config ->> 'accountId', $4) as account_id,
@@ -23,11 +23,7 @@ const SIGNAL_CONTEXT = `with s as (
 recorded as (
   insert into market_prices (symbol, price, source, observed_at)
   select $2, $3::numeric, 'signal', $5::timestamptz from s where s.trading and $3::text is not null
-  on conflict (symbol) do update set
-    -- The first price of a UTC day keeps the one it replaces as that day's midnight mark.
-    day_open_price = case when ${UTC_DAY("excluded")} > ${UTC_DAY("market_prices")} then market_prices.price else market_prices.day_open_price end,
-    day_open_day = case when ${UTC_DAY("excluded")} > ${UTC_DAY("market_prices")} then ${UTC_DAY("excluded")} else market_prices.day_open_day end,
-    price = excluded.price, source = excluded.source, observed_at = excluded.observed_at
+  on conflict (symbol) do update set ${MARKET_PRICE_UPDATE}
   returning 1
 )
 select

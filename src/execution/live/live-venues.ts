@@ -14,6 +14,7 @@ import type { LiveVenues } from "./live-venues-port.js";
 import { followNativeProtection } from "./native-protection.js";
 import { watchProtection } from "./protection-watcher.js";
 import { reconcileOrders } from "./reconcile.js";
+import { refreshMarks } from "./venue-marks.js";
 import { setStateByVenue } from "./venue-state.js";
 import { withOrigin } from "../../lib/with-origin.js";
 import type { TradingMetrics, VenueCallObserver } from "../../metrics/port.js";
@@ -163,7 +164,8 @@ export function createLiveVenues(options: {
 
   /**
    * Markets and balances (the first time: the account's cash becomes the venue's balance), then our
-   * unsettled orders against the venue's, then our positions against its balances.
+   * unsettled orders against the venue's, our positions against its balances, and last the marks of
+   * what the account holds, from the venue's last prices.
    */
   async function reconcileAccount(account: ExchangeAccountConfig, venue: CcxtVenue): Promise<void> {
     // Markets are cached; an exchange lists and delists, and changes steps and limits: reload hourly.
@@ -199,6 +201,7 @@ export function createLiveVenues(options: {
     } else {
       liveAccounts.status.reportReconciliation(account.id, "in_sync", `${orders.checked} open orders checked, ${orders.updated} updated`);
     }
+    await refreshMarks(options, venue, account.id);
   }
 }
 
