@@ -7,6 +7,7 @@
  * record of when the order request arrived (this host's clock, the same wall clock).
  */
 import { binance } from "ccxt";
+import { RATE_LIMITER } from "../src/execution/live/live-venues.js";
 import { startTestExchange, type RecordedRequest, type TestExchange } from "../tests/exchange/server.js";
 import { percentile } from "./load.js";
 import { formatRows } from "./signal-latency.js";
@@ -100,7 +101,8 @@ async function directRoundTrips(exchange: TestExchange, count: number, enableRat
   const client = new binance({
     apiKey: EXCHANGE_KEY,
     secret: EXCHANGE_SECRET,
-    enableRateLimit,
+    // With the limiter on: the gateway's client's own settings.
+    ...(enableRateLimit ? RATE_LIMITER : { enableRateLimit: false }),
     options: { fetchMarkets: { types: ["spot"] }, fetchCurrencies: false, fetchMargins: false, defaultType: "spot" },
   });
   client.urls["api"] = { ...exchange.ccxtApiUrls };

@@ -29,6 +29,15 @@ type ExchangeClass = new (config: Record<string, unknown>) => Exchange;
  * set, replacing the origin of every API URL (a proxy, a regional endpoint, or a test exchange that
  * serves the exchange's paths).
  */
+/**
+ * ccxt's rate limiter as a rolling window of one second rather than its default leaky bucket: the
+ * same requests per second on average, without spacing every request from the one before by the
+ * exchange's rateLimit times the call's cost (Binance: 50 ms per unit), which an order paid as added
+ * latency whenever another call (a reconciliation, a protection pass) had just gone. The exchange's
+ * own limits are still answered by the retry policy (429/418 and Retry-After).
+ */
+export const RATE_LIMITER = { enableRateLimit: true, rateLimiterAlgorithm: "rollingWindow", rollingWindowSize: 1000 } as const;
+
 export function exchangeClient(
   account: ExchangeAccountConfig,
   credentials: { apiKey: string; secret: string; password?: string | undefined },
@@ -41,7 +50,7 @@ export function exchangeClient(
     apiKey: credentials.apiKey,
     secret: credentials.secret,
     ...(credentials.password ? { password: credentials.password } : {}),
-    enableRateLimit: true,
+    ...RATE_LIMITER,
     timeout: timeoutMs,
     // Only what trading needs: no currency or margin listings (extra private endpoints at load time).
     options: {
