@@ -143,6 +143,24 @@ describe("limitFallback on an exchange account", () => {
     }
   });
 
+  it("an operator's cancel while the fallback waits on the exchange ends it there: nothing replaces the order", async () => {
+    const { limit } = await restingBuy("market");
+    const refuse = { kind: "binanceError", status: 400, code: -2011, msg: "Order was not canceled due to cancel restrictions." } as const;
+    x.faults.inject(refuse, { times: 2, match: { method: "DELETE", path: "/api/v3/order" } });
+    later(31_000);
+    expect(await t.services.limitFallback.sweepOnce()).toEqual([{ orderId: limit.id, expired: false, replacement: null }]);
+    expect(await stored(limit.id)).toMatchObject({ status: "submitted", rejectReason: "LIMIT_FALLBACK_PENDING" });
+
+    const cancelled = await t.http.post(`/v1/orders/${limit.id}/cancel`).set(t.auth());
+    expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(200);
+    const from = x.requests().length;
+    expect(await t.services.limitFallback.sweepOnce()).toEqual([{ orderId: limit.id, expired: false, replacement: null }]);
+    expect(writesSince(from).filter((r) => r.method === "POST")).toEqual([]);
+    expect(await stored(limit.id)).toMatchObject({ status: "cancelled", rejectReason: null });
+    // Settled: later sweeps leave it.
+    expect(await t.services.limitFallback.sweepOnce()).toEqual([]);
+  });
+
   it("a cancel the exchange does not take now leaves the order to the next sweep, which finishes it; reconciliation leaves it alone meanwhile", async () => {
     const { signal, limit } = await restingBuy("market");
     const refuse = { kind: "binanceError", status: 400, code: -2011, msg: "Order was not canceled due to cancel restrictions." } as const;

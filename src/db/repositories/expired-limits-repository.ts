@@ -15,7 +15,7 @@ const RESTING = ["submitted", "partially_filled"] as const;
  * oldest first. Protection orders (stop_loss, take_profit) and manual orders (no signal) never time
  * out. Working orders are few, so whether each one is due is decided in code, not here.
  */
-export function workingLimitsWithFallback(db: Db, venue: "paper" | "exchange"): Promise<WorkingLimitRow[]> {
+export function workingLimitsWithFallback(db: Db, venue: "paper" | "live"): Promise<WorkingLimitRow[]> {
   return limitRows(
     db,
     and(

@@ -14,8 +14,7 @@ import { cancelAtVenue, sendNativeProtection, takeOffVenue } from "../live/nativ
 import { commitIntent, sendIntent, type LiveIntent, type LiveOrderContext } from "../live/place-live-order.js";
 import { WORKING_STATUSES } from "../paper/order-fills.js";
 import { dueFallbacks, LIMIT_TIMEOUT, unfilledRemainder, type DueFallback } from "./due.js";
-import type { FallbackResult } from "./sweep.js";
-import { replacementOf } from "./sweep.js";
+import { replacementOf, type FallbackResult } from "./sweep.js";
 
 /**
  * The limit fallback on exchange accounts. The limit rests at the exchange, so expiring it in our
@@ -34,7 +33,7 @@ import { replacementOf } from "./sweep.js";
  */
 export async function sweepLiveLimits(ctx: LiveOrderContext, liveVenues: LiveVenues): Promise<FallbackResult[]> {
   const now = ctx.clock.now();
-  const due = [...resumed(await limitsInFallback(ctx.db)), ...dueFallbacks(await workingLimitsWithFallback(ctx.db, "exchange"), now, "live")];
+  const due = [...resumed(await limitsInFallback(ctx.db)), ...dueFallbacks(await workingLimitsWithFallback(ctx.db, "live"), now, "live")];
   const results: FallbackResult[] = [];
   for (const item of due) {
     try {
@@ -75,6 +74,7 @@ async function fallBack(ctx: LiveOrderContext, liveVenues: LiveVenues, due: DueF
   const marked = due.order.rejectReason === LIMIT_FALLBACK_PENDING ? due.order : await mark(ctx, due.order);
   if (!marked) return notExpired(due.order);
   const off = await takeOffVenue(venue, marked);
+  if (off.kind === "absent") ctx.logger.warn({ orderId: marked.id, clientOrderId: marked.clientOrderId }, "timed-out limit not found at its exchange; the next sweep asks again");
   if (off.kind !== "final") return notExpired(due.order);
   const final = await withTradeFees(venue, marked, off.order);
   const done = await ctx.db.transaction(async (tx) => {
@@ -82,6 +82,12 @@ async function fallBack(ctx: LiveOrderContext, liveVenues: LiveVenues, due: DueF
     await lockSymbol(tx, marked.symbol);
     const current = await findOrderById(tx, marked.id);
     if (!current || current.rejectReason !== LIMIT_FALLBACK_PENDING) return undefined;
+    if (!WORKING_STATUSES.includes(current.status)) {
+      // Ended meanwhile by someone else (an operator's cancel booked what the exchange said): it is
+      // theirs, and nothing replaces it.
+      await updateOrder(tx, { ...current, rejectReason: null, updatedAt: ctx.clock.now() });
+      return undefined;
+    }
     const booking = await bookVenueOrder(tx, { ...ctx, nativeProtection: venue.protectionSupport }, { ...current, rejectReason: null }, final, rules, ctx.clock.now());
     if (booking.order.status !== "cancelled") return { booking, expired: undefined, intent: undefined };
     const expired: StoredOrder = { ...booking.order, status: "expired", rejectReason: LIMIT_TIMEOUT, updatedAt: ctx.clock.now() };
