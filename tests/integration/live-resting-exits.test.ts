@@ -116,6 +116,42 @@ describe("a signal's limit exit resting at the exchange", () => {
     }
   });
 
+  it("a resting exit that filled at the exchange before the close reached it is booked, and the close is withdrawn: never sells the account's own coins", async () => {
+    const strategy = await createStrategy(t, { mode: "live", accountId: ACCOUNT, riskLimits: OPEN_LIMITS });
+    await sendAlert(t, strategy, { ticker: "ETHUSDT", action: "buy", quantity: "0.1", price: "3000" });
+    const resting = await sendAlert(t, strategy, { ticker: "ETHUSDT", action: "exit_long", type: "limit", limit_price: "3100", price: "3000" });
+    const exitRow = await stored(ofRole(resting, "exit")[0]!.id);
+    // The exchange fills it; our books have not heard (no reconciliation pass yet).
+    x.setPrice("ETHUSDT", "3100");
+    x.setPrice("ETHUSDT", "3000");
+    expect(atExchange(exitRow.clientOrderId).map((o) => o.status)).toEqual(["FILLED"]);
+    const eth = x.balance("ETH");
+
+    const from = x.requests().length;
+    const close = await sendAlert(t, strategy, { ticker: "ETHUSDT", action: "exit_long", price: "3000" });
+    expect(close.trace.orders).toMatchObject([{ role: "exit", kind: "market", status: "cancelled", rejectReason: "POSITION_CLOSED_BEFORE_SEND" }]);
+    expect(writesSince(from).filter((r) => r.method === "POST")).toEqual([]);
+    expect(x.balance("ETH")).toEqual(eth);
+    expect(await stored(exitRow.id)).toMatchObject({ status: "filled", filledQuantity: "0.0999" });
+    expect((await waitProcessed(t, resting.id)).trace.positions).toMatchObject([{ quantity: "0", status: "closed" }]);
+  });
+
+  it("one that filled in part cuts the close to what the position still holds", async () => {
+    const strategy = await createStrategy(t, { mode: "live", accountId: ACCOUNT, riskLimits: OPEN_LIMITS });
+    await sendAlert(t, strategy, { ticker: "ETHUSDT", action: "buy", quantity: "0.1", price: "3000" });
+    const resting = await sendAlert(t, strategy, { ticker: "ETHUSDT", action: "exit_long", type: "limit", limit_price: "3100", price: "3000" });
+    const exitRow = await stored(ofRole(resting, "exit")[0]!.id);
+    x.fillPart(exitRow.clientOrderId, "0.06");
+
+    const from = x.requests().length;
+    const close = await sendAlert(t, strategy, { ticker: "ETHUSDT", action: "exit_long", price: "3000" });
+    expect(ofRole(close, "exit")).toMatchObject([{ kind: "market", status: "filled", quantity: "0.0399", filledQuantity: "0.0399" }]);
+    const post = writesSince(from).find((r) => r.method === "POST");
+    expect(sent(post!).get("quantity")).toBe("0.0399");
+    expect(await stored(exitRow.id)).toMatchObject({ status: "cancelled", filledQuantity: "0.06" });
+    expect(close.trace.positions).toMatchObject([{ quantity: "0", status: "closed" }]);
+  });
+
   it("a partial exit at market leaves a resting exit alone: both are the signals' own", async () => {
     const strategy = await createStrategy(t, { mode: "live", accountId: ACCOUNT, riskLimits: OPEN_LIMITS });
     await sendAlert(t, strategy, { ticker: "ETHUSDT", action: "buy", quantity: "0.2", price: "3000" });

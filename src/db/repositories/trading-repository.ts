@@ -112,10 +112,15 @@ export async function cancelWorkingOrder(db: Db, id: string, at: Date, reason: s
   return row ? toOrder(row) : undefined;
 }
 
+/**
+ * Writes an order's state back. The quantity too: a live order is sent for what its exchange's step
+ * allows, and an exit still unsent is cut to what its position holds (fitExitToPosition).
+ */
 export async function updateOrder(db: Db, order: Order): Promise<void> {
   await db
     .update(orders)
     .set({
+      quantity: order.quantity,
       status: order.status,
       filledQuantity: order.filledQuantity,
       averageFillPrice: order.averageFillPrice,

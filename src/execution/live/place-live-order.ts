@@ -16,7 +16,7 @@ import type { CcxtVenue } from "./ccxt-venue.js";
 import { bookVenueOrder, withTradeFees, type VenueBooking } from "./book-venue-order.js";
 import { haltingScope, withdrawHaltedIntent, withKillSwitchHeld } from "./kill-switch-send-guard.js";
 import { cancelAtVenue, releaseNativeProtection, sendNativeProtection } from "./native-protection.js";
-import { withdrawRestingExits } from "./resting-exits.js";
+import { fitExitToPosition, withdrawRestingExits } from "./resting-exits.js";
 import type { SubmitResult } from "./types.js";
 import { setStateByVenue, VENUE_AUTH_REASONS } from "./venue-state.js";
 import { orderRejectedEvent } from "../../notifications/events.js";
@@ -61,10 +61,15 @@ export async function placeLiveOrder(ctx: LiveOrderContext, venue: CcxtVenue, in
  * committed it with other work, as the limit fallback does with the expiry it replaces).
  */
 export async function sendIntent(ctx: LiveOrderContext, venue: CcxtVenue, intent: Extract<LiveIntent, { kind: "send" }>, rules: MarketRules | undefined): Promise<PlaceOrderResult> {
-  const { order } = intent;
+  let { order } = intent;
   if (!intent.resumed && order.role === "exit") {
-    await withdrawRestingExits(ctx, venue, order, rules);
+    const withdrawn = await withdrawRestingExits(ctx, venue, order, rules);
     await releaseNativeProtection(ctx, venue, order, rules);
+    if (withdrawn > 0) {
+      const fitted = await fitExitToPosition(ctx, order, rules, intent.referencePrice);
+      if (fitted.kind === "withdrawn") return { decision: intent.decision, order: fitted.order, duplicate: false };
+      order = fitted.order;
+    }
   }
   // Steps 2 and 3 hold the kill switch (see withKillSwitchHeld): a halt waits for this send and then
   // cancels what it left working; a halt committed since step 1 stops the send here.
