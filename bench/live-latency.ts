@@ -7,7 +7,7 @@
  * record of when the order request arrived (this host's clock, the same wall clock).
  */
 import { binance } from "ccxt";
-import { RATE_LIMITER } from "../src/execution/live/live-venues.js";
+import { withRequestBucket } from "../src/execution/live/live-venues.js";
 import { startTestExchange, type RecordedRequest, type TestExchange } from "../tests/exchange/server.js";
 import { percentile } from "./load.js";
 import { formatRows } from "./signal-latency.js";
@@ -101,10 +101,11 @@ async function directRoundTrips(exchange: TestExchange, count: number, enableRat
   const client = new binance({
     apiKey: EXCHANGE_KEY,
     secret: EXCHANGE_SECRET,
-    // With the limiter on: the gateway's client's own settings.
-    ...(enableRateLimit ? RATE_LIMITER : { enableRateLimit: false }),
+    enableRateLimit: false,
     options: { fetchMarkets: { types: ["spot"] }, fetchCurrencies: false, fetchMargins: false, defaultType: "spot" },
   });
+  // With the limiter on: the gateway's client's own (see withRequestBucket).
+  if (enableRateLimit) withRequestBucket(client);
   client.urls["api"] = { ...exchange.ccxtApiUrls };
   await client.loadMarkets();
   const times: number[] = [];

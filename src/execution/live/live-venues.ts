@@ -10,6 +10,7 @@ import type { IdSource } from "../../lib/ids.js";
 import type { Logger } from "../../lib/logger.js";
 import type { LiveAccounts } from "../live-status.js";
 import { createCcxtVenue, type CcxtVenue } from "./ccxt-venue.js";
+import { createRequestBucket } from "./request-bucket.js";
 import type { LiveVenues } from "./live-venues-port.js";
 import { followNativeProtection } from "./native-protection.js";
 import { watchProtection } from "./protection-watcher.js";
@@ -23,21 +24,27 @@ import type { Notifier } from "../../notifications/notifier.js";
 
 type ExchangeClass = new (config: Record<string, unknown>) => Exchange;
 
+/** How much of an exchange's request budget may go at once after a quiet spell (see request-bucket.ts). */
+const REQUEST_BURST_MS = 1000;
+
+/**
+ * Requests through ccxt's rate limiter, priced as ccxt prices them, but metered by our token bucket
+ * (createRequestBucket) instead of ccxt's leaky bucket: an order is not held back after a quiet
+ * spell, and the long-run rate stays the exchange's as ccxt knows it.
+ */
+export function withRequestBucket<E extends Exchange>(exchange: E): E {
+  exchange.enableRateLimit = true;
+  const bucket = createRequestBucket({ msPerUnit: Number(exchange.rateLimit ?? 0), burstMs: REQUEST_BURST_MS });
+  exchange.throttle = (cost?: number) => bucket(cost);
+  return exchange;
+}
+
 /**
  * A ccxt client for one configured account: credentials read from the environment now (never
- * stored), ccxt's own rate limiter on, the sandbox (testnet) URLs when asked, and `apiBaseUrl`, when
+ * stored), requests metered by withRequestBucket, the sandbox (testnet) URLs when asked, and `apiBaseUrl`, when
  * set, replacing the origin of every API URL (a proxy, a regional endpoint, or a test exchange that
  * serves the exchange's paths).
  */
-/**
- * ccxt's rate limiter as a rolling window of one second rather than its default leaky bucket: the
- * same requests per second on average, without spacing every request from the one before by the
- * exchange's rateLimit times the call's cost (Binance: 50 ms per unit), which an order paid as added
- * latency whenever another call (a reconciliation, a protection pass) had just gone. The exchange's
- * own limits are still answered by the retry policy (429/418 and Retry-After).
- */
-export const RATE_LIMITER = { enableRateLimit: true, rateLimiterAlgorithm: "rollingWindow", rollingWindowSize: 1000 } as const;
-
 export function exchangeClient(
   account: ExchangeAccountConfig,
   credentials: { apiKey: string; secret: string; password?: string | undefined },
@@ -50,7 +57,6 @@ export function exchangeClient(
     apiKey: credentials.apiKey,
     secret: credentials.secret,
     ...(credentials.password ? { password: credentials.password } : {}),
-    ...RATE_LIMITER,
     timeout: timeoutMs,
     // Only what trading needs: no currency or margin listings (extra private endpoints at load time).
     options: {
@@ -64,6 +70,7 @@ export function exchangeClient(
       recvWindow: recvWindowMs,
     },
   });
+  withRequestBucket(exchange);
   if (account.sandbox) exchange.setSandboxMode(true);
   if (account.apiBaseUrl) exchange.urls["api"] = withOrigin(exchange.urls["api"], account.apiBaseUrl) as typeof exchange.urls["api"];
   return exchange;
