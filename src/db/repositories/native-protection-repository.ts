@@ -33,23 +33,17 @@ const isReduceOnlyExit = and(eq(orders.role, "exit"), eq(orders.reduceOnly, true
 export const hasPendingVenueStep = (order: { rejectReason: string | null }): boolean =>
   order.rejectReason !== null && (PENDING.includes(order.rejectReason) || order.rejectReason === LIMIT_FALLBACK_PENDING);
 
+type PositionKey = { accountId: string; strategyId: string; symbol: string };
+const ofKey = (key: PositionKey) => and(eq(orders.accountId, key.accountId), eq(orders.strategyId, key.strategyId), eq(orders.symbol, key.symbol));
+
 async function select(db: Db, where: SQL | undefined): Promise<StoredOrder[]> {
   const rows = await db.select().from(orders).where(where).orderBy(asc(orders.seq));
   return rows.map(toOrder);
 }
 
 /** The position key's stops and targets still working or still to be sent, native or not. */
-export function openProtectionOfKey(db: Db, key: { accountId: string; strategyId: string; symbol: string }): Promise<StoredOrder[]> {
-  return select(
-    db,
-    and(
-      eq(orders.accountId, key.accountId),
-      eq(orders.strategyId, key.strategyId),
-      eq(orders.symbol, key.symbol),
-      isProtection,
-      inArray(orders.status, ["new", ...WORKING]),
-    ),
-  );
+export function openProtectionOfKey(db: Db, key: PositionKey): Promise<StoredOrder[]> {
+  return select(db, and(ofKey(key), isProtection, inArray(orders.status, ["new", ...WORKING])));
 }
 
 /** Native stops and targets whose intent is committed but whose exchange answer is not recorded. */
@@ -70,19 +64,10 @@ export function workingNativeOfAccount(db: Db, accountId: string): Promise<Store
  * which locks the coins it sells (spot) and, left there once the position is flat, would sell or
  * reduce the key's next position. `except` is the exit being placed or booked.
  */
-export function restingExitsOfKey(db: Db, key: { accountId: string; strategyId: string; symbol: string }, except: string): Promise<StoredOrder[]> {
+export function restingExitsOfKey(db: Db, key: PositionKey, except: string): Promise<StoredOrder[]> {
   return select(
     db,
-    and(
-      eq(orders.accountId, key.accountId),
-      eq(orders.strategyId, key.strategyId),
-      eq(orders.symbol, key.symbol),
-      isReduceOnlyExit,
-      ne(orders.id, except),
-      inArray(orders.status, WORKING),
-      isNotNull(orders.venueOrderId),
-      isNull(orders.rejectReason),
-    ),
+    and(ofKey(key), isReduceOnlyExit, ne(orders.id, except), inArray(orders.status, WORKING), isNotNull(orders.venueOrderId), isNull(orders.rejectReason)),
   );
 }
 

@@ -4,17 +4,15 @@ import { LIMIT_FALLBACK_PENDING } from "../../db/repositories/native-protection-
 import { lockSymbol } from "../../db/repositories/symbol-lock.js";
 import { findOrderById, updateOrder, type StoredOrder } from "../../db/repositories/trading-repository.js";
 import { plain } from "../../domain/decimal.js";
-import type { MarketRules } from "../../domain/market.js";
 import { StrategyConfigSchema } from "../../domain/strategy-config.js";
 import { DEFAULT_RISK_LIMITS } from "../../risk/limits.js";
 import { bookVenueOrder, withTradeFees } from "../live/book-venue-order.js";
-import type { CcxtVenue } from "../live/ccxt-venue.js";
 import type { LiveVenues } from "../live/live-venues-port.js";
 import { cancelAtVenue, sendNativeProtection, takeOffVenue } from "../live/native-protection.js";
-import { commitIntent, sendIntent, type LiveIntent, type LiveOrderContext } from "../live/place-live-order.js";
+import { commitIntent, sendIntent, type LiveOrderContext } from "../live/place-live-order.js";
 import { WORKING_STATUSES } from "../paper/order-fills.js";
 import { dueFallbacks, LIMIT_TIMEOUT, unfilledRemainder, type DueFallback } from "./due.js";
-import { replacementOf, type FallbackResult } from "./sweep.js";
+import { fallBackEach, replacementOf, replacementOutcome, type FallbackResult } from "./sweep.js";
 
 /**
  * The limit fallback on exchange accounts. The limit rests at the exchange, so expiring it in our
@@ -34,17 +32,7 @@ import { replacementOf, type FallbackResult } from "./sweep.js";
 export async function sweepLiveLimits(ctx: LiveOrderContext, liveVenues: LiveVenues): Promise<FallbackResult[]> {
   const now = ctx.clock.now();
   const due = [...resumed(await limitsInFallback(ctx.db)), ...dueFallbacks(await workingLimitsWithFallback(ctx.db, "live"), now, "live")];
-  const results: FallbackResult[] = [];
-  for (const item of due) {
-    try {
-      const result = await fallBack(ctx, liveVenues, item);
-      results.push(result);
-      if (result.expired) ctx.logger.info({ ...result, signalId: item.order.signalId }, "live limit order timed out at the exchange");
-    } catch (err) {
-      ctx.logger.error({ err, orderId: item.order.id }, "live limit fallback failed; the next sweep resumes it");
-    }
-  }
-  return results;
+  return fallBackEach(ctx.logger, "live", due, (item) => fallBack(ctx, liveVenues, item));
 }
 
 /**
@@ -101,7 +89,9 @@ async function fallBack(ctx: LiveOrderContext, liveVenues: LiveVenues, due: DueF
   await sendNativeProtection(ctx, venue, done.booking.protection, rules);
   await cancelAtVenue(ctx, venue, done.booking.venueCancels, rules);
   if (!done.expired) return notExpired(due.order);
-  return { orderId: due.order.id, expired: true, replacement: done.intent ? await replacement(ctx, venue, done.intent, rules) : null };
+  if (!done.intent) return { orderId: due.order.id, expired: true, replacement: null };
+  const placed = done.intent.kind === "done" ? done.intent.result : await sendIntent(ctx, venue, done.intent, rules);
+  return { orderId: due.order.id, expired: true, replacement: replacementOutcome(placed) };
 }
 
 /** Step 1: the mark, only on an order still working with no other step under way. */
@@ -114,14 +104,4 @@ async function mark(ctx: LiveOrderContext, order: StoredOrder): Promise<StoredOr
     await updateOrder(tx, marked);
     return marked;
   });
-}
-
-async function replacement(ctx: LiveOrderContext, venue: CcxtVenue, intent: LiveIntent, rules: MarketRules | undefined): Promise<FallbackResult["replacement"]> {
-  const placed = intent.kind === "done" ? intent.result : await sendIntent(ctx, venue, intent, rules);
-  return {
-    outcome: placed.order ? (placed.decision?.outcome ?? "approved") : "denied",
-    reason: placed.decision?.reason ?? placed.order?.rejectReason ?? null,
-    orderId: placed.order?.id ?? null,
-    duplicate: placed.duplicate,
-  };
 }

@@ -5,7 +5,8 @@ import type { StoredOrder } from "../../db/repositories/trading-repository.js";
 import { plain } from "../../domain/decimal.js";
 import type { TradingContext } from "../../trading/context.js";
 import { protectPartialEntry } from "../paper/paper-venue.js";
-import { placeOrderWithin, type PlaceOrderInput } from "../place-order.js";
+import type { Logger } from "../../lib/logger.js";
+import { placeOrderWithin, type PlaceOrderInput, type PlaceOrderResult } from "../place-order.js";
 import { dueFallbacks, fallbackLeg, LIMIT_TIMEOUT, unfilledRemainder, type DueFallback } from "./due.js";
 
 /** What one sweep did to one due order. */
@@ -31,17 +32,40 @@ export type FallbackResult = {
 export async function sweepTimedOutLimits(ctx: TradingContext): Promise<FallbackResult[]> {
   const now = ctx.clock.now();
   const due = dueFallbacks(await workingLimitsWithFallback(ctx.db, "paper"), now, "paper");
+  return fallBackEach(ctx.logger, "paper", due, (item) => fallBack(ctx, item, now));
+}
+
+/**
+ * Each due order's fallback in turn, paper or live: one that fails is logged and left for the next
+ * sweep (a paper limit still resting, a live one still marked), and the others still go.
+ */
+export async function fallBackEach(
+  logger: Logger,
+  venue: "paper" | "live",
+  due: readonly DueFallback[],
+  fallBack: (due: DueFallback) => Promise<FallbackResult>,
+): Promise<FallbackResult[]> {
   const results: FallbackResult[] = [];
   for (const item of due) {
     try {
-      const result = await fallBack(ctx, item, now);
+      const result = await fallBack(item);
       results.push(result);
-      if (result.expired) ctx.logger.info({ ...result, signalId: item.order.signalId }, "limit order timed out");
+      if (result.expired) logger.info({ ...result, venue, signalId: item.order.signalId }, "limit order timed out");
     } catch (err) {
-      ctx.logger.error({ err, orderId: item.order.id }, "limit fallback failed; the order stays resting until the next sweep");
+      logger.error({ err, venue, orderId: item.order.id }, "limit fallback failed; the next sweep tries again");
     }
   }
   return results;
+}
+
+/** What became of a replacement: placed (approved or resized), or denied, with the reason. */
+export function replacementOutcome(placed: PlaceOrderResult): NonNullable<FallbackResult["replacement"]> {
+  return {
+    outcome: placed.order ? (placed.decision?.outcome ?? "approved") : "denied",
+    reason: placed.decision?.reason ?? placed.order?.rejectReason ?? null,
+    orderId: placed.order?.id ?? null,
+    duplicate: placed.duplicate,
+  };
 }
 
 /**
@@ -63,16 +87,7 @@ async function fallBack(ctx: TradingContext, due: DueFallback, now: Date): Promi
     if (due.fallback.to !== "market" || !due.mayTrade || remainder.isZero()) return { orderId: expired.id, expired: true, replacement: null };
     // Through the risk engine like any order: a halt, a stale price or a limit denies it, and the denial is stored on the signal.
     const placed = await placeOrderWithin(tx, { ctx, input: replacementOf(expired, plain(remainder), due) });
-    return {
-      orderId: expired.id,
-      expired: true,
-      replacement: {
-        outcome: placed.order ? (placed.decision?.outcome ?? "approved") : "denied",
-        reason: placed.decision?.reason ?? null,
-        orderId: placed.order?.id ?? null,
-        duplicate: placed.duplicate,
-      },
-    };
+    return { orderId: expired.id, expired: true, replacement: replacementOutcome(placed) };
   });
 }
 

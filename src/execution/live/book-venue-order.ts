@@ -4,7 +4,7 @@ import { rawQuery, type RawQuery } from "../../db/raw-query.js";
 import { insertOrderRow } from "../../db/repositories/booking-repository.js";
 import { dec, plain, type Dec } from "../../domain/decimal.js";
 import type { MarketRules } from "../../domain/market.js";
-import type { Fill } from "../../domain/order.js";
+import { isOpen, type Fill } from "../../domain/order.js";
 import type { IdSource } from "../../lib/ids.js";
 import { issue, planFillBooking, protectionOrders } from "../paper/paper-booking.js";
 import type { CcxtVenue } from "./ccxt-venue.js";
@@ -84,15 +84,13 @@ export async function bookVenueOrder(
   return { order: updated, fill, protection, venueCancels };
 }
 
-const FINAL: ReadonlySet<string> = new Set(["filled", "cancelled", "expired", "rejected"]);
-
 /**
  * Whether this booking ends the order with something filled: filled, or cancelled or expired after a
  * partial fill. An entry then gets its stop-loss and take-profit for what it filled, as on paper; a
  * partly filled entry cancelled at the exchange would otherwise leave that part unprotected.
  */
 function endsWithFill(before: StoredOrder, after: StoredOrder): boolean {
-  return FINAL.has(after.status) && !FINAL.has(before.status) && after.status !== "rejected" && dec(after.filledQuantity).gt(0);
+  return isOpen(before.status) && !isOpen(after.status) && after.status !== "rejected" && dec(after.filledQuantity).gt(0);
 }
 
 /**

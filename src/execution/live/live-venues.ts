@@ -9,6 +9,7 @@ import type { Clock } from "../../lib/clock.js";
 import type { IdSource } from "../../lib/ids.js";
 import type { Logger } from "../../lib/logger.js";
 import type { LiveAccounts } from "../live-status.js";
+import type { PositionRow } from "../../db/schema/positions.js";
 import { createCcxtVenue, type CcxtVenue } from "./ccxt-venue.js";
 import { createRequestBucket } from "./request-bucket.js";
 import type { LiveVenues } from "./live-venues-port.js";
@@ -207,7 +208,9 @@ export function createLiveVenues(options: {
     }
     liveAccounts.status.reportHealth(account.id, "ok", `${markets.value.size} markets`);
     const orders = await reconcileOrders({ ...options }, venue, account.id, markets.value, settleMs);
-    const mismatch = await positionMismatch(options.db, account.id, markets.value, balances.value);
+    // The account's open positions, read once for the balance check and the marks.
+    const held = await openPositionRowsOfAccount(options.db, account.id);
+    const mismatch = positionMismatch(held, markets.value, balances.value);
     if (mismatch) {
       // Our books and the venue's disagree: no new risk until someone has looked.
       await setStateByVenue(options.db, logger, { accountId: account.id, state: "REDUCING", reason: "POSITION_MISMATCH", at: clock.now(), detail: mismatch }, options.notifier);
@@ -217,7 +220,7 @@ export function createLiveVenues(options: {
     } else {
       liveAccounts.status.reportReconciliation(account.id, "in_sync", `${orders.checked} open orders checked, ${orders.updated} updated`);
     }
-    await refreshMarks(options, venue, account.id);
+    await refreshMarks(options, venue, account.id, held);
   }
 }
 
@@ -227,14 +230,13 @@ export function createLiveVenues(options: {
  * mismatch (more is not: the account may hold coins the gateway never bought). A description, or
  * undefined when they agree.
  */
-async function positionMismatch(
-  db: Db,
-  accountId: string,
+function positionMismatch(
+  positions: readonly PositionRow[],
   markets: ReadonlyMap<string, MarketRules>,
   balances: ReadonlyMap<string, { total: string }>,
-): Promise<string | undefined> {
+): string | undefined {
   const held = new Map<string, { quantity: Dec; step: string }>();
-  for (const p of await openPositionRowsOfAccount(db, accountId)) {
+  for (const p of positions) {
     const rules = markets.get(p.symbol);
     if (!rules || rules.kind !== "spot") continue;
     const prior = held.get(rules.base);
