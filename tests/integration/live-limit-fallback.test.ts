@@ -1,15 +1,14 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startTestExchange, type RecordedRequest, type TestExchange } from "../exchange/server.js";
+import type { RecordedRequest, TestExchange } from "../exchange/server.js";
+import { startLiveTestApp, type LiveTestApp } from "../helpers/live-app.js";
 import type { TestApp } from "../helpers/harness.js";
 // After the harness: it loads the app (and zod's OpenAPI extension) first, as the gateway does.
 import { findOrderById, type StoredOrder } from "../../src/db/repositories/trading-repository.js";
 import { createStrategy } from "../helpers/strategies.js";
-import { OffsetClock, sendAlert, startTestAppWithClock, waitForExchangeAccounts, waitProcessed } from "../helpers/trading.js";
+import { OffsetClock, sendAlert, waitProcessed } from "../helpers/trading.js";
 
 // A strategy's limitFallback on an exchange account: the limit is cancelled at the exchange first,
 // then expired in our books, and in market mode its remainder goes out at market, once.
-const KEY = "fallback-itest-key-1f7a3c";
-const SECRET = "fallback-itest-secret-8e2b6d94";
 const OPEN_LIMITS = { maxOpenPositions: null, maxGrossExposureMultiple: null, maxOrdersPerMinute: null, maxDailyLossPercent: null };
 const ACCOUNT = "binance-fallback";
 
@@ -39,25 +38,12 @@ async function restingBuy(to: "market" | "cancel", extra: Record<string, string>
   return { signal, limit };
 }
 
+let live: LiveTestApp | undefined;
 beforeAll(async () => {
-  x = await startTestExchange({ apiKey: KEY, secret: SECRET, balances: { USDT: "20000" }, prices: { ETHUSDT: "3000" }, commissionRate: "0.001", stopOrders: "none" });
-  t = await startTestAppWithClock(clock, {
-    EXCHANGE_ACCOUNTS: JSON.stringify([{ id: ACCOUNT, name: "fallback", exchange: "binance", apiKeyEnv: "FALLBACK_ITEST_KEY", secretEnv: "FALLBACK_ITEST_SECRET", sandbox: false, marketType: "spot", apiBaseUrl: x.url }]),
-    FALLBACK_ITEST_KEY: KEY,
-    FALLBACK_ITEST_SECRET: SECRET,
-    EXCHANGE_TIMEOUT_MS: "1000",
-    EXCHANGE_RECV_WINDOW_MS: "1000",
-    // Passes and sweeps only when the test asks (and one reconciliation at start).
-    EXCHANGE_RECONCILE_MS: "0",
-    EXCHANGE_PROTECTION_POLL_MS: "0",
-    LIMIT_FALLBACK_SWEEP_MS: "0",
-  });
-  await waitForExchangeAccounts(t, [ACCOUNT]);
+  live = await startLiveTestApp({ account: ACCOUNT, clock, exchange: { balances: { USDT: "20000" }, prices: { ETHUSDT: "3000" }, commissionRate: "0.001", stopOrders: "none" } });
+  ({ t, x } = live);
 }, 30_000);
-afterAll(async () => {
-  await t?.close();
-  await x?.close();
-});
+afterAll(() => live?.close());
 
 describe("limitFallback on an exchange account", () => {
   it("cancels a limit past its timeout at the exchange, expires it, and sends its remainder at market once", async () => {

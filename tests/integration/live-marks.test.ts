@@ -1,14 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestExchange, type TestExchange } from "../exchange/server.js";
-import { startTestApp, type TestApp } from "../helpers/harness.js";
+import type { TestExchange } from "../exchange/server.js";
+import type { TestApp } from "../helpers/harness.js";
+import { startLiveTestApp, type LiveTestApp } from "../helpers/live-app.js";
 import { createStrategy } from "../helpers/strategies.js";
-import { sendAlert, waitForExchangeAccounts } from "../helpers/trading.js";
+import { sendAlert } from "../helpers/trading.js";
 
 // An exchange account's positions are marked at the exchange's last price on each reconciliation
 // pass, not only when a signal names their symbol: a position no signal has named since it fell is
 // otherwise valued, and measured against the daily loss limit, at its old price.
-const KEY = "marks-itest-key-3d9b1e";
-const SECRET = "marks-itest-secret-6a0c2f71";
 const ACCOUNT = "binance-marks";
 // Past 0.4 % of the account's 10 000 USDT (40) the account goes REDUCING.
 const LIMITS = { maxOpenPositions: null, maxGrossExposureMultiple: null, maxOrdersPerMinute: null, maxDailyLossPercent: "0.4" };
@@ -16,23 +15,12 @@ const LIMITS = { maxOpenPositions: null, maxGrossExposureMultiple: null, maxOrde
 let x: TestExchange;
 let t: TestApp;
 
+let live: LiveTestApp | undefined;
 beforeAll(async () => {
-  x = await startTestExchange({ apiKey: KEY, secret: SECRET, balances: { USDT: "10000" }, prices: { BTCUSDT: "50000", ETHUSDT: "3000" } });
-  t = await startTestApp({
-    EXCHANGE_ACCOUNTS: JSON.stringify([{ id: ACCOUNT, name: "marks", exchange: "binance", apiKeyEnv: "MARKS_ITEST_KEY", secretEnv: "MARKS_ITEST_SECRET", sandbox: false, marketType: "spot", apiBaseUrl: x.url }]),
-    MARKS_ITEST_KEY: KEY,
-    MARKS_ITEST_SECRET: SECRET,
-    EXCHANGE_TIMEOUT_MS: "1000",
-    EXCHANGE_RECV_WINDOW_MS: "1000",
-    EXCHANGE_RECONCILE_MS: "0",
-    EXCHANGE_PROTECTION_POLL_MS: "0",
-  });
-  await waitForExchangeAccounts(t, [ACCOUNT]);
+  live = await startLiveTestApp({ account: ACCOUNT, exchange: { balances: { USDT: "10000" }, prices: { BTCUSDT: "50000", ETHUSDT: "3000" } } });
+  ({ t, x } = live);
 }, 30_000);
-afterAll(async () => {
-  await t?.close();
-  await x?.close();
-});
+afterAll(() => live?.close());
 
 describe("marks of an exchange account's positions", () => {
   it("follow the exchange's last price at each reconciliation, so a fall no signal reported trips the daily loss limit", async () => {

@@ -1,16 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestExchange, type RecordedRequest, type TestExchange } from "../exchange/server.js";
-import { startTestApp, type TestApp } from "../helpers/harness.js";
+import type { RecordedRequest, TestExchange } from "../exchange/server.js";
+import type { TestApp } from "../helpers/harness.js";
+import { startLiveTestApp, type LiveTestApp } from "../helpers/live-app.js";
 // After the harness: it loads the app (and zod's OpenAPI extension) first, as the gateway does.
 import { findOrderById, type StoredOrder } from "../../src/db/repositories/trading-repository.js";
 import { createStrategy } from "../helpers/strategies.js";
-import { sendAlert, waitForExchangeAccounts, waitProcessed, type ProcessedSignal } from "../helpers/trading.js";
+import { sendAlert, waitProcessed, type ProcessedSignal } from "../helpers/trading.js";
 
 // A signal's limit exit resting at the exchange must never outlive its position there: on Binance
 // spot it locks the coins a stop's exit has to sell, and once the position is flat it would sell
 // (or, on a futures account, reduce) the next position, which no signal asked to exit.
-const KEY = "resting-exits-itest-key-7c41e2";
-const SECRET = "resting-exits-itest-secret-93ab0d5f";
 const OPEN_LIMITS = { maxOpenPositions: null, maxGrossExposureMultiple: null, maxOrdersPerMinute: null, maxDailyLossPercent: null };
 const ACCOUNT = "binance-exits";
 
@@ -23,26 +22,17 @@ const ofRole = (s: ProcessedSignal, role: string) => s.trace.orders.filter((o) =
 const atExchange = (clientOrderId: string) => x.orders().filter((o) => o.clientOrderId === clientOrderId);
 const writesSince = (from: number) => x.requests().slice(from).filter((r) => r.method !== "GET");
 
+let live: LiveTestApp | undefined;
 beforeAll(async () => {
   // ETH of the account's own beside what the strategies buy: room for a resting exit and a market
   // exit at once, as on an account that holds more than one strategy's coins. No BTC of its own.
-  x = await startTestExchange({ apiKey: KEY, secret: SECRET, balances: { USDT: "20000", ETH: "1" }, prices: { BTCUSDT: "50000", ETHUSDT: "3000" }, commissionRate: "0.001", stopOrders: "native" });
-  t = await startTestApp({
-    EXCHANGE_ACCOUNTS: JSON.stringify([{ id: ACCOUNT, name: "exits", exchange: "binance", apiKeyEnv: "EXITS_ITEST_KEY", secretEnv: "EXITS_ITEST_SECRET", sandbox: false, marketType: "spot", apiBaseUrl: x.url }]),
-    EXITS_ITEST_KEY: KEY,
-    EXITS_ITEST_SECRET: SECRET,
-    EXCHANGE_TIMEOUT_MS: "1000",
-    EXCHANGE_RECV_WINDOW_MS: "1000",
-    // Passes only when the test asks (and one reconciliation at start).
-    EXCHANGE_RECONCILE_MS: "0",
-    EXCHANGE_PROTECTION_POLL_MS: "0",
+  live = await startLiveTestApp({
+    account: ACCOUNT,
+    exchange: { balances: { USDT: "20000", ETH: "1" }, prices: { BTCUSDT: "50000", ETHUSDT: "3000" }, commissionRate: "0.001", stopOrders: "native" },
   });
-  await waitForExchangeAccounts(t, [ACCOUNT]);
+  ({ t, x } = live);
 }, 30_000);
-afterAll(async () => {
-  await t?.close();
-  await x?.close();
-});
+afterAll(() => live?.close());
 
 describe("a signal's limit exit resting at the exchange", () => {
   it("comes off the exchange before a stop's exit, which it would otherwise starve of the coins it locks", async () => {
