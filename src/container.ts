@@ -21,6 +21,7 @@ import type { StrategyContext } from "./strategy/strategy-service.js";
 import { NO_LIVE_VENUES, type LiveVenues } from "./execution/live/live-venues-port.js";
 import { createLimitFallbackSweeper, type LimitFallbackSweeper } from "./execution/limit-fallback/sweeper.js";
 import { ensurePaperAccount } from "./execution/paper/paper-account.js";
+import { createPaperPriceFeed, type PaperPriceFeed } from "./execution/paper/price-feed.js";
 import { createLiveAccounts, type LiveAccounts } from "./execution/live-status.js";
 import { registerExchangeAccounts } from "./trading/register-exchange-accounts.js";
 import { handleSignal, PAPER_ACCOUNT_ID } from "./strategy/signal-handler.js";
@@ -49,6 +50,8 @@ export type Services = {
   readonly trading: TradingContext;
   /** Expires signal limits past their strategy's timeout; its timer runs with processing. */
   readonly limitFallback: LimitFallbackSweeper;
+  /** Moves paper marks and fills from an exchange's public prices (PAPER_PRICE_EXCHANGE); its timer runs with processing. */
+  readonly paperPrices: PaperPriceFeed;
   /** Configured exchange accounts (credential variable names only), their venue status, and credential lookup. */
   readonly liveAccounts: LiveAccounts;
   /** The exchange accounts' venues (none unless exchange accounts are configured). */
@@ -166,6 +169,18 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     intervalMs: config.LIMIT_FALLBACK_SWEEP_MS,
     live: liveSweep && (() => liveSweep({ db: database.db, clock, ids, logger, notifier }, liveVenues)),
   });
+  // Like the venues, ccxt is loaded for the paper price feed only when it is configured.
+  const paperPrices = createPaperPriceFeed({
+    ctx: { ...venue, logger },
+    intervalMs: config.PAPER_PRICE_POLL_MS,
+    lastPrices: config.PAPER_PRICE_EXCHANGE
+      ? (await import("./market-data/last-prices.js")).exchangeLastPrices({
+          exchange: config.PAPER_PRICE_EXCHANGE,
+          apiBaseUrl: config.PAPER_PRICE_API_URL,
+          timeoutMs: config.EXCHANGE_TIMEOUT_MS,
+        })
+      : undefined,
+  });
   const backtestJobs = createBacktestJobs({
     database,
     clock,
@@ -191,7 +206,7 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     instanceId: config.INSTANCE_ID,
     concurrency: config.SIGNAL_WORKERS,
     leaseMs: config.SIGNAL_CLAIM_TIMEOUT_MS,
-    background: [limitFallback],
+    background: [limitFallback, paperPrices],
   });
   // Backtest jobs start and stop with the signal workers: after migrations, and before the database closes.
   const processing: SignalProcessing = {
@@ -242,6 +257,7 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     tradingStates: { db: database.db, clock },
     trading: { ...venue, logger, liveAccounts, liveVenues },
     limitFallback,
+    paperPrices,
     liveAccounts,
     liveVenues,
     marketData: { db: database.db, feeds: { clock, ids, logger, wakeWorkers: () => processing.wake() } },

@@ -2,7 +2,7 @@ import { hostname } from "node:os";
 import { z } from "zod";
 import { parseTrustedProxies } from "../ingest/source-address.js";
 import { parseWebhookSecrets } from "../ingest/standard-webhooks.js";
-import { loadExchangeAccounts, type ExchangeAccountConfig } from "./exchange-accounts.js";
+import { ccxtExchangeIds, loadExchangeAccounts, type ExchangeAccountConfig } from "./exchange-accounts.js";
 import { loadNotificationSinks, type NotificationSinkConfig } from "../notifications/sinks-config.js";
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -107,6 +107,22 @@ export const envSchema = z.object({
   PAPER_PARTIAL_FILL_RATIO: optionalString(
     z.string().refine((v) => /^(0?\.\d*[1-9]\d*|1(\.0*)?)$/.test(v), { error: "must be a decimal in (0, 1]" }),
   ),
+  /**
+   * The paper price feed: a ccxt exchange whose public last prices become the marks of the symbols
+   * paper accounts hold or rest orders in, and fill the resting orders they cross. Unset: paper
+   * prices come from signals only.
+   */
+  PAPER_PRICE_EXCHANGE: optionalString(
+    z.string().refine((v) => ccxtExchangeIds().has(v), { error: "must be a ccxt exchange id (binance, bybit, okx…)" }),
+  ),
+  /** Replaces the origin of the feed's API URLs (a proxy, a regional endpoint, a test exchange). */
+  PAPER_PRICE_API_URL: optionalString(
+    z.string().refine((v) => /^https?:\/\//.test(v) && URL.canParse(v), { error: "must be an http:// or https:// URL" }),
+  ),
+  /** How often the feed asks for prices; 0: not on this instance. */
+  PAPER_PRICE_POLL_MS: integer(0, 3_600_000)
+    .refine((v) => v === 0 || v >= 250, { error: "must be 0 (off) or at least 250" })
+    .default(5000),
   /** Backtests run at once on this instance, each in a worker thread; 0: this instance only queues them. */
   BACKTEST_CONCURRENCY: integer(0, 16).default(1),
   /** The longest a backtest may run; a request may ask for less. pg-boss caps a job below 24 hours. */

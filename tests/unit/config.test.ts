@@ -42,6 +42,20 @@ describe("parseConfig", () => {
     expect(result.ok ? [] : result.errors.map((e) => e.split(":")[0]).sort()).toEqual(["BACKTEST_CONCURRENCY", "BACKTEST_MAX_CANDLES", "BACKTEST_TIMEOUT_SECONDS"]);
   });
 
+  it("has no paper price feed by default, and takes only a ccxt exchange, an http(s) origin and a poll of 0 or at least 250 ms", () => {
+    const off = parseConfig({});
+    expect(off.ok && [off.config.PAPER_PRICE_EXCHANGE, off.config.PAPER_PRICE_API_URL, off.config.PAPER_PRICE_POLL_MS]).toEqual([undefined, undefined, 5000]);
+    const on = parseConfig({ PAPER_PRICE_EXCHANGE: "okx", PAPER_PRICE_API_URL: "http://127.0.0.1:9", PAPER_PRICE_POLL_MS: "250" });
+    expect(on.ok && on.config.PAPER_PRICE_EXCHANGE).toBe("okx");
+    expect(parseConfig({ PAPER_PRICE_POLL_MS: "0" }).ok).toBe(true);
+    const bad = parseConfig({ PAPER_PRICE_EXCHANGE: "not-an-exchange", PAPER_PRICE_API_URL: "ftp://x", PAPER_PRICE_POLL_MS: "100" });
+    expect(bad.ok ? [] : bad.errors).toEqual([
+      "PAPER_PRICE_EXCHANGE: must be a ccxt exchange id (binance, bybit, okx…)",
+      "PAPER_PRICE_API_URL: must be an http:// or https:// URL",
+      "PAPER_PRICE_POLL_MS: must be 0 (off) or at least 250",
+    ]);
+  });
+
   it("treats empty strings as unset, as .env files write them", () => {
     const result = parseConfig({ DATABASE_URL: "", API_KEY: "" });
     expect(result.ok && result.config.DATABASE_URL).toBeUndefined();

@@ -12,13 +12,21 @@ export const MARKET_PRICE_UPDATE = `
     day_open_day = case when ${UTC_DAY("excluded")} > ${UTC_DAY("market_prices")} then ${UTC_DAY("excluded")} else market_prices.day_open_day end,
     price = excluded.price, source = excluded.source, observed_at = excluded.observed_at`;
 
-// Never older over newer: a venue's price read before a signal's was recorded must not replace it.
-const RECORD_VENUE_PRICE = `insert into market_prices (symbol, price, source, observed_at)
-values ($1, $2::numeric, 'venue', $3::timestamptz)
-on conflict (symbol) do update set ${MARKET_PRICE_UPDATE}
-where market_prices.observed_at <= excluded.observed_at`;
+/** Where a mark came from besides a signal: an exchange account's venue, or public market data (the paper price feed). */
+export type ObservedPriceSource = "venue" | "market";
 
-/** An exchange's last price for a symbol, as its mark (source `venue`). */
-export async function recordVenuePrice(query: RawQuery, price: { symbol: string; price: string; observedAt: Date }): Promise<void> {
-  await query(RECORD_VENUE_PRICE, [price.symbol, price.price, price.observedAt.toISOString()]);
+// Never older over newer: a price read before a signal's was recorded must not replace it.
+const RECORD_OBSERVED_PRICE = `insert into market_prices (symbol, price, source, observed_at)
+values ($1, $2::numeric, $3, $4::timestamptz)
+on conflict (symbol) do update set ${MARKET_PRICE_UPDATE}
+where market_prices.observed_at <= excluded.observed_at
+returning 1`;
+
+/** A price observed outside a signal, as the symbol's mark; false when the mark it found is newer and stays. */
+export async function recordObservedPrice(
+  query: RawQuery,
+  price: { symbol: string; price: string; source: ObservedPriceSource; observedAt: Date },
+): Promise<boolean> {
+  const rows = await query(RECORD_OBSERVED_PRICE, [price.symbol, price.price, price.source, price.observedAt.toISOString()]);
+  return rows.length > 0;
 }

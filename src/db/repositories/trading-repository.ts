@@ -2,6 +2,7 @@ import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Position } from "../../domain/position.js";
 import type { Order, OrderStatus } from "../../domain/order.js";
 import type { Db } from "../client.js";
+import type { RawQuery } from "../raw-query.js";
 import { accounts, type AccountRow } from "../schema/accounts.js";
 import { marketPrices } from "../schema/market-prices.js";
 import { orders, type OrderRow } from "../schema/orders.js";
@@ -167,4 +168,17 @@ export async function lastPrices(db: Db, symbols: string[]): Promise<Map<string,
 export async function findDecisionOfOrder(db: Db, orderId: string): Promise<RiskDecisionRow | undefined> {
   const [row] = await db.select().from(riskDecisions).where(eq(riskDecisions.orderId, orderId)).orderBy(asc(riskDecisions.createdAt)).limit(1);
   return row;
+}
+
+const PAPER_SYMBOLS_IN_PLAY = `select o.symbol from orders o join accounts a on a.id = o.account_id and a.venue = 'paper'
+  where o.status in ('submitted', 'partially_filled')
+union
+select p.symbol from positions p join accounts a on a.id = p.account_id and a.venue = 'paper'
+  where p.status = 'open'
+order by 1`;
+
+/** Symbols in which a paper account has a resting order or an open position: what a price can move. */
+export async function paperSymbolsInPlay(query: RawQuery): Promise<string[]> {
+  const rows = await query<{ symbol: string }>(PAPER_SYMBOLS_IN_PLAY, []);
+  return rows.map((r) => r.symbol);
 }

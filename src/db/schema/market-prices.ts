@@ -1,7 +1,10 @@
 import { date, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 import { money } from "./money.js";
 
-/** The last price seen per symbol (from signals, and for what live accounts hold, from their exchange): marks and paper fills use it. */
+/**
+ * The last price seen per symbol (`source`: `signal`; `venue`, what live accounts hold, from their
+ * exchange; `market`, the paper price feed): marks and paper fills use it.
+ */
 export const marketPrices = pgTable("market_prices", {
   symbol: text("symbol").primaryKey(),
   price: money("price").notNull(),

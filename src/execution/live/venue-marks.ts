@@ -1,4 +1,4 @@
-import { recordVenuePrice } from "../../db/repositories/market-prices-repository.js";
+import { recordObservedPrice } from "../../db/repositories/market-prices-repository.js";
 import type { Db } from "../../db/client.js";
 import { rawQuery } from "../../db/raw-query.js";
 import type { Clock } from "../../lib/clock.js";
@@ -25,7 +25,7 @@ export async function refreshMarks(
       ctx.logger.warn({ accountId, symbol, reason: last.ok ? "no last price" : last.error.reason }, "mark not refreshed from the exchange");
       continue;
     }
-    await recordVenuePrice(rawQuery(ctx.db), { symbol, price: last.value, observedAt: ctx.clock.now() });
+    await recordObservedPrice(rawQuery(ctx.db), { symbol, price: last.value, source: "venue", observedAt: ctx.clock.now() });
     recorded++;
   }
   return recorded;

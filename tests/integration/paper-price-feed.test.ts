@@ -1,0 +1,132 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+// First: the harness loads the app, which extends zod with .openapi before any schema is built.
+import { startTestApp, type TestApp } from "../helpers/harness.js";
+import { startTestExchange, type TestExchange } from "../exchange/server.js";
+import { createStrategy } from "../helpers/strategies.js";
+import { OffsetClock, sendAlert, type ProcessedSignal } from "../helpers/trading.js";
+
+/**
+ * The paper price feed (PAPER_PRICE_EXCHANGE) against a local exchange speaking Binance's API,
+ * through ccxt's real binance class. The timer is off: each test runs a pass itself. The exchange
+ * lists BTCUSDT and ETHUSDT only; each test trades its own symbol.
+ */
+const OPEN_LIMITS = { maxOpenPositions: null, maxGrossExposureMultiple: null };
+
+type Order = { id: string; role: string; status: string; fills: Array<{ price: string; realizedPnl: string; liquidity?: string }> };
+
+describe("paper price feed", () => {
+  const clock = new OffsetClock();
+  let x: TestExchange;
+  let t: TestApp;
+  beforeAll(async () => {
+    x = await startTestExchange({ apiKey: "feed-test-key", secret: "feed-test-secret", prices: { BTCUSDT: "50000", ETHUSDT: "3000" } });
+    t = await startTestApp(
+      { PAPER_PRICE_EXCHANGE: "binance", PAPER_PRICE_API_URL: x.url, PAPER_PRICE_POLL_MS: "0", EXCHANGE_TIMEOUT_MS: "2000", PAPER_SLIPPAGE_BPS: "0" },
+      { clock },
+    );
+  });
+  afterAll(async () => {
+    await t.close();
+    await x.close();
+  });
+
+  // A strategy per test, so that each signal opens a position of its own.
+  const alert = async (body: Record<string, unknown>) => sendAlert(t, await createStrategy(t, { riskLimits: OPEN_LIMITS }), body);
+  const ordersOf = async (signal: ProcessedSignal): Promise<Record<string, Order>> => {
+    const res = await t.http.get(`/v1/signals/${signal.id}`).set(t.auth());
+    expect(res.status).toBe(200);
+    return Object.fromEntries((res.body.trace.orders as Order[]).map((o) => [o.role, o]));
+  };
+  const positionOf = async (signal: ProcessedSignal): Promise<Record<string, unknown>> => {
+    const id = (signal.trace.positions[0] as { id: string }).id;
+    const res = await t.http.get(`/v1/positions/${id}`).set(t.auth());
+    expect(res.status).toBe(200);
+    return res.body as Record<string, unknown>;
+  };
+
+  it("fires a stop-loss when the exchange's price crosses it, with no signal in between", async () => {
+    const entry = await alert({ ticker: "BTCUSDT", action: "buy", quantity: "0.01", price: "50000", sl: "49000", tp: "52000" });
+    expect(Object.values(await ordersOf(entry)).map((o) => [o.role, o.status])).toEqual([
+      ["entry", "filled"],
+      ["stop_loss", "submitted"],
+      ["take_profit", "submitted"],
+    ]);
+
+    x.setPrice("BTCUSDT", "48900");
+    expect(await t.services.paperPrices.runOnce()).toEqual({ symbols: 1, marked: 1, fills: 1, missing: 0 });
+
+    const orders = await ordersOf(entry);
+    // A stop-market fills at the event price as a taker: (48900 − 50000) × 0.01 = −11.
+    expect(orders.stop_loss).toMatchObject({ status: "filled", fills: [{ price: "48900", realizedPnl: "-11" }] });
+    expect(orders.take_profit?.status).toBe("cancelled");
+    expect(await positionOf(entry)).toMatchObject({ status: "closed", quantity: "0", realizedPnl: "-11" });
+
+    // Nothing is left in play in the symbol: the next pass asks the exchange for nothing.
+    const asked = x.requests().length;
+    expect(await t.services.paperPrices.runOnce()).toEqual({ symbols: 0, marked: 0, fills: 0, missing: 0 });
+    expect(x.requests().length).toBe(asked);
+  });
+
+  it("moves an open position's mark, and its unrealized PnL, without filling what the price does not cross", async () => {
+    const entry = await alert({ ticker: "ETHUSDT", action: "buy", quantity: "0.3", price: "3000", sl: "2900" });
+    x.setPrice("ETHUSDT", "3042.5");
+    expect(await t.services.paperPrices.runOnce()).toMatchObject({ marked: 1, fills: 0, missing: 0 });
+    // (3042.5 − 3000) × 0.3
+    expect(await positionOf(entry)).toMatchObject({ status: "open", markPrice: "3042.5", unrealizedPnl: "12.75" });
+    expect((await ordersOf(entry)).stop_loss?.status).toBe("submitted");
+  });
+
+  it("keeps a mark newer than the price it reads: a signal's price recorded after the feed's read stands", async () => {
+    const entry = await alert({ ticker: "ETHUSDT", action: "buy", quantity: "0.3", price: "3050" });
+    // The feed's clock a minute behind the signal's: its price is older than the mark and moves nothing,
+    // not even the stop of the position before (2900), which the exchange's price now crosses.
+    x.setPrice("ETHUSDT", "2800");
+    clock.advance(-60_000);
+    try {
+      expect(await t.services.paperPrices.runOnce()).toEqual({ symbols: 1, marked: 0, fills: 0, missing: 0 });
+      expect(await positionOf(entry)).toMatchObject({ status: "open", markPrice: "3050" });
+    } finally {
+      clock.advance(60_000);
+    }
+    expect(await t.services.paperPrices.runOnce()).toMatchObject({ marked: 1, fills: 1 });
+    expect(await positionOf(entry)).toMatchObject({ status: "open", markPrice: "2800" });
+  });
+
+  describe("when the exchange gives no price", () => {
+    afterEach(() => x.setPrice("ETHUSDT", "3000"));
+
+    it("keeps the marks of a symbol it does not list, with a warning, and moves the others", async () => {
+      const sol = await alert({ ticker: "SOLUSDT", action: "buy", quantity: "1", price: "200", sl: "190" });
+      x.setPrice("ETHUSDT", "3100");
+      const pass = await t.services.paperPrices.runOnce();
+      expect(pass).toMatchObject({ missing: 1, marked: 1 });
+      expect(await positionOf(sol)).toMatchObject({ status: "open", markPrice: "200" });
+      expect(t.logs.lines().find((l) => l.msg === "no market price for a paper symbol; its mark stays" && l.symbol === "SOL/USDT")).toMatchObject({
+        reason: "SYMBOL_NOT_LISTED",
+      });
+    });
+
+    it("moves nothing while the exchange fails, and the next pass catches up", async () => {
+      const before = await t.services.paperPrices.runOnce();
+      x.faults.inject({ kind: "status", status: 503 }, { match: { path: "/api/v3/ticker/price" } });
+      x.setPrice("ETHUSDT", "3200");
+      expect(await t.services.paperPrices.runOnce()).toMatchObject({ marked: 0, fills: 0, missing: before.symbols });
+      expect(t.logs.lines().some((l) => l.msg === "no market price for a paper symbol; its mark stays" && l.reason === "VENUE_UNAVAILABLE")).toBe(true);
+      expect(await t.services.paperPrices.runOnce()).toMatchObject({ missing: 1 }); // SOL/USDT only
+    });
+  });
+});
+
+describe("paper prices without a feed", () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  it("come from signals only: a pass does nothing, even with a position open", async () => {
+    const s = await createStrategy(t, { riskLimits: OPEN_LIMITS });
+    await sendAlert(t, s, { ticker: "BTCUSDT", action: "buy", quantity: "0.001", price: "50000", sl: "49000" });
+    expect(await t.services.paperPrices.runOnce()).toEqual({ symbols: 0, marked: 0, fills: 0, missing: 0 });
+  });
+});
