@@ -1,5 +1,6 @@
 import { hostname } from "node:os";
 import { z } from "zod";
+import { hasValidPortParameter, parseablePostgresUrl } from "../db/postgres-url.js";
 import { parseTrustedProxies } from "../ingest/source-address.js";
 import { parseWebhookSecrets } from "../ingest/standard-webhooks.js";
 import { ccxtExchangeIds, loadExchangeAccounts, type ExchangeAccountConfig } from "./exchange-accounts.js";
@@ -27,9 +28,10 @@ const decimalText = z.string().regex(/^(?:0|[1-9]\d*)(?:\.\d+)?$/, { error: "mus
 
 const databaseUrl = z
   .string()
-  .refine((v) => /^postgres(ql)?:\/\//.test(v) && URL.canParse(v), {
+  .refine((v) => /^postgres(ql)?:\/\//.test(v) && URL.canParse(parseablePostgresUrl(v)), {
     error: "must be a postgres:// or postgresql:// URL",
-  });
+  })
+  .refine((v) => !URL.canParse(parseablePostgresUrl(v)) || hasValidPortParameter(v), { error: "its port parameter must be a TCP port (1–65535)" });
 
 /**
  * The whole process environment, parsed once in main.ts. Nothing below main.ts reads process.env;

@@ -7,6 +7,7 @@ import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { lockDataDir } from "./data-dir-lock.js";
+import { describePostgresUrl, parseablePostgresUrl, postgresConnection, serverAddress } from "./postgres-url.js";
 import * as schema from "./schema/index.js";
 
 export type Schema = typeof schema;
@@ -26,6 +27,8 @@ export type Database = {
   ping(): Promise<void>;
   close(): Promise<void>;
 };
+
+export { describePostgresUrl };
 
 export class DatabaseUnreachableError extends Error {
   constructor(readonly target: string, reason: string) {
@@ -88,16 +91,12 @@ async function openPglite(dir: string): Promise<Database> {
   }
 }
 
-export function describePostgresUrl(url: string): string {
-  const u = new URL(url);
-  const db = decodeURIComponent(u.pathname.replace(/^\//, "")) || "(default)";
-  return `postgres://${u.hostname}:${u.port || "5432"}/${db}`;
-}
-
 async function openPostgres(url: string, options: DatabaseOptions): Promise<Database> {
   const target = describePostgresUrl(url);
-  const password = decodeURIComponent(new URL(url).password);
-  const client = postgres(url, {
+  const password = decodeURIComponent(new URL(parseablePostgresUrl(url)).password);
+  const conn = postgresConnection(url);
+  const client = postgres(conn.url, {
+    ...serverAddress(conn),
     max: options.poolMax ?? 10,
     connect_timeout: options.connectTimeoutSeconds ?? 10,
     // postgres.js waits longer before each reconnect (up to 20 s by default), and a query waits with

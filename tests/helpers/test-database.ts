@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { PGlite } from "@electric-sql/pglite";
 import postgres from "postgres";
+import { postgresConnection, serverAddress } from "../../src/db/postgres-url.js";
 import { inject } from "vitest";
 import { fromPglite, openDatabase, type Database } from "../../src/db/client.js";
 import { migrate } from "../../src/db/migrate.js";
@@ -35,7 +36,7 @@ export async function openTestDatabase(): Promise<TestDatabase> {
 
 export async function createScratchPostgresDatabase(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `sg_test_${process.pid}_${randomBytes(4).toString("hex")}`;
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  const admin = postgres(postgresConnection(adminUrl).url, { ...serverAddress(postgresConnection(adminUrl)), max: 1, onnotice: () => {} });
   await admin.unsafe(`create database "${name}"`);
   return {
     url: withDatabaseName(adminUrl, name),

@@ -56,6 +56,12 @@ describe("parseConfig", () => {
     ]);
   });
 
+  it("takes a PostgreSQL URL in libpq's socket form, and refuses a port parameter that is not a port", () => {
+    const socket = parseConfig({ DATABASE_URL: "postgresql://gateway@/gw?host=/var/run/postgresql" });
+    expect(socket.ok && socket.config.DATABASE_URL).toBe("postgresql://gateway@/gw?host=/var/run/postgresql");
+    expect(parseConfig({ DATABASE_URL: "postgres://db/gw?port=70000" })).toEqual({ ok: false, errors: ["DATABASE_URL: its port parameter must be a TCP port (1–65535)"] });
+  });
+
   it("treats empty strings as unset, as .env files write them", () => {
     const result = parseConfig({ DATABASE_URL: "", API_KEY: "" });
     expect(result.ok && result.config.DATABASE_URL).toBeUndefined();
