@@ -9,7 +9,7 @@ import type { MarketType } from "../config/exchange-accounts.js";
 import { VENUE_HEALTH, type LiveAccounts, type LiveAccountStatus, type VenueHealth } from "../execution/live-status.js";
 import { ApiError } from "../http/errors.js";
 import type { TradingContext } from "./context.js";
-import { marksFor, valuePosition } from "./valuation.js";
+import { marksFor, pricesOf, valuePosition, type Mark } from "./valuation.js";
 
 export { VENUE_HEALTH, type VenueHealth };
 
@@ -84,11 +84,11 @@ export function summarizeAccount(
   account: AccountRow,
   held: readonly PositionRow[],
   realized: string,
-  marks: ReadonlyMap<string, string>,
+  marks: ReadonlyMap<string, Mark>,
   live?: LiveAccounts,
 ): AccountSummary {
   const positions = held.map(toPosition);
-  const markRecord = Object.fromEntries(marks);
+  const markRecord = Object.fromEntries(pricesOf(marks));
   const missing = missingMarks(positions, markRecord);
   const unrealized = held.map((p) => valuePosition(p, marks).unrealizedPnl);
   return {

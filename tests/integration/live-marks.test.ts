@@ -28,7 +28,7 @@ describe("marks of an exchange account's positions", () => {
     const strategy = await createStrategy(t, { mode: "live", accountId: ACCOUNT, pyramiding: true, riskLimits: LIMITS });
     await sendAlert(t, strategy, { ticker: "BTCUSDT", action: "buy", quantity: "0.01", price: "50000" });
     const btc = async () => ((await t.http.get(`/v1/positions?strategy=${strategy.id}&status=open`).set(t.auth())).body.data as Array<Record<string, string>>).find((p) => p.symbol === "BTC/USDT");
-    expect(await btc()).toMatchObject({ quantity: "0.01", markPrice: "50000", unrealizedPnl: "0" });
+    expect(await btc()).toMatchObject({ quantity: "0.01", markPrice: "50000", markSource: "signal", unrealizedPnl: "0" });
 
     x.setPrice("BTCUSDT", "45000");
     // Until the next pass the gateway knows only the signal's price: an entry elsewhere still goes.
@@ -36,7 +36,7 @@ describe("marks of an exchange account's positions", () => {
     expect(before.trace.decisions).toMatchObject([{ outcome: "approved" }]);
 
     await t.services.liveVenues.reconcileNow();
-    expect(await btc()).toMatchObject({ markPrice: "45000", unrealizedPnl: "-50" });
+    expect(await btc()).toMatchObject({ markPrice: "45000", markSource: "venue", unrealizedPnl: "-50" });
     const after = await sendAlert(t, strategy, { ticker: "ETHUSDT", action: "buy", quantity: "0.01", price: "3000" });
     expect(after.trace.decisions).toMatchObject([{ outcome: "denied", reason: "DAILY_LOSS_LIMIT" }]);
   });

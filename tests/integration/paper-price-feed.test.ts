@@ -72,7 +72,10 @@ describe("paper price feed", () => {
     x.setPrice("ETHUSDT", "3042.5");
     expect(await t.services.paperPrices.runOnce()).toMatchObject({ marked: 1, fills: 0, missing: 0 });
     // (3042.5 − 3000) × 0.3
-    expect(await positionOf(entry)).toMatchObject({ status: "open", markPrice: "3042.5", unrealizedPnl: "12.75" });
+    const position = await positionOf(entry);
+    expect(position).toMatchObject({ status: "open", markPrice: "3042.5", markSource: "market", unrealizedPnl: "12.75" });
+    // Seen at the pass, after the signal that opened the position.
+    expect(Date.parse(position.markedAt as string)).toBeGreaterThan(Date.parse(position.openedAt as string));
     expect((await ordersOf(entry)).stop_loss?.status).toBe("submitted");
   });
 
@@ -84,7 +87,7 @@ describe("paper price feed", () => {
     clock.advance(-60_000);
     try {
       expect(await t.services.paperPrices.runOnce()).toEqual({ symbols: 1, marked: 0, fills: 0, missing: 0 });
-      expect(await positionOf(entry)).toMatchObject({ status: "open", markPrice: "3050" });
+      expect(await positionOf(entry)).toMatchObject({ status: "open", markPrice: "3050", markSource: "signal" });
     } finally {
       clock.advance(60_000);
     }

@@ -73,6 +73,8 @@ describe("GET /v1/positions", () => {
           openedAt: expect.any(String),
           closedAt: expect.any(String),
           markPrice: null,
+          markedAt: null,
+          markSource: null,
           unrealizedPnl: "0",
         },
       ],
@@ -92,6 +94,14 @@ describe("GET /v1/positions", () => {
       [ethA.id, "long", "0.05", "2000", "2010", "0.5", "0.2"],
     ]);
     expect(open.data.every((p) => p.status === "open" && p.closedAt === null)).toBe(true);
+    // Each mark says where it came from and when: both ETH positions at the price of ethB's signal,
+    // seen when that signal arrived, just before it filled (and after ethA's position opened).
+    const [ethBPosition, ethAPosition] = open.data.filter((p) => p.symbol === "ETH/USDT");
+    expect([ethBPosition?.markSource, ethAPosition?.markSource]).toEqual(["signal", "signal"]);
+    expect(ethAPosition?.markedAt).toBe(ethBPosition?.markedAt);
+    const markedAt = Date.parse(ethBPosition?.markedAt as string);
+    expect(markedAt).toBeLessThanOrEqual(Date.parse(ethBPosition?.openedAt as string));
+    expect(markedAt).toBeGreaterThanOrEqual(Date.parse(ethAPosition?.openedAt as string));
   });
 
   it("filters by symbol and by strategy id", async () => {

@@ -158,10 +158,10 @@ export async function restingOrdersOfSymbol(db: Db, symbol: string): Promise<Sto
   return rows.map(toOrder);
 }
 
-export async function lastPrices(db: Db, symbols: string[]): Promise<Map<string, { price: string; observedAt: Date }>> {
+export async function lastPrices(db: Db, symbols: string[]): Promise<Map<string, { price: string; observedAt: Date; source: string }>> {
   if (symbols.length === 0) return new Map();
   const rows = await db.select().from(marketPrices).where(inArray(marketPrices.symbol, symbols));
-  return new Map(rows.map((r) => [r.symbol, { price: r.price, observedAt: r.observedAt }]));
+  return new Map(rows.map((r) => [r.symbol, { price: r.price, observedAt: r.observedAt, source: r.source }]));
 }
 
 /** The decision that let an order through; undefined for protection orders, which no decision placed. */

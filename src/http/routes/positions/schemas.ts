@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { POSITION_STATUSES } from "../../../domain/position.js";
-import { POSITION_SIDES } from "../../../trading/valuation.js";
+import { MARK_SOURCES, POSITION_SIDES } from "../../../trading/valuation.js";
 import { decimal, OrderDetailSchema, RiskDecisionSchema } from "../orders/schemas.js";
 
 export const PositionStatusSchema = z.enum(POSITION_STATUSES).openapi("PositionStatus");
@@ -20,6 +20,11 @@ export const PositionSchema = z
     openedAt: z.iso.datetime(),
     closedAt: z.iso.datetime().nullable(),
     markPrice: decimal("The last price seen for the symbol; null for a closed position or when none is known.").nullable(),
+    markedAt: z.iso.datetime().nullable().openapi({ description: "When `markPrice` was seen (a signal's arrival, or an exchange's read): how old the valuation is. Null with it." }),
+    markSource: z
+      .enum(MARK_SOURCES)
+      .nullable()
+      .openapi({ description: "Where `markPrice` comes from: `signal` (a signal's price), `venue` (an exchange account's last price, read with each reconciliation), `market` (the paper price feed). Null with it." }),
     unrealizedPnl: decimal("At `markPrice`; 0 for a closed position, null when an open one cannot be valued.").nullable(),
   })
   .openapi("Position");

@@ -1,8 +1,8 @@
 import type { PositionStatus } from "../../../domain/position.js";
-import type { ValuedPosition } from "../../../trading/valuation.js";
+import type { MarkSource, ValuedPosition } from "../../../trading/valuation.js";
 
 /** The public shape of a position: cost basis, contract size and the opening fill stay internal. */
-export function positionView({ position, side, markPrice, unrealizedPnl }: ValuedPosition) {
+export function positionView({ position, side, markPrice, mark, unrealizedPnl }: ValuedPosition) {
   return {
     id: position.id,
     accountId: position.accountId,
@@ -17,6 +17,8 @@ export function positionView({ position, side, markPrice, unrealizedPnl }: Value
     openedAt: position.openedAt.toISOString(),
     closedAt: position.closedAt?.toISOString() ?? null,
     markPrice,
+    markedAt: mark?.observedAt.toISOString() ?? null,
+    markSource: (mark?.source ?? null) as MarkSource | null,
     unrealizedPnl,
   };
 }
