@@ -94,7 +94,10 @@ describe("signal-gateway signals, positions and orders", () => {
     expect(show.stdout).toMatch(new RegExp(`^${orderId}\\s+0\\s+entry\\s+buy\\s+market\\s+0.05\\s+-\\s+filled\\s+0.05`, "m"));
     expect(show.stdout).toContain("Positions");
 
-    expect((await cli(["positions", "--strategy", "cli-eth", "--status", "open"])).stdout).toMatch(/ETH\/USDT\s+long\s+0.05\s/);
+    const positions = (await cli(["positions", "--strategy", "cli-eth", "--status", "open"])).stdout;
+    expect(positions).toMatch(/ETH\/USDT\s+long\s+0.05\s/);
+    // The mark's time (the alert's arrival, to the second) and source.
+    expect(positions).toMatch(/\s\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ signal\s/);
     expect((await cli(["orders", "--strategy", "cli-eth"])).stdout).toMatch(new RegExp(`^${orderId}\\s.*\\sfilled\\s.*${sent.body.id}$`, "m"));
     // A filled market order is not working: --status open lists what still is.
     expect((await cli(["orders", "--strategy", "cli-eth", "--status", "open"])).stdout).toBe("(none)\n");

@@ -13,6 +13,8 @@ type Position = {
   fees: string;
   status: string;
   markPrice: string | null;
+  markedAt: string | null;
+  markSource: string | null;
   unrealizedPnl: string | null;
 };
 type Order = {
@@ -59,6 +61,8 @@ export const positions: Command = {
         { header: "QTY", value: (p) => p.quantity, align: "right" },
         { header: "ENTRY", value: (p) => p.averageEntryPrice, align: "right" },
         { header: "MARK", value: (p) => p.markPrice ?? "-", align: "right" },
+        // How old the mark is and where it came from: a valuation on a days-old alert shows as one.
+        { header: "MARKED", value: (p) => (p.markedAt ? `${shortTime(p.markedAt)} ${p.markSource ?? ""}`.trim() : "-") },
         { header: "UNREALIZED", value: (p) => p.unrealizedPnl ?? "-", align: "right" },
         { header: "REALIZED", value: (p) => p.realizedPnl, align: "right" },
         { header: "FEES", value: (p) => p.fees, align: "right" },
