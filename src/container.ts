@@ -172,6 +172,7 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
   // Like the venues, ccxt is loaded for the paper price feed only when it is configured.
   const paperPrices = createPaperPriceFeed({
     ctx: { ...venue, logger },
+    exchange: config.PAPER_PRICE_EXCHANGE,
     intervalMs: config.PAPER_PRICE_POLL_MS,
     lastPrices: config.PAPER_PRICE_EXCHANGE
       ? (await import("./market-data/last-prices.js")).exchangeLastPrices({
@@ -255,7 +256,7 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     },
     processing,
     tradingStates: { db: database.db, clock },
-    trading: { ...venue, logger, liveAccounts, liveVenues },
+    trading: { ...venue, logger, liveAccounts, liveVenues, paperPriceFeed: paperPrices },
     limitFallback,
     paperPrices,
     liveAccounts,

@@ -14,6 +14,7 @@ export const NOTIFICATION_EVENT_TYPES = [
   "order.rejected",
   "trading_state.changed",
   "venue.unhealthy",
+  "price_feed.unhealthy",
   "reconciliation.mismatch",
   "backtest.finished",
 ] as const;
@@ -185,6 +186,15 @@ export function venueUnhealthyEvent(input: { accountId: string; health: string; 
     type: "venue.unhealthy",
     occurredAt: input.at,
     data: { accountId: input.accountId, health: input.health, previousHealth: input.previousHealth, detail: input.detail, at: iso(input.at) },
+  };
+}
+
+/** The paper price feed could not price some (degraded) or all (unavailable) of the symbols paper accounts hold or rest orders in. */
+export function priceFeedUnhealthyEvent(input: { exchange: string; health: string; previousHealth: string; detail: string | null; at: Date }): NotificationEvent {
+  return {
+    type: "price_feed.unhealthy",
+    occurredAt: input.at,
+    data: { exchange: input.exchange, health: input.health, previousHealth: input.previousHealth, detail: input.detail, at: iso(input.at) },
   };
 }
 

@@ -28,6 +28,8 @@ const RENDER: Record<OutboxEventType, Render> = {
   },
   "venue.unhealthy": (d) =>
     `Venue unhealthy: account ${text(d.accountId)} is ${text(d.health)} (was ${text(d.previousHealth)})${d.detail ? `: ${text(d.detail)}` : ""}.`,
+  "price_feed.unhealthy": (d) =>
+    `Paper price feed (${text(d.exchange)}) is ${text(d.health)} (was ${text(d.previousHealth)}): paper stops and marks wait for prices${d.detail ? `. ${text(d.detail)}` : ""}.`,
   "reconciliation.mismatch": (d) => `Reconciliation mismatch on account ${text(d.accountId)}${d.detail ? `: ${text(d.detail)}` : ""}.`,
   "backtest.finished": (d) => {
     const m = d.metrics as { trades?: number; totalReturn?: number; maxDrawdown?: number } | null;

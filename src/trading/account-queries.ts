@@ -6,7 +6,7 @@ import type { PositionRow } from "../db/schema/positions.js";
 import { equity, missingMarks } from "../domain/account.js";
 import { dec, plain } from "../domain/decimal.js";
 import type { MarketType } from "../config/exchange-accounts.js";
-import { VENUE_HEALTH, type LiveAccounts, type LiveAccountStatus, type VenueHealth } from "../execution/live-status.js";
+import { VENUE_HEALTH, type LiveAccounts, type LiveAccountStatus, type StatusReport, type VenueHealth } from "../execution/live-status.js";
 import { ApiError } from "../http/errors.js";
 import type { TradingContext } from "./context.js";
 import { marksFor, pricesOf, valuePosition, type Mark } from "./valuation.js";
@@ -41,7 +41,14 @@ export type AccountSummary = {
   readonly kind: AccountKind;
   /** Present on live accounts only. */
   readonly live?: LiveAccountFacts;
+  /** Paper accounts, when the paper price feed is configured: its exchange and how its last pass went. */
+  readonly priceFeed?: PriceFeedStatus;
 };
+
+export type PriceFeedStatus = StatusReport<VenueHealth> & { exchange: string };
+
+/** The paper venue runs in this process: it is ok, unless the feed its stops and marks wait on cannot price them. */
+const paperHealth = (feed: PriceFeedStatus | undefined): VenueHealth => (feed && (feed.status === "degraded" || feed.status === "unavailable") ? feed.status : "ok");
 
 // Every account whose venue is not the paper venue is an exchange account (venue = ccxt exchange id).
 const kindOf = (venue: string): AccountKind => (venue === "paper" ? "paper" : "live");
@@ -68,6 +75,7 @@ export async function listAccounts({ ctx }: { ctx: TradingContext }): Promise<Ac
       realized.get(account.id) ?? "0",
       marks,
       ctx.liveAccounts,
+      ctx.paperPriceFeed?.status(),
     ),
   );
 }
@@ -76,7 +84,7 @@ export async function getAccount({ ctx, input }: { ctx: TradingContext; input: {
   const account = await findAccountRow(ctx.db, input.id);
   if (!account) throw new ApiError("NOT_FOUND", `no account with id ${input.id}`);
   const [held, realized] = await Promise.all([openPositionRowsOfAccount(ctx.db, account.id), realizedPnlOfAccount(ctx.db, account.id)]);
-  return summarizeAccount(account, held, realized, await marksFor(ctx.db, held), ctx.liveAccounts);
+  return summarizeAccount(account, held, realized, await marksFor(ctx.db, held), ctx.liveAccounts, ctx.paperPriceFeed?.status());
 }
 
 /** The account's balances valued at `marks`; `held` are its open positions. */
@@ -86,6 +94,7 @@ export function summarizeAccount(
   realized: string,
   marks: ReadonlyMap<string, Mark>,
   live?: LiveAccounts,
+  priceFeed?: PriceFeedStatus,
 ): AccountSummary {
   const positions = held.map(toPosition);
   const markRecord = Object.fromEntries(pricesOf(marks));
@@ -100,7 +109,7 @@ export function summarizeAccount(
     openPositions: held.length,
     // The paper venue lives in this process and database: if this query ran, it is up.
     ...(kindOf(account.venue) === "paper"
-      ? { venueHealth: "ok" as const, kind: "paper" as const }
+      ? { venueHealth: paperHealth(priceFeed), kind: "paper" as const, ...(priceFeed ? { priceFeed } : {}) }
       : (() => {
           const facts = liveFactsOf(account, live);
           return { venueHealth: facts.health.status, kind: "live" as const, live: facts };

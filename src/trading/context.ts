@@ -1,4 +1,5 @@
 import type { PaperVenueContext } from "../execution/paper/paper-venue.js";
+import type { PaperPriceFeed } from "../execution/paper/price-feed.js";
 import type { LiveAccounts } from "../execution/live-status.js";
 import type { LiveVenues } from "../execution/live/live-venues-port.js";
 import type { Logger } from "../lib/logger.js";
@@ -13,4 +14,6 @@ export type TradingContext = PaperVenueContext & {
   liveAccounts?: LiveAccounts;
   /** The exchange accounts' venues; absent or empty: every order is a paper one. */
   liveVenues?: LiveVenues;
+  /** The paper price feed, whose health paper accounts show; absent (or without status): none configured. */
+  paperPriceFeed?: Pick<PaperPriceFeed, "status">;
 };

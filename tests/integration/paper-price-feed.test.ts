@@ -4,11 +4,13 @@ import { startTestApp, type TestApp } from "../helpers/harness.js";
 import { startTestExchange, type TestExchange } from "../exchange/server.js";
 import { createStrategy } from "../helpers/strategies.js";
 import { OffsetClock, sendAlert, type ProcessedSignal } from "../helpers/trading.js";
+import { startReceiver, type Receiver } from "./notifications-receivers.js";
 
 /**
  * The paper price feed (PAPER_PRICE_EXCHANGE) against a local exchange speaking Binance's API,
  * through ccxt's real binance class. The timer is off: each test runs a pass itself. The exchange
- * lists BTCUSDT and ETHUSDT only; each test trades its own symbol.
+ * lists BTCUSDT and ETHUSDT only; each test trades its own symbol. A webhook sink takes
+ * price_feed.unhealthy.
  */
 const OPEN_LIMITS = { maxOpenPositions: null, maxGrossExposureMultiple: null };
 
@@ -18,17 +20,37 @@ describe("paper price feed", () => {
   const clock = new OffsetClock();
   let x: TestExchange;
   let t: TestApp;
+  let hook: Receiver;
   beforeAll(async () => {
     x = await startTestExchange({ apiKey: "feed-test-key", secret: "feed-test-secret", prices: { BTCUSDT: "50000", ETHUSDT: "3000" } });
+    hook = await startReceiver();
+    const sinks = [{ name: "feed-watch", type: "webhook", urlEnv: "FEED_WATCH_URL", secretEnv: "FEED_WATCH_SECRET", events: ["price_feed.unhealthy"] }];
     t = await startTestApp(
-      { PAPER_PRICE_EXCHANGE: "binance", PAPER_PRICE_API_URL: x.url, PAPER_PRICE_POLL_MS: "0", EXCHANGE_TIMEOUT_MS: "2000", PAPER_SLIPPAGE_BPS: "0" },
+      {
+        PAPER_PRICE_EXCHANGE: "binance",
+        PAPER_PRICE_API_URL: x.url,
+        PAPER_PRICE_POLL_MS: "0",
+        EXCHANGE_TIMEOUT_MS: "2000",
+        PAPER_SLIPPAGE_BPS: "0",
+        NOTIFICATION_DISPATCH_MS: "0",
+        NOTIFICATION_SINKS: JSON.stringify(sinks),
+        FEED_WATCH_URL: `${hook.url}/feed`,
+        FEED_WATCH_SECRET: `whsec_${Buffer.from("feed-watch-secret-32-bytes-long!").toString("base64")}`,
+      },
       { clock },
     );
   });
   afterAll(async () => {
-    await t.close();
-    await x.close();
+    await t?.close();
+    await x?.close();
+    await hook?.close();
   });
+
+  const paperAccount = async () => (await t.http.get("/v1/accounts/acc_paper").set(t.auth())).body as Record<string, unknown>;
+  const feedEvents = async () => {
+    await t.services.notifications.dispatcher.runOnce();
+    return hook.json<{ type: string; data: Record<string, unknown> }>();
+  };
 
   // A strategy per test, so that each signal opens a position of its own.
   const alert = async (body: Record<string, unknown>) => sendAlert(t, await createStrategy(t, { riskLimits: OPEN_LIMITS }), body);
@@ -52,8 +74,9 @@ describe("paper price feed", () => {
       ["take_profit", "submitted"],
     ]);
 
+    expect(await paperAccount()).toMatchObject({ venueHealth: "ok", priceFeed: { exchange: "binance", status: "unknown", checkedAt: null, detail: null } });
     x.setPrice("BTCUSDT", "48900");
-    expect(await t.services.paperPrices.runOnce()).toEqual({ symbols: 1, marked: 1, fills: 1, missing: 0 });
+    expect(await t.services.paperPrices.runOnce()).toEqual({ symbols: 1, marked: 1, fills: 1, missing: 0, unpriced: [] });
 
     const orders = await ordersOf(entry);
     // A stop-market fills at the event price as a taker: (48900 − 50000) × 0.01 = −11.
@@ -63,8 +86,9 @@ describe("paper price feed", () => {
 
     // Nothing is left in play in the symbol: the next pass asks the exchange for nothing.
     const asked = x.requests().length;
-    expect(await t.services.paperPrices.runOnce()).toEqual({ symbols: 0, marked: 0, fills: 0, missing: 0 });
+    expect(await t.services.paperPrices.runOnce()).toEqual({ symbols: 0, marked: 0, fills: 0, missing: 0, unpriced: [] });
     expect(x.requests().length).toBe(asked);
+    expect(await paperAccount()).toMatchObject({ venueHealth: "ok", priceFeed: { status: "ok", checkedAt: expect.any(String), detail: null } });
   });
 
   it("moves an open position's mark, and its unrealized PnL, without filling what the price does not cross", async () => {
@@ -86,7 +110,7 @@ describe("paper price feed", () => {
     x.setPrice("ETHUSDT", "2800");
     clock.advance(-60_000);
     try {
-      expect(await t.services.paperPrices.runOnce()).toEqual({ symbols: 1, marked: 0, fills: 0, missing: 0 });
+      expect(await t.services.paperPrices.runOnce()).toEqual({ symbols: 1, marked: 0, fills: 0, missing: 0, unpriced: [] });
       expect(await positionOf(entry)).toMatchObject({ status: "open", markPrice: "3050", markSource: "signal" });
     } finally {
       clock.advance(60_000);
@@ -98,24 +122,32 @@ describe("paper price feed", () => {
   describe("when the exchange gives no price", () => {
     afterEach(() => x.setPrice("ETHUSDT", "3000"));
 
-    it("keeps the marks of a symbol it does not list, with a warning, and moves the others", async () => {
+    it("keeps the marks of a symbol it does not list, says so on the paper account and in one notification, and moves the others", async () => {
       const sol = await alert({ ticker: "SOLUSDT", action: "buy", quantity: "1", price: "200", sl: "190" });
       x.setPrice("ETHUSDT", "3100");
       const pass = await t.services.paperPrices.runOnce();
-      expect(pass).toMatchObject({ missing: 1, marked: 1 });
+      expect(pass).toMatchObject({ missing: 1, marked: 1, unpriced: [{ symbol: "SOL/USDT", reason: "SYMBOL_NOT_LISTED" }] });
       expect(await positionOf(sol)).toMatchObject({ status: "open", markPrice: "200" });
       expect(t.logs.lines().find((l) => l.msg === "no market price for a paper symbol; its mark stays" && l.symbol === "SOL/USDT")).toMatchObject({
         reason: "SYMBOL_NOT_LISTED",
       });
+      const detail = "no price for SOL/USDT (SYMBOL_NOT_LISTED)";
+      expect(await paperAccount()).toMatchObject({ venueHealth: "degraded", priceFeed: { exchange: "binance", status: "degraded", detail } });
+      // Still degraded on the next pass: no second notification.
+      await t.services.paperPrices.runOnce();
+      expect((await feedEvents()).map((e) => [e.type, e.data.health, e.data.previousHealth, e.data.detail])).toEqual([["price_feed.unhealthy", "degraded", "ok", detail]]);
     });
 
-    it("moves nothing while the exchange fails, and the next pass catches up", async () => {
+    it("moves nothing while the exchange fails, shows the feed unavailable, and the next pass catches up", async () => {
       const before = await t.services.paperPrices.runOnce();
       x.faults.inject({ kind: "status", status: 503 }, { match: { path: "/api/v3/ticker/price" } });
       x.setPrice("ETHUSDT", "3200");
       expect(await t.services.paperPrices.runOnce()).toMatchObject({ marked: 0, fills: 0, missing: before.symbols });
       expect(t.logs.lines().some((l) => l.msg === "no market price for a paper symbol; its mark stays" && l.reason === "VENUE_UNAVAILABLE")).toBe(true);
+      expect(await paperAccount()).toMatchObject({ venueHealth: "unavailable", priceFeed: { status: "unavailable" } });
+      expect((await feedEvents()).filter((e) => e.data.health === "unavailable").map((e) => e.data.previousHealth)).toEqual(["degraded"]);
       expect(await t.services.paperPrices.runOnce()).toMatchObject({ missing: 1 }); // SOL/USDT only
+      expect(await paperAccount()).toMatchObject({ venueHealth: "degraded" });
     });
   });
 });
@@ -130,6 +162,9 @@ describe("paper prices without a feed", () => {
   it("come from signals only: a pass does nothing, even with a position open", async () => {
     const s = await createStrategy(t, { riskLimits: OPEN_LIMITS });
     await sendAlert(t, s, { ticker: "BTCUSDT", action: "buy", quantity: "0.001", price: "50000", sl: "49000" });
-    expect(await t.services.paperPrices.runOnce()).toEqual({ symbols: 0, marked: 0, fills: 0, missing: 0 });
+    expect(await t.services.paperPrices.runOnce()).toEqual({ symbols: 0, marked: 0, fills: 0, missing: 0, unpriced: [] });
+    const account = (await t.http.get("/v1/accounts/acc_paper").set(t.auth())).body as Record<string, unknown>;
+    expect(account.venueHealth).toBe("ok");
+    expect(account).not.toHaveProperty("priceFeed");
   });
 });

@@ -6,8 +6,8 @@ import type { Logger } from "../../lib/logger.js";
 import type { LastPriceSource } from "../../market-data/last-prices.js";
 import { applyPriceEvent, type PaperVenueContext } from "./paper-venue.js";
 
-/** What one pass did: symbols it asked prices for, marks it moved, fills it booked, symbols without a price. */
-export type MarketPricePass = { symbols: number; marked: number; fills: number; missing: number };
+/** What one pass did: symbols it asked prices for, marks it moved, fills it booked, symbols without a price (and why). */
+export type MarketPricePass = { symbols: number; marked: number; fills: number; missing: number; unpriced: Array<{ symbol: string; reason: string }> };
 
 /**
  * One pass of the paper price feed: for every symbol in which a paper account has a resting order
@@ -22,7 +22,7 @@ export type MarketPricePass = { symbols: number; marked: number; fills: number; 
  */
 export async function applyMarketPrices(ctx: PaperVenueContext & { logger: Logger }, lastPrices: LastPriceSource): Promise<MarketPricePass> {
   const symbols = await paperSymbolsInPlay(rawQuery(ctx.db));
-  const pass: MarketPricePass = { symbols: symbols.length, marked: 0, fills: 0, missing: 0 };
+  const pass: MarketPricePass = { symbols: symbols.length, marked: 0, fills: 0, missing: 0, unpriced: [] };
   if (symbols.length === 0) return pass;
   const observedAt = ctx.clock.now();
   const prices = await lastPrices(symbols);
@@ -30,6 +30,7 @@ export async function applyMarketPrices(ctx: PaperVenueContext & { logger: Logge
     const last = prices.get(symbol);
     if (!last?.ok) {
       pass.missing++;
+      pass.unpriced.push({ symbol, reason: last?.reason ?? "NO_LAST_PRICE" });
       ctx.logger.warn({ symbol, reason: last?.reason, detail: last?.detail }, "no market price for a paper symbol; its mark stays");
       continue;
     }

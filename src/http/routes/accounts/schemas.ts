@@ -28,7 +28,12 @@ export const AccountSchema = z
     realizedPnl: decimal("Σ realized PnL over the account's positions, open and closed, gross of fees.", "0"),
     unrealizedPnl: decimal("Σ unrealized PnL of the open positions at their marks; null when one cannot be valued.", "0").nullable(),
     openPositions: z.number().int().openapi({ description: "Positions open now." }),
-    venueHealth: z.enum(VENUE_HEALTH).openapi({ description: "Always ok for the paper venue; for a live account, `health.status`." }),
+    venueHealth: z.enum(VENUE_HEALTH).openapi({
+      description: "A live account's `health.status`. The paper venue is ok, or its price feed's `priceFeed.status` when that is degraded or unavailable.",
+    }),
+    priceFeed: statusReport(VENUE_HEALTH, "Paper accounts, when PAPER_PRICE_EXCHANGE is set: the paper price feed's last pass; unknown until one has run. degraded: some symbols in play got no price; unavailable: none did.")
+      .extend({ exchange: z.string().openapi({ description: "The ccxt exchange the feed reads.", example: "binance" }) })
+      .optional(),
     kind: z.enum(ACCOUNT_KINDS).openapi({
       description: "paper: the embedded paper venue. live: an exchange account from EXCHANGE_ACCOUNTS; `venue` is its ccxt exchange id.",
     }),

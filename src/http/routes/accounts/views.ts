@@ -11,7 +11,7 @@ const reportView = <S extends string>(report: StatusReport<S>) => ({
  * An account as the API shows it: the stored balances plus their valuation, no internal columns.
  * A live account adds its configuration and venue status, never its credentials.
  */
-export const accountView = ({ account, live, ...summary }: AccountSummary) => ({
+export const accountView = ({ account, live, priceFeed, ...summary }: AccountSummary) => ({
   id: account.id,
   name: account.name,
   venue: account.venue,
@@ -20,6 +20,7 @@ export const accountView = ({ account, live, ...summary }: AccountSummary) => ({
   cash: account.cash,
   fees: account.fees,
   ...summary,
+  ...(priceFeed ? { priceFeed: { exchange: priceFeed.exchange, ...reportView(priceFeed) } } : {}),
   ...(live
     ? {
         ...(live.sandbox !== undefined ? { sandbox: live.sandbox } : {}),
