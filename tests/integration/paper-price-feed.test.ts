@@ -126,15 +126,16 @@ describe("paper price feed", () => {
       const sol = await alert({ ticker: "SOLUSDT", action: "buy", quantity: "1", price: "200", sl: "190" });
       x.setPrice("ETHUSDT", "3100");
       const pass = await t.services.paperPrices.runOnce();
-      expect(pass).toMatchObject({ missing: 1, marked: 1, unpriced: [{ symbol: "SOL/USDT", reason: "SYMBOL_NOT_LISTED" }] });
+      expect(pass).toMatchObject({ missing: 1, marked: 1, unpriced: [{ symbol: "SOL/USDT", reason: "SYMBOL_NOT_LISTED", detail: "binance does not list SOL/USDT" }] });
       expect(await positionOf(sol)).toMatchObject({ status: "open", markPrice: "200" });
       expect(t.logs.lines().find((l) => l.msg === "no market price for a paper symbol; its mark stays" && l.symbol === "SOL/USDT")).toMatchObject({
         reason: "SYMBOL_NOT_LISTED",
       });
       const detail = "no price for SOL/USDT (SYMBOL_NOT_LISTED)";
       expect(await paperAccount()).toMatchObject({ venueHealth: "degraded", priceFeed: { exchange: "binance", status: "degraded", detail } });
-      // Still degraded on the next pass: no second notification.
+      // Still degraded on the next pass: no second notification, no second warning.
       await t.services.paperPrices.runOnce();
+      expect(t.logs.lines().filter((l) => l.msg === "no market price for a paper symbol; its mark stays" && l.symbol === "SOL/USDT")).toHaveLength(1);
       expect((await feedEvents()).map((e) => [e.type, e.data.health, e.data.previousHealth, e.data.detail])).toEqual([["price_feed.unhealthy", "degraded", "ok", detail]]);
     });
 
@@ -148,6 +149,7 @@ describe("paper price feed", () => {
       expect((await feedEvents()).filter((e) => e.data.health === "unavailable").map((e) => e.data.previousHealth)).toEqual(["degraded"]);
       expect(await t.services.paperPrices.runOnce()).toMatchObject({ missing: 1 }); // SOL/USDT only
       expect(await paperAccount()).toMatchObject({ venueHealth: "degraded" });
+      expect(t.logs.lines().some((l) => l.msg === "market prices for a paper symbol again" && l.symbol === "ETH/USDT")).toBe(true);
     });
   });
 });

@@ -7,7 +7,13 @@ import type { LastPriceSource } from "../../market-data/last-prices.js";
 import { applyPriceEvent, type PaperVenueContext } from "./paper-venue.js";
 
 /** What one pass did: symbols it asked prices for, marks it moved, fills it booked, symbols without a price (and why). */
-export type MarketPricePass = { symbols: number; marked: number; fills: number; missing: number; unpriced: Array<{ symbol: string; reason: string }> };
+export type MarketPricePass = {
+  symbols: number;
+  marked: number;
+  fills: number;
+  missing: number;
+  unpriced: Array<{ symbol: string; reason: string; detail: string | null }>;
+};
 
 /**
  * One pass of the paper price feed: for every symbol in which a paper account has a resting order
@@ -18,7 +24,7 @@ export type MarketPricePass = { symbols: number; marked: number; fills: number; 
  * Each symbol is its own transaction, taking its locks in the order a signal takes them (the price
  * row, the kill switch's shared lock, the symbol), so the two never deadlock. A price observed
  * before the symbol's current mark (a signal recorded meanwhile) moves nothing. A symbol the
- * exchange gives no price for keeps its mark, with a warning; the others go on.
+ * exchange gives no price for keeps its mark and is listed in `unpriced`; the others go on.
  */
 export async function applyMarketPrices(ctx: PaperVenueContext & { logger: Logger }, lastPrices: LastPriceSource): Promise<MarketPricePass> {
   const symbols = await paperSymbolsInPlay(rawQuery(ctx.db));
@@ -30,8 +36,7 @@ export async function applyMarketPrices(ctx: PaperVenueContext & { logger: Logge
     const last = prices.get(symbol);
     if (!last?.ok) {
       pass.missing++;
-      pass.unpriced.push({ symbol, reason: last?.reason ?? "NO_LAST_PRICE" });
-      ctx.logger.warn({ symbol, reason: last?.reason, detail: last?.detail }, "no market price for a paper symbol; its mark stays");
+      pass.unpriced.push({ symbol, reason: last?.reason ?? "NO_LAST_PRICE", detail: last?.detail ?? null });
       continue;
     }
     const fills = await ctx.db.transaction(async (tx) => {

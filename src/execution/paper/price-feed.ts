@@ -41,6 +41,17 @@ export function createPaperPriceFeed(options: {
 }): PaperPriceFeed {
   const { ctx, lastPrices, exchange } = options;
   let report: StatusReport<VenueHealth> = { status: "unknown", checkedAt: null, detail: null };
+  // Symbols without a price at the last pass, and why: a warning when one starts (or its reason
+  // changes), an info line when it is priced again; not one line per symbol every few seconds.
+  let unpriced = new Map<string, string>();
+  const logChanges = (done: MarketPricePass) => {
+    const now = new Map(done.unpriced.map((u) => [u.symbol, u.reason]));
+    for (const u of done.unpriced) {
+      if (unpriced.get(u.symbol) !== u.reason) ctx.logger.warn({ symbol: u.symbol, reason: u.reason, detail: u.detail }, "no market price for a paper symbol; its mark stays");
+    }
+    for (const symbol of unpriced.keys()) if (!now.has(symbol)) ctx.logger.info({ symbol }, "market prices for a paper symbol again");
+    unpriced = now;
+  };
   const record = (health: VenueHealth, detail: string | null) => {
     const before = report.status;
     report = { status: health, checkedAt: ctx.clock.now(), detail };
@@ -56,6 +67,7 @@ export function createPaperPriceFeed(options: {
       if (!lastPrices) return NOTHING;
       try {
         const done = await applyMarketPrices(ctx, lastPrices);
+        logChanges(done);
         const { health, detail } = healthOf(done);
         record(health, detail);
         return done;
