@@ -22,6 +22,8 @@ import { NO_LIVE_VENUES, type LiveVenues } from "./execution/live/live-venues-po
 import { createLimitFallbackSweeper, type LimitFallbackSweeper } from "./execution/limit-fallback/sweeper.js";
 import { ensurePaperAccount } from "./execution/paper/paper-account.js";
 import { createPaperPriceFeed, type PaperPriceFeed } from "./execution/paper/price-feed.js";
+import { createPeriodicPass, type PeriodicPass } from "./lib/periodic-pass.js";
+import type { CandleFetchPass } from "./market-data/candle-fetcher.js";
 import { createLiveAccounts, type LiveAccounts } from "./execution/live-status.js";
 import { registerExchangeAccounts } from "./trading/register-exchange-accounts.js";
 import { handleSignal, PAPER_ACCOUNT_ID } from "./strategy/signal-handler.js";
@@ -50,8 +52,10 @@ export type Services = {
   readonly trading: TradingContext;
   /** Expires signal limits past their strategy's timeout; its timer runs with processing. */
   readonly limitFallback: LimitFallbackSweeper;
-  /** Moves paper marks and fills from an exchange's public prices (PAPER_PRICE_EXCHANGE); its timer runs with processing. */
+  /** Moves paper marks and fills from an exchange's public prices (MARKET_DATA_EXCHANGE); its timer runs with processing. */
   readonly paperPrices: PaperPriceFeed;
+  /** Fetches what closed for the candle feeds from MARKET_DATA_EXCHANGE; its timer runs with processing. */
+  readonly candleFetcher: PeriodicPass<CandleFetchPass>;
   /** Configured exchange accounts (credential variable names only), their venue status, and credential lookup. */
   readonly liveAccounts: LiveAccounts;
   /** The exchange accounts' venues (none unless exchange accounts are configured). */
@@ -169,18 +173,26 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     intervalMs: config.LIMIT_FALLBACK_SWEEP_MS,
     live: liveSweep && (() => liveSweep({ db: database.db, clock, ids, logger, notifier }, liveVenues)),
   });
-  // Like the venues, ccxt is loaded for the paper price feed only when it is configured.
+  // Like the venues, ccxt is loaded for public market data only when an exchange is configured.
+  const source = config.MARKET_DATA_EXCHANGE
+    ? (await import("./market-data/market-data-source.js")).marketDataSource({
+        exchange: config.MARKET_DATA_EXCHANGE,
+        apiBaseUrl: config.MARKET_DATA_API_URL,
+        timeoutMs: config.EXCHANGE_TIMEOUT_MS,
+      })
+    : undefined;
   const paperPrices = createPaperPriceFeed({
     ctx: { ...venue, logger },
-    exchange: config.PAPER_PRICE_EXCHANGE,
+    exchange: source?.exchange,
     intervalMs: config.PAPER_PRICE_POLL_MS,
-    lastPrices: config.PAPER_PRICE_EXCHANGE
-      ? (await import("./market-data/last-prices.js")).exchangeLastPrices({
-          exchange: config.PAPER_PRICE_EXCHANGE,
-          apiBaseUrl: config.PAPER_PRICE_API_URL,
-          timeoutMs: config.EXCHANGE_TIMEOUT_MS,
-        })
-      : undefined,
+    lastPrices: source?.lastPrices,
+  });
+  const marketData: MarketDataContext = { db: database.db, feeds: { clock, ids, logger, wakeWorkers: () => processing.wake() } };
+  const candleFetcher = createPeriodicPass({
+    what: "candle fetcher",
+    intervalMs: source ? config.CANDLE_FEED_POLL_MS : 0,
+    logger,
+    run: () => (source ? source.fetchFeedCandles({ marketData, clock, logger }) : Promise.resolve({ series: 0, stored: 0, failed: 0 })),
   });
   const backtestJobs = createBacktestJobs({
     database,
@@ -207,7 +219,7 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     instanceId: config.INSTANCE_ID,
     concurrency: config.SIGNAL_WORKERS,
     leaseMs: config.SIGNAL_CLAIM_TIMEOUT_MS,
-    background: [limitFallback, paperPrices],
+    background: [limitFallback, paperPrices, candleFetcher],
   });
   // Backtest jobs start and stop with the signal workers: after migrations, and before the database closes.
   const processing: SignalProcessing = {
@@ -261,7 +273,8 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     paperPrices,
     liveAccounts,
     liveVenues,
-    marketData: { db: database.db, feeds: { clock, ids, logger, wakeWorkers: () => processing.wake() } },
+    marketData,
+    candleFetcher,
     backtests: {
       db: database.db,
       clock,

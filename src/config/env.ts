@@ -110,17 +110,21 @@ export const envSchema = z.object({
     z.string().refine((v) => /^(0?\.\d*[1-9]\d*|1(\.0*)?)$/.test(v), { error: "must be a decimal in (0, 1]" }),
   ),
   /**
-   * The paper price feed: a ccxt exchange whose public last prices become the marks of the symbols
-   * paper accounts hold or rest orders in, and fill the resting orders they cross. Unset: paper
-   * prices come from signals only.
+   * Public market data: a ccxt exchange whose last prices become the marks of the symbols paper
+   * accounts hold or rest orders in (and fill the resting orders they cross), and whose candles feed
+   * the strategies' candle feeds. Unset: prices come from signals, candles from imports.
    */
-  PAPER_PRICE_EXCHANGE: optionalString(
+  MARKET_DATA_EXCHANGE: optionalString(
     z.string().refine((v) => ccxtExchangeIds().has(v), { error: "must be a ccxt exchange id (binance, bybit, okx…)" }),
   ),
-  /** Replaces the origin of the feed's API URLs (a proxy, a regional endpoint, a test exchange). */
-  PAPER_PRICE_API_URL: optionalString(
+  /** Replaces the origin of the market data exchange's API URLs (a proxy, a regional endpoint, a test exchange). */
+  MARKET_DATA_API_URL: optionalString(
     z.string().refine((v) => /^https?:\/\//.test(v) && URL.canParse(v), { error: "must be an http:// or https:// URL" }),
   ),
+  /** How often the candle fetcher fetches what closed for the candle feeds; 0: not on this instance. */
+  CANDLE_FEED_POLL_MS: integer(0, 86_400_000)
+    .refine((v) => v === 0 || v >= 1000, { error: "must be 0 (off) or at least 1000" })
+    .default(60_000),
   /** How often the feed asks for prices; 0: not on this instance. */
   PAPER_PRICE_POLL_MS: integer(0, 3_600_000)
     .refine((v) => v === 0 || v >= 250, { error: "must be 0 (off) or at least 250" })

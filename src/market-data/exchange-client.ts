@@ -47,6 +47,23 @@ export function publicExchangeClient(options: PublicClientOptions): Exchange {
   return exchange;
 }
 
+/**
+ * Public clients of one exchange, one per kind of market: spot symbols and derivatives (those with a
+ * settle currency) load different market lists. Each is built on first use and kept, with the
+ * markets and the rate limiter ccxt keeps in it.
+ */
+export function publicClients(options: Omit<PublicClientOptions, "symbol">): (symbol: string) => Exchange {
+  const clients = new Map<"spot" | "derivative", Exchange>();
+  return (symbol) => {
+    const kind = symbol.includes(":") ? "derivative" : "spot";
+    let client = clients.get(kind);
+    if (!client) {
+      client = publicExchangeClient({ ...options, symbol });
+      clients.set(kind, client);
+    }
+    return client;
+  };
+}
 
 function hasUrl(value: unknown): boolean {
   if (typeof value === "string") return /^https?:\/\//.test(value);

@@ -1,7 +1,6 @@
 import type { Exchange } from "ccxt";
 import { numberText } from "../execution/live/ccxt-markets.js";
 import { classifyVenueError } from "../execution/live/venue-errors.js";
-import { publicExchangeClient } from "./exchange-client.js";
 
 /** A symbol's last traded price, or why there is none this time. */
 export type LastPrice = { ok: true; price: string } | { ok: false; reason: string; detail: string };
@@ -9,30 +8,11 @@ export type LastPrice = { ok: true; price: string } | { ok: false; reason: strin
 /** Last prices of unified symbols (BTC/USDT, BTC/USDT:USDT): one answer per symbol asked. */
 export type LastPriceSource = (symbols: readonly string[]) => Promise<Map<string, LastPrice>>;
 
-export type ExchangeLastPricesOptions = {
-  /** A ccxt exchange id: its public API, no credentials. */
-  exchange: string;
-  /** Replaces the origin of every API URL (a proxy, a regional endpoint, a test exchange). */
-  apiBaseUrl?: string | undefined;
-  timeoutMs: number;
-};
-
 /**
- * Last prices from an exchange's public tickers through ccxt. Spot symbols and derivatives (those
- * with a settle currency) load different market lists, so each kind has its own client, built on
- * first use and kept (ccxt keeps its markets and its rate limiter with it).
+ * Last prices from an exchange's public tickers through ccxt, with its clients by kind of market
+ * (publicClients in exchange-client.ts): one read per kind and pass.
  */
-export function exchangeLastPrices(options: ExchangeLastPricesOptions): LastPriceSource {
-  const clients = new Map<"spot" | "derivative", Exchange>();
-  const clientFor = (kind: "spot" | "derivative", symbol: string): Exchange => {
-    let client = clients.get(kind);
-    if (!client) {
-      client = publicExchangeClient({ exchange: options.exchange, symbol, apiBaseUrl: options.apiBaseUrl, timeoutMs: options.timeoutMs });
-      clients.set(kind, client);
-    }
-    return client;
-  };
-
+export function exchangeLastPrices(exchange: string, clientFor: (symbol: string) => Exchange): LastPriceSource {
   return async (symbols) => {
     const answers = new Map<string, LastPrice>();
     const byKind = new Map<"spot" | "derivative", string[]>();
@@ -40,12 +20,12 @@ export function exchangeLastPrices(options: ExchangeLastPricesOptions): LastPric
       const kind = symbol.includes(":") ? "derivative" : "spot";
       byKind.set(kind, [...(byKind.get(kind) ?? []), symbol]);
     }
-    for (const [kind, wanted] of byKind) {
+    for (const wanted of byKind.values()) {
       try {
-        const client = clientFor(kind, wanted[0] as string);
+        const client = clientFor(wanted[0] as string);
         const markets = await client.loadMarkets();
         const listed = wanted.filter((s) => markets[s] !== undefined);
-        for (const s of wanted) if (!listed.includes(s)) answers.set(s, { ok: false, reason: "SYMBOL_NOT_LISTED", detail: `${options.exchange} does not list ${s}` });
+        for (const s of wanted) if (!listed.includes(s)) answers.set(s, { ok: false, reason: "SYMBOL_NOT_LISTED", detail: `${exchange} does not list ${s}` });
         for (const [symbol, last] of await lastPricesOf(client, listed)) answers.set(symbol, last);
       } catch (err) {
         const failure = classifyVenueError(err, { phase: "read" });

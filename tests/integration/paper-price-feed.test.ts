@@ -7,7 +7,7 @@ import { OffsetClock, sendAlert, type ProcessedSignal } from "../helpers/trading
 import { startReceiver, type Receiver } from "./notifications-receivers.js";
 
 /**
- * The paper price feed (PAPER_PRICE_EXCHANGE) against a local exchange speaking Binance's API,
+ * The paper price feed (MARKET_DATA_EXCHANGE) against a local exchange speaking Binance's API,
  * through ccxt's real binance class. The timer is off: each test runs a pass itself. The exchange
  * lists BTCUSDT and ETHUSDT only; each test trades its own symbol. A webhook sink takes
  * price_feed.unhealthy.
@@ -27,8 +27,8 @@ describe("paper price feed", () => {
     const sinks = [{ name: "feed-watch", type: "webhook", urlEnv: "FEED_WATCH_URL", secretEnv: "FEED_WATCH_SECRET", events: ["price_feed.unhealthy"] }];
     t = await startTestApp(
       {
-        PAPER_PRICE_EXCHANGE: "binance",
-        PAPER_PRICE_API_URL: x.url,
+        MARKET_DATA_EXCHANGE: "binance",
+        MARKET_DATA_API_URL: x.url,
         PAPER_PRICE_POLL_MS: "0",
         EXCHANGE_TIMEOUT_MS: "2000",
         PAPER_SLIPPAGE_BPS: "0",

@@ -42,16 +42,22 @@ describe("parseConfig", () => {
     expect(result.ok ? [] : result.errors.map((e) => e.split(":")[0]).sort()).toEqual(["BACKTEST_CONCURRENCY", "BACKTEST_MAX_CANDLES", "BACKTEST_TIMEOUT_SECONDS"]);
   });
 
-  it("has no paper price feed by default, and takes only a ccxt exchange, an http(s) origin and a poll of 0 or at least 250 ms", () => {
+  it("has no market data exchange by default, and takes only a ccxt exchange, an http(s) origin and polls of 0 or at least 250 / 1000 ms", () => {
     const off = parseConfig({});
-    expect(off.ok && [off.config.PAPER_PRICE_EXCHANGE, off.config.PAPER_PRICE_API_URL, off.config.PAPER_PRICE_POLL_MS]).toEqual([undefined, undefined, 5000]);
-    const on = parseConfig({ PAPER_PRICE_EXCHANGE: "okx", PAPER_PRICE_API_URL: "http://127.0.0.1:9", PAPER_PRICE_POLL_MS: "250" });
-    expect(on.ok && on.config.PAPER_PRICE_EXCHANGE).toBe("okx");
+    expect(off.ok && [off.config.MARKET_DATA_EXCHANGE, off.config.MARKET_DATA_API_URL, off.config.PAPER_PRICE_POLL_MS, off.config.CANDLE_FEED_POLL_MS]).toEqual([
+      undefined,
+      undefined,
+      5000,
+      60000,
+    ]);
+    const on = parseConfig({ MARKET_DATA_EXCHANGE: "okx", MARKET_DATA_API_URL: "http://127.0.0.1:9", PAPER_PRICE_POLL_MS: "250" });
+    expect(on.ok && on.config.MARKET_DATA_EXCHANGE).toBe("okx");
     expect(parseConfig({ PAPER_PRICE_POLL_MS: "0" }).ok).toBe(true);
-    const bad = parseConfig({ PAPER_PRICE_EXCHANGE: "not-an-exchange", PAPER_PRICE_API_URL: "ftp://x", PAPER_PRICE_POLL_MS: "100" });
+    const bad = parseConfig({ MARKET_DATA_EXCHANGE: "not-an-exchange", MARKET_DATA_API_URL: "ftp://x", PAPER_PRICE_POLL_MS: "100", CANDLE_FEED_POLL_MS: "999" });
     expect(bad.ok ? [] : bad.errors).toEqual([
-      "PAPER_PRICE_EXCHANGE: must be a ccxt exchange id (binance, bybit, okx…)",
-      "PAPER_PRICE_API_URL: must be an http:// or https:// URL",
+      "MARKET_DATA_EXCHANGE: must be a ccxt exchange id (binance, bybit, okx…)",
+      "MARKET_DATA_API_URL: must be an http:// or https:// URL",
+      "CANDLE_FEED_POLL_MS: must be 0 (off) or at least 1000",
       "PAPER_PRICE_POLL_MS: must be 0 (off) or at least 250",
     ]);
   });

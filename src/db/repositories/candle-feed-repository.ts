@@ -85,3 +85,12 @@ export async function latestOpenTime(db: Db, range: { symbol: string; timeframe:
 function cursorOf(key: FeedKey): SQL | undefined {
   return and(eq(candleFeedCursors.strategyId, key.strategyId), eq(candleFeedCursors.symbol, key.symbol), eq(candleFeedCursors.timeframe, key.timeframe));
 }
+
+/** Enabled strategies with a candle feed in their stored configuration (the caller parses it). */
+export async function findEnabledFeedStrategies(db: Db): Promise<StrategyRow[]> {
+  return db
+    .select()
+    .from(strategies)
+    .where(and(eq(strategies.enabled, true), sql`jsonb_typeof(${strategies.config} -> 'candleFeed') = 'object'`))
+    .orderBy(asc(strategies.id));
+}

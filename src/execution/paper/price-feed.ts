@@ -24,7 +24,7 @@ export function healthOf(pass: MarketPricePass): { health: VenueHealth; detail: 
 
 /**
  * The paper price feed on its own timer (PAPER_PRICE_POLL_MS), started and stopped with the signal
- * workers. Without a price source (PAPER_PRICE_EXCHANGE unset) it never ticks and a pass does nothing.
+ * workers. Without a price source (MARKET_DATA_EXCHANGE unset) it never ticks and a pass does nothing.
  * Several instances may run it: each pass's price and fills are one transaction under the symbol's
  * lock, and a fill takes a resting order only once.
  *

@@ -31,7 +31,7 @@ export const AccountSchema = z
     venueHealth: z.enum(VENUE_HEALTH).openapi({
       description: "A live account's `health.status`. The paper venue is ok, or its price feed's `priceFeed.status` when that is degraded or unavailable.",
     }),
-    priceFeed: statusReport(VENUE_HEALTH, "Paper accounts, when PAPER_PRICE_EXCHANGE is set: the paper price feed's last pass; unknown until one has run. degraded: some symbols in play got no price; unavailable: none did.")
+    priceFeed: statusReport(VENUE_HEALTH, "Paper accounts, when MARKET_DATA_EXCHANGE is set: the paper price feed's last pass; unknown until one has run. degraded: some symbols in play got no price; unavailable: none did.")
       .extend({ exchange: z.string().openapi({ description: "The ccxt exchange the feed reads.", example: "binance" }) })
       .optional(),
     kind: z.enum(ACCOUNT_KINDS).openapi({

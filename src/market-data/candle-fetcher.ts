@@ -1,0 +1,86 @@
+import type { Exchange } from "ccxt";
+import { findEnabledFeedStrategies, latestOpenTime, readFeedCursor, saveFeedCursor, type FeedKey } from "../db/repositories/candle-feed-repository.js";
+import { StrategyConfigSchema } from "../domain/strategy-config.js";
+import type { Clock } from "../lib/clock.js";
+import type { Logger } from "../lib/logger.js";
+import { warmupBars } from "../strategy/feed/warmup.js";
+import type { MarketDataContext } from "./context.js";
+import { importExchangeCandles } from "./import-exchange-candles.js";
+import { alignUp, timeframeMs, type Timeframe } from "./timeframes.js";
+
+/** What one pass did: series (symbol and timeframe) it looked at, candles it stored, series whose fetch failed. */
+export type CandleFetchPass = { series: number; stored: number; failed: number };
+
+type Watched = { symbol: string; timeframe: Timeframe; strategyIds: string[]; warmup: number };
+
+/**
+ * The newest candle that has closed at `now`: opened one timeframe or more before it. The one
+ * forming now is never fetched, as its values still move.
+ */
+export function lastClosedOpenTime(now: number, timeframe: Timeframe): number {
+  const tf = timeframeMs(timeframe);
+  return alignUp(now - tf + 1, timeframe) - tf;
+}
+
+/**
+ * One pass of the candle fetcher: for every symbol and timeframe an enabled strategy's candle feed
+ * watches, the candles that closed since the newest one stored are fetched from the exchange and
+ * imported, which feeds the strategies (advanceCandleFeeds) as any import does. A series with
+ * nothing stored gets the longest warm-up its feeds need.
+ *
+ * A feed that has never been fed starts at the candle that closed last: its cursor is set there
+ * before the first import, so the history fetched for its warm-up is never traded. (An import by
+ * hand of a feed without a cursor trades what it brings; the fetcher, which runs by itself, must not.)
+ * A series whose fetch fails keeps what came before the failure, and the next pass resumes after it.
+ */
+export async function fetchFeedCandles(ctx: { marketData: MarketDataContext; clock: Clock; logger: Logger }, clientFor: (symbol: string) => Exchange): Promise<CandleFetchPass> {
+  const db = ctx.marketData.db;
+  const watched = watchedSeries(await findEnabledFeedStrategies(db));
+  const pass: CandleFetchPass = { series: watched.length, stored: 0, failed: 0 };
+  for (const series of watched) {
+    const now = ctx.clock.now();
+    const tf = timeframeMs(series.timeframe);
+    const last = lastClosedOpenTime(now.getTime(), series.timeframe);
+    await startNewFeeds(db, series, last, now);
+    const latest = await latestOpenTime(db, { symbol: series.symbol, timeframe: series.timeframe, through: now });
+    const from = latest ? latest.getTime() + tf : last - (series.warmup - 1) * tf;
+    if (from > last) continue;
+    const done = await importExchangeCandles({
+      ctx: ctx.marketData,
+      input: { exchange: clientFor(series.symbol), symbol: series.symbol, timeframe: series.timeframe, from, to: last, now: () => ctx.clock.now().getTime() },
+    });
+    pass.stored += done.report.imported;
+    if (done.error) {
+      pass.failed++;
+      ctx.logger.warn({ symbol: series.symbol, timeframe: series.timeframe, reason: done.error.failure.reason, stored: done.report.imported }, "candle fetch failed; the next pass resumes after what was stored");
+    } else if (done.report.imported > 0) {
+      ctx.logger.info({ symbol: series.symbol, timeframe: series.timeframe, stored: done.report.imported }, "candles fetched for candle feeds");
+    }
+  }
+  return pass;
+}
+
+/** Each symbol and timeframe watched, with its strategies and the longest warm-up they need; a configuration that no longer parses watches nothing. */
+function watchedSeries(rows: Awaited<ReturnType<typeof findEnabledFeedStrategies>>): Watched[] {
+  const bySeries = new Map<string, Watched>();
+  for (const row of rows) {
+    const parsed = StrategyConfigSchema.safeParse(row.config ?? {});
+    const feed = parsed.success ? parsed.data.candleFeed : null;
+    if (!feed) continue;
+    for (const symbol of feed.symbols) {
+      const key = `${symbol}\u0000${feed.timeframe}`;
+      const series = bySeries.get(key) ?? { symbol, timeframe: feed.timeframe as Timeframe, strategyIds: [], warmup: 0 };
+      series.strategyIds.push(row.id);
+      series.warmup = Math.max(series.warmup, warmupBars(feed.strategy));
+      bySeries.set(key, series);
+    }
+  }
+  return [...bySeries.values()];
+}
+
+async function startNewFeeds(db: MarketDataContext["db"], series: Watched, lastClosed: number, now: Date): Promise<void> {
+  for (const strategyId of series.strategyIds) {
+    const key: FeedKey = { strategyId, symbol: series.symbol, timeframe: series.timeframe };
+    if (!(await readFeedCursor(db, key))) await saveFeedCursor(db, key, new Date(lastClosed), now);
+  }
+}
