@@ -37,5 +37,5 @@ export async function createAccount({ ctx, input }: { ctx: TradingContext; input
     throw new ApiError("CONFLICT", `an account with id '${row.id}' already exists`);
   }
   // Nothing has traded on a new account yet: it holds its starting cash and no positions.
-  return summarizeAccount(row, [], "0", new Map());
+  return summarizeAccount(row, [], "0", new Map(), undefined, ctx.paperPriceFeed?.status());
 }

@@ -119,6 +119,14 @@ describe("paper price feed", () => {
     expect(await positionOf(entry)).toMatchObject({ status: "open", markPrice: "2800" });
   });
 
+  it("shows on a paper account from its creation, as GET shows it", async () => {
+    const created = await t.http.post("/v1/accounts").set(t.auth()).send({ name: "feed desk", startingCash: "100" });
+    expect(created.status).toBe(201);
+    const got = await t.http.get(`/v1/accounts/${created.body.id}`).set(t.auth());
+    expect(created.body.priceFeed).toEqual(got.body.priceFeed);
+    expect(created.body.priceFeed).toMatchObject({ exchange: "binance" });
+  });
+
   describe("when the exchange gives no price", () => {
     afterEach(() => x.setPrice("ETHUSDT", "3000"));
 
