@@ -192,7 +192,7 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     what: "candle fetcher",
     intervalMs: source ? config.CANDLE_FEED_POLL_MS : 0,
     logger,
-    run: () => (source ? source.fetchFeedCandles({ marketData, clock, logger }) : Promise.resolve({ series: 0, stored: 0, failed: 0 })),
+    run: () => (source ? source.fetchFeedCandles({ marketData, clock, logger, pollMs: config.CANDLE_FEED_POLL_MS }) : Promise.resolve({ series: 0, stored: 0, failed: 0 })),
   });
   const backtestJobs = createBacktestJobs({
     database,

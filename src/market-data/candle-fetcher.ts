@@ -23,17 +23,30 @@ export function lastClosedOpenTime(now: number, timeframe: Timeframe): number {
 }
 
 /**
+ * How recently a candle must have closed for the fetcher to trade it: two timeframes, or two polls
+ * when the fetcher polls less often than candles close, so a pass that comes late loses nothing.
+ */
+export function freshWindowMs(timeframe: Timeframe, pollMs: number): number {
+  return 2 * Math.max(timeframeMs(timeframe), pollMs);
+}
+
+/**
  * One pass of the candle fetcher: for every symbol and timeframe an enabled strategy's candle feed
  * watches, the candles that closed since the newest one stored are fetched from the exchange and
  * imported, which feeds the strategies (advanceCandleFeeds) as any import does. A series with
  * nothing stored gets the longest warm-up its feeds need.
  *
- * A feed that has never been fed starts at the candle that closed last: its cursor is set there
- * before the first import, so the history fetched for its warm-up is never traded. (An import by
- * hand of a feed without a cursor trades what it brings; the fetcher, which runs by itself, must not.)
- * A series whose fetch fails keeps what came before the failure, and the next pass resumes after it.
+ * The fetcher runs by itself, so it never trades the past: before it imports, every feed whose
+ * cursor is older than the fresh window (freshWindowMs) is moved to the window's start, unfed. That
+ * is a new feed (its warm-up history), a strategy enabled again, and the candles that closed while
+ * the gateway was down: their signals would trade now at prices long gone. An import by hand keeps
+ * the cursor and trades what it brings. A series whose fetch fails keeps what came before the
+ * failure, and the next pass resumes after it.
  */
-export async function fetchFeedCandles(ctx: { marketData: MarketDataContext; clock: Clock; logger: Logger }, clientFor: (symbol: string) => Exchange): Promise<CandleFetchPass> {
+export async function fetchFeedCandles(
+  ctx: { marketData: MarketDataContext; clock: Clock; logger: Logger; pollMs: number },
+  clientFor: (symbol: string) => Exchange,
+): Promise<CandleFetchPass> {
   const db = ctx.marketData.db;
   const watched = watchedSeries(await findEnabledFeedStrategies(db));
   const pass: CandleFetchPass = { series: watched.length, stored: 0, failed: 0 };
@@ -41,7 +54,8 @@ export async function fetchFeedCandles(ctx: { marketData: MarketDataContext; clo
     const now = ctx.clock.now();
     const tf = timeframeMs(series.timeframe);
     const last = lastClosedOpenTime(now.getTime(), series.timeframe);
-    await startNewFeeds(db, series, last, now);
+    const freshFrom = lastClosedOpenTime(now.getTime() - freshWindowMs(series.timeframe, ctx.pollMs), series.timeframe);
+    await skipStaleCandles(ctx, series, freshFrom, now);
     const latest = await latestOpenTime(db, { symbol: series.symbol, timeframe: series.timeframe, through: now });
     const from = latest ? latest.getTime() + tf : last - (series.warmup - 1) * tf;
     if (from > last) continue;
@@ -78,9 +92,14 @@ function watchedSeries(rows: Awaited<ReturnType<typeof findEnabledFeedStrategies
   return [...bySeries.values()];
 }
 
-async function startNewFeeds(db: MarketDataContext["db"], series: Watched, lastClosed: number, now: Date): Promise<void> {
+/** Moves each feed's cursor up to `through` (the last candle too old to trade), never back; says so when it skips candles it had not fed. */
+async function skipStaleCandles(ctx: { marketData: MarketDataContext; logger: Logger }, series: Watched, through: number, now: Date): Promise<void> {
+  const db = ctx.marketData.db;
   for (const strategyId of series.strategyIds) {
     const key: FeedKey = { strategyId, symbol: series.symbol, timeframe: series.timeframe };
-    if (!(await readFeedCursor(db, key))) await saveFeedCursor(db, key, new Date(lastClosed), now);
+    const cursor = await readFeedCursor(db, key);
+    if (cursor && cursor.getTime() >= through) continue;
+    await saveFeedCursor(db, key, new Date(through), now);
+    if (cursor) ctx.logger.info({ ...key, from: cursor.toISOString(), through: new Date(through).toISOString() }, "candle feed resumes at fresh candles; the ones it missed are not traded");
   }
 }

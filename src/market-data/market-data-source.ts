@@ -9,7 +9,7 @@ import type { Logger } from "../lib/logger.js";
 export type MarketDataSource = {
   readonly exchange: string;
   readonly lastPrices: LastPriceSource;
-  fetchFeedCandles(ctx: { marketData: MarketDataContext; clock: Clock; logger: Logger }): Promise<CandleFetchPass>;
+  fetchFeedCandles(ctx: { marketData: MarketDataContext; clock: Clock; logger: Logger; pollMs: number }): Promise<CandleFetchPass>;
 };
 
 /**

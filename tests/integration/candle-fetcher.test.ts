@@ -13,9 +13,10 @@ import { toCanonicalSignal } from "../../src/strategy/builtin/to-canonical-signa
 
 /**
  * The candle fetcher (MARKET_DATA_EXCHANGE) against a local exchange serving real BTC/USDT hours,
- * shifted so that row `split - 1` is the last to have closed when the test starts; the exchange
- * already holds a few rows more, which the fetcher takes only once the gateway's clock has them closed. The RSI strategy
- * over every row, from the first, says what the feed must say on the rows fetched later.
+ * shifted so that row SPLIT - 1 is the last to have closed when the test starts; the exchange
+ * already holds rows up to SPLIT + 20, which the fetcher takes only once the gateway's clock has them
+ * closed. The RSI strategy over every row, from the first, says what the feed must say: it crosses on
+ * rows 714 (fetched hour by hour) and 720 (closed during an outage, so never traded).
  */
 const HOUR = 3_600_000;
 const ROWS = readFileSync(new URL("../fixtures/ohlcv/binance_BTCUSDT_1h_head3000.csv", import.meta.url), "utf8")
@@ -24,6 +25,7 @@ const ROWS = readFileSync(new URL("../fixtures/ohlcv/binance_BTCUSDT_1h_head3000
   .slice(1, 1001)
   .map((l) => l.split(","));
 const RSI = BuiltinStrategySpecSchema.parse({ type: "rsi" });
+const SPLIT = 710;
 
 type LedgerSignal = { id: string; signal: CanonicalSignal };
 
@@ -33,35 +35,28 @@ describe("the candle fetcher", () => {
   let t: TestApp;
   let feed: CreatedStrategy;
   let base: number;
-  let split: number;
-  let expected: Array<{ index: number; signal: CanonicalSignal }>;
+  let said: Array<{ index: number; signal: CanonicalSignal }>;
   const openTime = (i: number) => base + i * HOUR;
+  const barAt = (i: number): Bar => {
+    const r = ROWS[i] as string[];
+    return { time: openTime(i), open: Number(r[1]), high: Number(r[2]), low: Number(r[3]), close: Number(r[4]), volume: Number(r[5]) };
+  };
+  /** What the strategy, over every row from the first, says on rows [from, to). */
+  const saidOn = (from: number, to: number) => said.filter((s) => s.index >= from && s.index < to).map((s) => s.signal);
 
   beforeAll(async () => {
-    // What the strategy says on each row, over all of them; the test fetches a window holding the first after row 500.
+    base = lastClosedOpenTime(Date.now(), "1h") - (SPLIT - 1) * HOUR;
     const strategy = createBarStrategy(RSI);
-    const said = ROWS.flatMap((r, index) => {
-      const bar: Bar = { time: index * HOUR, open: Number(r[1]), high: Number(r[2]), low: Number(r[3]), close: Number(r[4]), volume: Number(r[5]) };
-      const s = strategy.onBar(bar);
-      return s ? [{ index, said: s }] : [];
+    said = ROWS.flatMap((_, index) => {
+      const s = strategy.onBar(barAt(index));
+      return s ? [{ index, signal: toCanonicalSignal("BTC/USDT", barAt(index), HOUR, s) }] : [];
     });
-    const first = said.find((s) => s.index >= 500);
-    if (!first) throw new Error("the fixture has no RSI signal after row 500");
-    split = first.index - 5;
-    base = lastClosedOpenTime(Date.now(), "1h") - (split - 1) * HOUR;
-    expected = said
-      .filter((s) => s.index >= split && s.index < split + 10)
-      .map(({ index, said: s }) => {
-        const r = ROWS[index] as string[];
-        const bar: Bar = { time: openTime(index), open: Number(r[1]), high: Number(r[2]), low: Number(r[3]), close: Number(r[4]), volume: Number(r[5]) };
-        return { index, signal: toCanonicalSignal("BTC/USDT", bar, HOUR, s) };
-      });
 
     x = await startTestExchange({ apiKey: "fetcher-key", secret: "fetcher-secret" });
     x.seedKlines(
       "BTCUSDT",
       "1h",
-      ROWS.slice(0, split + 12).map((r, i) => ({ openTime: openTime(i), open: r[1] as string, high: r[2] as string, low: r[3] as string, close: r[4] as string, volume: r[5] as string })),
+      ROWS.slice(0, SPLIT + 21).map((r, i) => ({ openTime: openTime(i), open: r[1] as string, high: r[2] as string, low: r[3] as string, close: r[4] as string, volume: r[5] as string })),
     );
     t = await startTestApp({ MARKET_DATA_EXCHANGE: "binance", MARKET_DATA_API_URL: x.url, CANDLE_FEED_POLL_MS: "0", PAPER_PRICE_POLL_MS: "0", EXCHANGE_TIMEOUT_MS: "2000" }, { clock });
     feed = await createStrategy(t, { candleFeed: { strategy: { type: "rsi" }, timeframe: "1h", symbols: ["BTC/USDT"] }, riskLimits: { maxOpenPositions: null } });
@@ -71,30 +66,48 @@ describe("the candle fetcher", () => {
     await x?.close();
   });
 
-  const ledger = () => listAll<LedgerSignal>(t, "/v1/signals", { strategy: feed.id });
+  const ledger = async () => {
+    const rows = await listAll<LedgerSignal>(t, "/v1/signals", { strategy: feed.id });
+    return rows.sort((a, b) => Date.parse(a.signal.sourceTime as string) - Date.parse(b.signal.sourceTime as string));
+  };
+  const essentials = (signals: CanonicalSignal[]) => signals.map((s) => [s.intent, s.referencePrice, s.sourceTime]);
 
   it("first fetches the feed's warm-up, and trades none of that history", async () => {
-    expect(expected.length).toBeGreaterThan(0);
+    // The data this test rests on: crossings in the hours fetched one by one and during the outage, none just before.
+    expect(saidOn(SPLIT, SPLIT + 10)).not.toEqual([]);
+    expect(saidOn(SPLIT + 10, SPLIT + 13)).not.toEqual([]);
+    expect(saidOn(SPLIT - 2, SPLIT)).toEqual([]);
     const pass = await t.services.candleFetcher.runOnce();
     // RSI(14)'s warm-up: the bars its average needs to forget its seed (src/strategy/feed/warmup.ts).
     expect(pass).toMatchObject({ series: 1, failed: 0 });
     expect(pass.stored).toBeGreaterThanOrEqual(200);
     const stored = await listAll<{ openTime: string }>(t, "/v1/candles", { symbol: "BTC/USDT", timeframe: "1h" });
     expect(stored).toHaveLength(pass.stored);
-    expect(Math.max(...stored.map((c) => Date.parse(c.openTime)))).toBe(openTime(split - 1));
+    expect(Math.max(...stored.map((c) => Date.parse(c.openTime)))).toBe(openTime(SPLIT - 1));
     expect(await ledger()).toEqual([]);
     // Nothing new has closed: the next pass asks for nothing.
     expect(await t.services.candleFetcher.runOnce()).toEqual({ series: 1, stored: 0, failed: 0 });
   });
 
-  it("then fetches what closes, and the feed says on it what the strategy says over the whole history", async () => {
-    clock.advance(10 * HOUR);
-    expect(await t.services.candleFetcher.runOnce()).toEqual({ series: 1, stored: 10, failed: 0 });
+  it("then fetches each hour as it closes, and the feed says on it what the strategy says over the whole history", async () => {
+    for (let hour = 0; hour < 10; hour++) {
+      clock.advance(HOUR);
+      expect(await t.services.candleFetcher.runOnce()).toEqual({ series: 1, stored: 1, failed: 0 });
+    }
     const signals = await ledger();
-    const got = signals.map((s) => s.signal).sort((a, b) => Date.parse(a.sourceTime as string) - Date.parse(b.sourceTime as string));
-    expect(got.map((s) => [s.intent, s.referencePrice, s.sourceTime])).toEqual(expected.map((e) => [e.signal.intent, e.signal.referencePrice, e.signal.sourceTime]));
+    expect(essentials(signals.map((s) => s.signal))).toEqual(essentials(saidOn(SPLIT, SPLIT + 10)));
     // And they trade like any signal.
     for (const s of signals) expect((await waitProcessed(t, s.id)).status).toBe("processed");
+  });
+
+  it("after an outage, stores what closed meanwhile but trades only the fresh hours (two timeframes)", async () => {
+    const before = (await ledger()).length;
+    clock.advance(5 * HOUR);
+    expect(await t.services.candleFetcher.runOnce()).toEqual({ series: 1, stored: 5, failed: 0 });
+    const added = (await ledger()).slice(before).map((s) => s.signal);
+    // Rows SPLIT + 10 to + 12 closed more than two hours ago: row 720's crossing is not traded.
+    expect(essentials(added)).toEqual(essentials(saidOn(SPLIT + 13, SPLIT + 15)));
+    expect(t.logs.lines().some((l) => l.msg === "candle feed resumes at fresh candles; the ones it missed are not traded" && l.strategyId === feed.id)).toBe(true);
   });
 
   it("keeps what it has when the exchange fails, and the next pass resumes", async () => {
