@@ -119,7 +119,11 @@ export const envSchema = z.object({
   ),
   /** Replaces the origin of the market data exchange's API URLs (a proxy, a regional endpoint, a test exchange). */
   MARKET_DATA_API_URL: optionalString(
-    z.string().refine((v) => /^https?:\/\//.test(v) && URL.canParse(v), { error: "must be an http:// or https:// URL" }),
+    z
+      .string()
+      .refine((v) => /^https?:\/\//.test(v) && URL.canParse(v), { error: "must be an http:// or https:// URL" })
+      // Exchange errors quote the URL they failed on, and those reach the log.
+      .refine((v) => !URL.canParse(v) || (new URL(v).username === "" && new URL(v).password === ""), { error: "must not carry a user or password" }),
   ),
   /** How often the candle fetcher fetches what closed for the candle feeds; 0: not on this instance. */
   CANDLE_FEED_POLL_MS: integer(0, 86_400_000)

@@ -53,6 +53,7 @@ describe("parseConfig", () => {
     const on = parseConfig({ MARKET_DATA_EXCHANGE: "okx", MARKET_DATA_API_URL: "http://127.0.0.1:9", PAPER_PRICE_POLL_MS: "250" });
     expect(on.ok && on.config.MARKET_DATA_EXCHANGE).toBe("okx");
     expect(parseConfig({ PAPER_PRICE_POLL_MS: "0" }).ok).toBe(true);
+    expect(parseConfig({ MARKET_DATA_API_URL: "https://user:s3cret@proxy.internal" })).toEqual({ ok: false, errors: ["MARKET_DATA_API_URL: must not carry a user or password"] });
     const bad = parseConfig({ MARKET_DATA_EXCHANGE: "not-an-exchange", MARKET_DATA_API_URL: "ftp://x", PAPER_PRICE_POLL_MS: "100", CANDLE_FEED_POLL_MS: "999" });
     expect(bad.ok ? [] : bad.errors).toEqual([
       "MARKET_DATA_EXCHANGE: must be a ccxt exchange id (binance, bybit, okx…)",
