@@ -6,6 +6,8 @@ import {
   updateStrategyRow,
 } from "../db/repositories/strategies-repository.js";
 import type { StrategyRow } from "../db/schema/strategies.js";
+import { feedProgress } from "../db/repositories/candle-feed-repository.js";
+import { rawQuery } from "../db/raw-query.js";
 import { PAPER_ACCOUNT_ID } from "./signal-handler.js";
 import { accountExists, findAccountRow } from "../db/repositories/accounts-repository.js";
 import { ApiError, type FieldError } from "../http/errors.js";
@@ -20,6 +22,8 @@ import { MODE_OF_STAGE, type StrategyStage } from "./lifecycle/stages.js";
 export type StrategyContext = { db: Db; clock: Clock; ids: IdSource; publicUrl: string };
 
 export type StrategyView = StrategyConfig & {
+  /** GET of one strategy with a candle feed: per symbol, the last candle the feed has passed and the newest stored. */
+  candleFeedProgress?: Array<{ symbol: string; timeframe: string; fedThrough: string | null; newestCandle: string | null }>;
   id: string;
   key: string;
   name: string;
@@ -168,8 +172,17 @@ export async function listStrategies({ ctx }: { ctx: StrategyContext }): Promise
   return (await listStrategyRows(ctx.db)).map(toStrategyView);
 }
 
+/** One strategy; with a candle feed, how far the feed has got in each of its symbols. */
 export async function getStrategy({ ctx, input }: { ctx: StrategyContext; input: { id: string } }): Promise<StrategyView> {
-  return toStrategyView(await requireStrategy(ctx, input.id));
+  const view = toStrategyView(await requireStrategy(ctx, input.id));
+  const feed = view.candleFeed;
+  if (!feed) return view;
+  const progress = await feedProgress(rawQuery(ctx.db), { strategyId: view.id, timeframe: feed.timeframe, symbols: feed.symbols });
+  const iso = (d: Date | null) => d?.toISOString() ?? null;
+  return {
+    ...view,
+    candleFeedProgress: progress.map((p) => ({ symbol: p.symbol, timeframe: feed.timeframe, fedThrough: iso(p.fedThrough), newestCandle: iso(p.newestCandle) })),
+  };
 }
 
 export async function updateStrategy({

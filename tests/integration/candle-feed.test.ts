@@ -69,8 +69,12 @@ describe("a built-in strategy on a candle feed", () => {
   it("stores the feed with the strategy's defaults filled in, and refuses a bad one with the field's path", async () => {
     const got = await t.http.get(`/v1/strategies/${btc.id}`).set(t.auth());
     expect(got.body.candleFeed).toEqual({ strategy: RSI, timeframe: "1h", symbols: ["BTC/USDT"] });
+    // Nothing imported yet: the feed has passed no candle and none is stored.
+    expect(got.body.candleFeedProgress).toEqual([{ symbol: "BTC/USDT", timeframe: "1h", fedThrough: null, newestCandle: null }]);
     const plain = await createStrategy(t);
-    expect((await t.http.get(`/v1/strategies/${plain.id}`).set(t.auth())).body.candleFeed).toBeNull();
+    const plainView = (await t.http.get(`/v1/strategies/${plain.id}`).set(t.auth())).body;
+    expect(plainView.candleFeed).toBeNull();
+    expect(plainView).not.toHaveProperty("candleFeedProgress");
 
     const bad = await t.http
       .patch(`/v1/strategies/${plain.id}`)

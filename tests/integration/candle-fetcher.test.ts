@@ -96,6 +96,10 @@ describe("the candle fetcher", () => {
     }
     const signals = await ledger();
     expect(essentials(signals.map((s) => s.signal))).toEqual(essentials(saidOn(SPLIT, SPLIT + 10)));
+    // The strategy says how far its feed has got: every stored candle fed.
+    const strategy = await t.http.get(`/v1/strategies/${feed.id}`).set(t.auth());
+    const through = new Date(openTime(SPLIT + 9)).toISOString();
+    expect(strategy.body.candleFeedProgress).toEqual([{ symbol: "BTC/USDT", timeframe: "1h", fedThrough: through, newestCandle: through }]);
     // And they trade like any signal.
     for (const s of signals) expect((await waitProcessed(t, s.id)).status).toBe("processed");
   });

@@ -94,3 +94,18 @@ export async function findEnabledFeedStrategies(db: Db): Promise<StrategyRow[]> 
     .where(and(eq(strategies.enabled, true), sql`jsonb_typeof(${strategies.config} -> 'candleFeed') = 'object'`))
     .orderBy(asc(strategies.id));
 }
+
+export type FeedProgress = { symbol: string; fedThrough: Date | null; newestCandle: Date | null };
+
+const FEED_PROGRESS = `select w.symbol,
+  (select c.last_open_time from candle_feed_cursors c where c.strategy_id = $1 and c.symbol = w.symbol and c.timeframe = $2) as fed_through,
+  (select max(k.open_time) from candles k where k.symbol = w.symbol and k.timeframe = $2) as newest_candle
+from unnest($3::text[]) with ordinality as w(symbol, n)
+order by w.n`;
+
+/** For each symbol a strategy's feed watches: the last candle its cursor has passed (fed or skipped), and the newest candle stored. */
+export async function feedProgress(query: RawQuery, feed: { strategyId: string; timeframe: string; symbols: readonly string[] }): Promise<FeedProgress[]> {
+  const rows = await query<{ symbol: string; fed_through: Date | string | null; newest_candle: Date | string | null }>(FEED_PROGRESS, [feed.strategyId, feed.timeframe, [...feed.symbols]]);
+  const date = (v: Date | string | null) => (v === null ? null : new Date(v));
+  return rows.map((r) => ({ symbol: r.symbol, fedThrough: date(r.fed_through), newestCandle: date(r.newest_candle) }));
+}

@@ -24,6 +24,23 @@ export const StrategySchema = z
     updatedAt: z.iso.datetime(),
   })
   .extend(StrategyConfigSchema.shape)
+  .extend({
+    candleFeedProgress: z
+      .array(
+        z.object({
+          symbol: z.string().openapi({ example: "BTC/USDT" }),
+          timeframe: z.string().openapi({ example: "1h" }),
+          fedThrough: z.iso.datetime().nullable().openapi({ description: "Open time of the last candle the feed has passed (fed, or skipped as too old); null before its first." }),
+          newestCandle: z.iso.datetime().nullable().openapi({ description: "Open time of the newest candle stored for the symbol and timeframe; null when none is." }),
+        }),
+      )
+      .optional()
+      .openapi({
+        description:
+          "GET /v1/strategies/{id} of a strategy with a candle feed: how far the feed has got in each symbol. A `newestCandle` " +
+          "that stops moving means no candles arrive; a `fedThrough` behind it means they are not fed.",
+      }),
+  })
   .openapi("Strategy");
 
 /** Splits a flat request body into the strategy's own fields and its trading configuration. */
