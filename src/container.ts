@@ -186,13 +186,19 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     exchange: source?.exchange,
     intervalMs: config.PAPER_PRICE_POLL_MS,
     lastPrices: source?.lastPrices,
+    metrics: metrics.marketData,
   });
   const marketData: MarketDataContext = { db: database.db, feeds: { clock, ids, logger, wakeWorkers: () => processing.wake() } };
   const candleFetcher = createPeriodicPass({
     what: "candle fetcher",
     intervalMs: source ? config.CANDLE_FEED_POLL_MS : 0,
     logger,
-    run: () => (source ? source.fetchFeedCandles({ marketData, clock, logger, pollMs: config.CANDLE_FEED_POLL_MS }) : Promise.resolve({ series: 0, stored: 0, failed: 0 })),
+    run: async () => {
+      if (!source) return { series: 0, stored: 0, failed: 0 };
+      const pass = await source.fetchFeedCandles({ marketData, clock, logger, pollMs: config.CANDLE_FEED_POLL_MS });
+      metrics.marketData.candlePass(pass);
+      return pass;
+    },
   });
   const backtestJobs = createBacktestJobs({
     database,

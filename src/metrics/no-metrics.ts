@@ -7,6 +7,7 @@ import type { Metrics } from "./port.js";
 export const NO_METRICS: Metrics = {
   intake: { signalReceived: () => {} },
   trading: { riskDecision: () => {}, orderPlaced: () => {}, filled: () => {} },
+  marketData: { pricePass: () => {}, candlePass: () => {} },
   http: { httpRequest: () => {} },
   venueCalls: { start: () => () => {} },
   render: async () => ({ contentType: "text/plain; version=0.0.4; charset=utf-8", body: "" }),

@@ -38,10 +38,21 @@ export type VenueCallObserver = {
   start(call: VenueCall): (errorClass?: string) => void;
 };
 
+/**
+ * Public market data (MARKET_DATA_EXCHANGE): per pass of the paper price feed, symbols marked, left
+ * as they were (a newer mark stood) and without a price; per pass of the candle fetcher, candles
+ * stored and series whose fetch failed.
+ */
+export type MarketDataMetrics = {
+  pricePass(pass: { marked: number; unchanged: number; missing: number }): void;
+  candlePass(pass: { stored: number; failed: number }): void;
+};
+
 /** Everything the gateway reports, and its rendering for GET /metrics. */
 export type Metrics = {
   readonly intake: IntakeMetrics;
   readonly trading: TradingMetrics;
+  readonly marketData: MarketDataMetrics;
   readonly http: HttpMetrics;
   readonly venueCalls: VenueCallObserver;
   /** The exposition text, with the gauges read from the database at this moment. */

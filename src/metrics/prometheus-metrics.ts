@@ -66,6 +66,18 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions): Metr
     registers: [registry],
   });
   const fills = new Counter({ name: name("fills_total"), help: "Fills booked, by venue.", labelNames: ["venue"] as const, registers: [registry] });
+  const pricedSymbols = new Counter({
+    name: name("market_prices_read_total"),
+    help: "Symbols the paper price feed asked the market data exchange for: marked, unchanged (a newer mark stood) or missing (no price).",
+    labelNames: ["outcome"] as const,
+    registers: [registry],
+  });
+  const fetchedCandles = new Counter({ name: name("market_candles_stored_total"), help: "Candles the candle fetcher stored.", registers: [registry] });
+  const candleFetchFailures = new Counter({
+    name: name("market_candle_fetch_failures_total"),
+    help: "Candle fetches (a symbol and timeframe in one pass) that failed.",
+    registers: [registry],
+  });
   const venueDuration = new Histogram({
     name: name("venue_call_duration_seconds"),
     help: "Exchange requests by account kind (sandbox or live) and operation (submit or read).",
@@ -116,6 +128,7 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions): Metr
     for (const outcome of ["accepted", "duplicate"] as const) signals.inc({ source, outcome, reason: NONE }, 0);
   }
   for (const venue of ["paper", "live"] as const) fills.inc({ venue }, 0);
+  for (const outcome of ["marked", "unchanged", "missing"] as const) pricedSymbols.inc({ outcome }, 0);
 
   const setQueues = (snapshot: QueueSnapshot) => {
     queueDepth.set({ status: "queued" }, snapshot.signals.queued);
@@ -149,6 +162,17 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions): Metr
       orderPlaced: (venue, status) => orders.inc({ venue, status: orderStatusLabel(status) }),
       filled: (venue, count) => {
         if (count > 0) fills.inc({ venue }, count);
+      },
+    },
+    marketData: {
+      pricePass: ({ marked, unchanged, missing }) => {
+        pricedSymbols.inc({ outcome: "marked" }, marked);
+        pricedSymbols.inc({ outcome: "unchanged" }, unchanged);
+        pricedSymbols.inc({ outcome: "missing" }, missing);
+      },
+      candlePass: ({ stored, failed }) => {
+        fetchedCandles.inc(stored);
+        candleFetchFailures.inc(failed);
       },
     },
     http: {

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../helpers/harness.js";
 import { startTestExchange, type TestExchange } from "../exchange/server.js";
 import { createStrategy, type CreatedStrategy } from "../helpers/strategies.js";
+import { parseExposition } from "../helpers/prometheus-text.js";
 import { listAll, OffsetClock, waitProcessed } from "../helpers/trading.js";
 import type { CanonicalSignal } from "../../src/domain/signal.js";
 import { lastClosedOpenTime } from "../../src/market-data/candle-fetcher.js";
@@ -66,6 +67,14 @@ describe("the candle fetcher", () => {
     await x?.close();
   });
 
+  // What every pass of this block did, summed: GET /metrics must say the same.
+  const tally = { stored: 0, failed: 0 };
+  const fetchPass = async () => {
+    const done = await t.services.candleFetcher.runOnce();
+    tally.stored += done.stored;
+    tally.failed += done.failed;
+    return done;
+  };
   const ledger = async () => {
     const rows = await listAll<LedgerSignal>(t, "/v1/signals", { strategy: feed.id });
     return rows.sort((a, b) => Date.parse(a.signal.sourceTime as string) - Date.parse(b.signal.sourceTime as string));
@@ -77,7 +86,7 @@ describe("the candle fetcher", () => {
     expect(saidOn(SPLIT, SPLIT + 10)).not.toEqual([]);
     expect(saidOn(SPLIT + 10, SPLIT + 13)).not.toEqual([]);
     expect(saidOn(SPLIT - 2, SPLIT)).toEqual([]);
-    const pass = await t.services.candleFetcher.runOnce();
+    const pass = await fetchPass();
     // RSI(14)'s warm-up: the bars its average needs to forget its seed (src/strategy/feed/warmup.ts).
     expect(pass).toMatchObject({ series: 1, failed: 0 });
     expect(pass.stored).toBeGreaterThanOrEqual(200);
@@ -86,13 +95,13 @@ describe("the candle fetcher", () => {
     expect(Math.max(...stored.map((c) => Date.parse(c.openTime)))).toBe(openTime(SPLIT - 1));
     expect(await ledger()).toEqual([]);
     // Nothing new has closed: the next pass asks for nothing.
-    expect(await t.services.candleFetcher.runOnce()).toEqual({ series: 1, stored: 0, failed: 0 });
+    expect(await fetchPass()).toEqual({ series: 1, stored: 0, failed: 0 });
   });
 
   it("then fetches each hour as it closes, and the feed says on it what the strategy says over the whole history", async () => {
     for (let hour = 0; hour < 10; hour++) {
       clock.advance(HOUR);
-      expect(await t.services.candleFetcher.runOnce()).toEqual({ series: 1, stored: 1, failed: 0 });
+      expect(await fetchPass()).toEqual({ series: 1, stored: 1, failed: 0 });
     }
     const signals = await ledger();
     expect(essentials(signals.map((s) => s.signal))).toEqual(essentials(saidOn(SPLIT, SPLIT + 10)));
@@ -107,7 +116,7 @@ describe("the candle fetcher", () => {
   it("after an outage, stores what closed meanwhile but trades only the fresh hours (two timeframes)", async () => {
     const before = (await ledger()).length;
     clock.advance(5 * HOUR);
-    expect(await t.services.candleFetcher.runOnce()).toEqual({ series: 1, stored: 5, failed: 0 });
+    expect(await fetchPass()).toEqual({ series: 1, stored: 5, failed: 0 });
     const added = (await ledger()).slice(before).map((s) => s.signal);
     // Rows SPLIT + 10 to + 12 closed more than two hours ago: row 720's crossing is not traded.
     expect(essentials(added)).toEqual(essentials(saidOn(SPLIT + 13, SPLIT + 15)));
@@ -119,11 +128,18 @@ describe("the candle fetcher", () => {
     // Four attempts per page (a 503 is retried with backoff), all refused.
     x.faults.inject({ kind: "status", status: 503 }, { match: { path: "/api/v3/klines" }, times: 4 });
     clock.advance(2 * HOUR);
-    expect(await t.services.candleFetcher.runOnce()).toEqual({ series: 1, stored: 0, failed: 1 });
+    expect(await fetchPass()).toEqual({ series: 1, stored: 0, failed: 1 });
     expect(t.logs.lines().some((l) => l.msg === "candle fetch failed; the next pass resumes after what was stored" && l.reason === "VENUE_UNAVAILABLE")).toBe(true);
     expect((await ledger()).length).toBe(before);
     // The two hours that closed meanwhile come with the next pass.
-    expect(await t.services.candleFetcher.runOnce()).toEqual({ series: 1, stored: 2, failed: 0 });
+    expect(await fetchPass()).toEqual({ series: 1, stored: 2, failed: 0 });
+  });
+
+  it("counts on GET /metrics the candles it stored and the fetches that failed", async () => {
+    const samples = parseExposition((await t.http.get("/metrics")).text);
+    const value = (name: string) => samples.find((m) => m.name === name)?.value;
+    expect({ stored: value("signal_gateway_market_candles_stored_total"), failed: value("signal_gateway_market_candle_fetch_failures_total") }).toEqual(tally);
+    expect(tally.failed).toBe(1);
   });
 });
 

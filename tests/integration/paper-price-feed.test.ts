@@ -4,6 +4,7 @@ import { startTestApp, type TestApp } from "../helpers/harness.js";
 import { startTestExchange, type TestExchange } from "../exchange/server.js";
 import { createStrategy } from "../helpers/strategies.js";
 import { OffsetClock, sendAlert, type ProcessedSignal } from "../helpers/trading.js";
+import { parseExposition } from "../helpers/prometheus-text.js";
 import { startReceiver, type Receiver } from "./notifications-receivers.js";
 
 /**
@@ -46,6 +47,15 @@ describe("paper price feed", () => {
     await hook?.close();
   });
 
+  // What every pass of this block did, summed: GET /metrics must say the same.
+  const tally = { marked: 0, unchanged: 0, missing: 0 };
+  const pass = async () => {
+    const done = await t.services.paperPrices.runOnce();
+    tally.marked += done.marked;
+    tally.missing += done.missing;
+    tally.unchanged += done.symbols - done.marked - done.missing;
+    return done;
+  };
   const paperAccount = async () => (await t.http.get("/v1/accounts/acc_paper").set(t.auth())).body as Record<string, unknown>;
   const feedEvents = async () => {
     await t.services.notifications.dispatcher.runOnce();
@@ -76,7 +86,7 @@ describe("paper price feed", () => {
 
     expect(await paperAccount()).toMatchObject({ venueHealth: "ok", priceFeed: { exchange: "binance", status: "unknown", checkedAt: null, detail: null } });
     x.setPrice("BTCUSDT", "48900");
-    expect(await t.services.paperPrices.runOnce()).toEqual({ symbols: 1, marked: 1, fills: 1, missing: 0, unpriced: [] });
+    expect(await pass()).toEqual({ symbols: 1, marked: 1, fills: 1, missing: 0, unpriced: [] });
 
     const orders = await ordersOf(entry);
     // A stop-market fills at the event price as a taker: (48900 − 50000) × 0.01 = −11.
@@ -86,7 +96,7 @@ describe("paper price feed", () => {
 
     // Nothing is left in play in the symbol: the next pass asks the exchange for nothing.
     const asked = x.requests().length;
-    expect(await t.services.paperPrices.runOnce()).toEqual({ symbols: 0, marked: 0, fills: 0, missing: 0, unpriced: [] });
+    expect(await pass()).toEqual({ symbols: 0, marked: 0, fills: 0, missing: 0, unpriced: [] });
     expect(x.requests().length).toBe(asked);
     expect(await paperAccount()).toMatchObject({ venueHealth: "ok", priceFeed: { status: "ok", checkedAt: expect.any(String), detail: null } });
   });
@@ -94,7 +104,7 @@ describe("paper price feed", () => {
   it("moves an open position's mark, and its unrealized PnL, without filling what the price does not cross", async () => {
     const entry = await alert({ ticker: "ETHUSDT", action: "buy", quantity: "0.3", price: "3000", sl: "2900" });
     x.setPrice("ETHUSDT", "3042.5");
-    expect(await t.services.paperPrices.runOnce()).toMatchObject({ marked: 1, fills: 0, missing: 0 });
+    expect(await pass()).toMatchObject({ marked: 1, fills: 0, missing: 0 });
     // (3042.5 − 3000) × 0.3
     const position = await positionOf(entry);
     expect(position).toMatchObject({ status: "open", markPrice: "3042.5", markSource: "market", unrealizedPnl: "12.75" });
@@ -110,12 +120,12 @@ describe("paper price feed", () => {
     x.setPrice("ETHUSDT", "2800");
     clock.advance(-60_000);
     try {
-      expect(await t.services.paperPrices.runOnce()).toEqual({ symbols: 1, marked: 0, fills: 0, missing: 0, unpriced: [] });
+      expect(await pass()).toEqual({ symbols: 1, marked: 0, fills: 0, missing: 0, unpriced: [] });
       expect(await positionOf(entry)).toMatchObject({ status: "open", markPrice: "3050", markSource: "signal" });
     } finally {
       clock.advance(60_000);
     }
-    expect(await t.services.paperPrices.runOnce()).toMatchObject({ marked: 1, fills: 1 });
+    expect(await pass()).toMatchObject({ marked: 1, fills: 1 });
     expect(await positionOf(entry)).toMatchObject({ status: "open", markPrice: "2800" });
   });
 
@@ -133,8 +143,8 @@ describe("paper price feed", () => {
     it("keeps the marks of a symbol it does not list, says so on the paper account and in one notification, and moves the others", async () => {
       const sol = await alert({ ticker: "SOLUSDT", action: "buy", quantity: "1", price: "200", sl: "190" });
       x.setPrice("ETHUSDT", "3100");
-      const pass = await t.services.paperPrices.runOnce();
-      expect(pass).toMatchObject({ missing: 1, marked: 1, unpriced: [{ symbol: "SOL/USDT", reason: "SYMBOL_NOT_LISTED", detail: "binance does not list SOL/USDT" }] });
+      const done = await pass();
+      expect(done).toMatchObject({ missing: 1, marked: 1, unpriced: [{ symbol: "SOL/USDT", reason: "SYMBOL_NOT_LISTED", detail: "binance does not list SOL/USDT" }] });
       expect(await positionOf(sol)).toMatchObject({ status: "open", markPrice: "200" });
       expect(t.logs.lines().find((l) => l.msg === "no market price for a paper symbol; its mark stays" && l.symbol === "SOL/USDT")).toMatchObject({
         reason: "SYMBOL_NOT_LISTED",
@@ -142,23 +152,35 @@ describe("paper price feed", () => {
       const detail = "no price for SOL/USDT (SYMBOL_NOT_LISTED)";
       expect(await paperAccount()).toMatchObject({ venueHealth: "degraded", priceFeed: { exchange: "binance", status: "degraded", detail } });
       // Still degraded on the next pass: no second notification, no second warning.
-      await t.services.paperPrices.runOnce();
+      await pass();
       expect(t.logs.lines().filter((l) => l.msg === "no market price for a paper symbol; its mark stays" && l.symbol === "SOL/USDT")).toHaveLength(1);
       expect((await feedEvents()).map((e) => [e.type, e.data.health, e.data.previousHealth, e.data.detail])).toEqual([["price_feed.unhealthy", "degraded", "ok", detail]]);
     });
 
     it("moves nothing while the exchange fails, shows the feed unavailable, and the next pass catches up", async () => {
-      const before = await t.services.paperPrices.runOnce();
+      const before = await pass();
       x.faults.inject({ kind: "status", status: 503 }, { match: { path: "/api/v3/ticker/price" } });
       x.setPrice("ETHUSDT", "3200");
-      expect(await t.services.paperPrices.runOnce()).toMatchObject({ marked: 0, fills: 0, missing: before.symbols });
+      expect(await pass()).toMatchObject({ marked: 0, fills: 0, missing: before.symbols });
       expect(t.logs.lines().some((l) => l.msg === "no market price for a paper symbol; its mark stays" && l.reason === "VENUE_UNAVAILABLE")).toBe(true);
       expect(await paperAccount()).toMatchObject({ venueHealth: "unavailable", priceFeed: { status: "unavailable" } });
       expect((await feedEvents()).filter((e) => e.data.health === "unavailable").map((e) => e.data.previousHealth)).toEqual(["degraded"]);
-      expect(await t.services.paperPrices.runOnce()).toMatchObject({ missing: 1 }); // SOL/USDT only
+      expect(await pass()).toMatchObject({ missing: 1 }); // SOL/USDT only
       expect(await paperAccount()).toMatchObject({ venueHealth: "degraded" });
       expect(t.logs.lines().some((l) => l.msg === "market prices for a paper symbol again" && l.symbol === "ETH/USDT")).toBe(true);
     });
+  });
+
+  it("counts on GET /metrics what its passes did", async () => {
+    expect(tally.unchanged).toBeGreaterThan(0);
+    expect(tally.missing).toBeGreaterThan(0);
+    const res = await t.http.get("/metrics");
+    const read = Object.fromEntries(
+      parseExposition(res.text)
+        .filter((m) => m.name === "signal_gateway_market_prices_read_total")
+        .map((m) => [m.labels.outcome, m.value]),
+    );
+    expect(read).toEqual(tally);
   });
 });
 

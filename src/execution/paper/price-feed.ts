@@ -2,6 +2,7 @@ import type { Clock } from "../../lib/clock.js";
 import type { Logger } from "../../lib/logger.js";
 import { createPeriodicPass, type PeriodicPass } from "../../lib/periodic-pass.js";
 import type { LastPriceSource } from "../../market-data/last-prices.js";
+import type { MarketDataMetrics } from "../../metrics/port.js";
 import { priceFeedUnhealthyEvent } from "../../notifications/events.js";
 import type { StatusReport, VenueHealth } from "../live-status.js";
 import { applyMarketPrices, type MarketPricePass } from "./market-price-pass.js";
@@ -38,6 +39,7 @@ export function createPaperPriceFeed(options: {
   exchange: string | undefined;
   lastPrices: LastPriceSource | undefined;
   intervalMs: number;
+  metrics?: MarketDataMetrics;
 }): PaperPriceFeed {
   const { ctx, lastPrices, exchange } = options;
   let report: StatusReport<VenueHealth> = { status: "unknown", checkedAt: null, detail: null };
@@ -67,6 +69,7 @@ export function createPaperPriceFeed(options: {
       if (!lastPrices) return NOTHING;
       try {
         const done = await applyMarketPrices(ctx, lastPrices);
+        options.metrics?.pricePass({ marked: done.marked, unchanged: done.symbols - done.marked - done.missing, missing: done.missing });
         logChanges(done);
         const { health, detail } = healthOf(done);
         record(health, detail);
