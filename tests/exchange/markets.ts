@@ -82,3 +82,37 @@ export function exchangeInfoSymbol(m: MarketSpec, listStopOrders = false) {
     allowedSelfTradePreventionModes: ["NONE", "EXPIRE_TAKER", "EXPIRE_MAKER", "EXPIRE_BOTH"],
   };
 }
+
+/**
+ * One symbol of GET /fapi/v1/exchangeInfo: the same market as a USDT-margined perpetual, with the
+ * fields ccxt's parseMarket reads for a linear swap. Only public market data is served for it (the
+ * paper price feed reads its last price); no futures trading.
+ */
+export function usdmPerpetualSymbol(m: MarketSpec) {
+  return {
+    symbol: m.symbol,
+    pair: m.symbol,
+    contractType: "PERPETUAL",
+    deliveryDate: 4133404800000,
+    onboardDate: 1569398400000,
+    status: "TRADING",
+    baseAsset: m.baseAsset,
+    quoteAsset: m.quoteAsset,
+    marginAsset: m.quoteAsset,
+    pricePrecision: 2,
+    quantityPrecision: 3,
+    baseAssetPrecision: 8,
+    quotePrecision: 8,
+    underlyingType: "COIN",
+    underlyingSubType: [],
+    filters: [
+      { filterType: "PRICE_FILTER", minPrice: m.minPrice, maxPrice: m.maxPrice, tickSize: m.tickSize },
+      { filterType: "LOT_SIZE", minQty: "0.001", maxQty: "1000", stepSize: "0.001" },
+      { filterType: "MARKET_LOT_SIZE", minQty: "0.001", maxQty: "120", stepSize: "0.001" },
+      { filterType: "MAX_NUM_ORDERS", limit: 200 },
+      { filterType: "MIN_NOTIONAL", notional: "5" },
+    ],
+    orderTypes: ["LIMIT", "MARKET", "STOP", "STOP_MARKET", "TAKE_PROFIT", "TAKE_PROFIT_MARKET"],
+    timeInForce: ["GTC", "IOC", "FOK", "GTX"],
+  };
+}

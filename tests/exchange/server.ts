@@ -12,7 +12,7 @@ import {
 import { BinanceError, unknownOrder } from "./binance-errors.js";
 import { FaultInjector, RATE_LIMITED_BODY, type FaultKind } from "./faults.js";
 import { KlineBook, type KlineSeed } from "./klines.js";
-import { defaultMarkets, exchangeInfoSymbol, type MarketSpec } from "./markets.js";
+import { defaultMarkets, exchangeInfoSymbol, usdmPerpetualSymbol, type MarketSpec } from "./markets.js";
 import { checkTimestamp, verifySignature } from "./signing.js";
 import { ExchangeState, isOpenOrder, type ExchangeOrder, type Side, type StopOrderSupport } from "./state.js";
 import { requestWeight, WeightMeter } from "./weights.js";
@@ -98,6 +98,11 @@ export async function startTestExchange(options: TestExchangeOptions): Promise<T
     "GET /api/v3/ticker/price": (p) => tickers(state, p, (s, price) => ({ symbol: s, price: price.toFixed(8) })),
     "GET /api/v3/ticker/24hr": (p) => tickers(state, p, (s, price) => ticker24hrBody(s, price, now())),
     "GET /api/v3/klines": (p) => klines.query(state.market(p.get("symbol")).symbol, p),
+    // USDT-margined perpetuals of the same markets, public data only: what ccxt loads for a swap
+    // symbol (BTC/USDT:USDT) and its last price. Coin-margined ones: none.
+    "GET /fapi/v1/exchangeInfo": () => ({ timezone: "UTC", serverTime: now(), rateLimits: [], assets: [], symbols: [...state.markets.values()].map(usdmPerpetualSymbol) }),
+    "GET /dapi/v1/exchangeInfo": () => ({ timezone: "UTC", serverTime: now(), rateLimits: [], symbols: [] }),
+    "GET /fapi/v2/ticker/price": (p) => tickers(state, p, (s, price) => ({ symbol: s, price: price.toFixed(8), time: now() })),
   };
 
   const signedRoutes: Record<string, Handler> = {

@@ -101,6 +101,16 @@ describe("paper price feed", () => {
     expect(await paperAccount()).toMatchObject({ venueHealth: "ok", priceFeed: { status: "ok", checkedAt: expect.any(String), detail: null } });
   });
 
+  it("prices a perpetual from the exchange's futures market, and fires its stop", async () => {
+    const entry = await alert({ ticker: "BTCUSDT.P", action: "buy", quantity: "0.01", price: "50000", sl: "49500" });
+    expect(entry.trace.positions).toMatchObject([{ symbol: "BTC/USDT:USDT", quantity: "0.01", status: "open" }]);
+    x.setPrice("BTCUSDT", "49400");
+    expect(await pass()).toMatchObject({ symbols: 1, marked: 1, fills: 1, missing: 0 });
+    expect(x.requests().some((r) => r.path === "/fapi/v2/ticker/price")).toBe(true);
+    expect((await ordersOf(entry)).stop_loss).toMatchObject({ status: "filled", fills: [{ price: "49400" }] });
+    expect(await positionOf(entry)).toMatchObject({ status: "closed" });
+  });
+
   it("moves an open position's mark, and its unrealized PnL, without filling what the price does not cross", async () => {
     const entry = await alert({ ticker: "ETHUSDT", action: "buy", quantity: "0.3", price: "3000", sl: "2900" });
     x.setPrice("ETHUSDT", "3042.5");
