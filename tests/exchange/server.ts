@@ -99,10 +99,12 @@ export async function startTestExchange(options: TestExchangeOptions): Promise<T
     "GET /api/v3/ticker/24hr": (p) => tickers(state, p, (s, price) => ticker24hrBody(s, price, now())),
     "GET /api/v3/klines": (p) => klines.query(state.market(p.get("symbol")).symbol, p),
     // USDT-margined perpetuals of the same markets, public data only: what ccxt loads for a swap
-    // symbol (BTC/USDT:USDT) and its last price. Coin-margined ones: none.
+    // symbol (BTC/USDT:USDT), its last price and its candles. Coin-margined ones: none.
     "GET /fapi/v1/exchangeInfo": () => ({ timezone: "UTC", serverTime: now(), rateLimits: [], assets: [], symbols: [...state.markets.values()].map(usdmPerpetualSymbol) }),
     "GET /dapi/v1/exchangeInfo": () => ({ timezone: "UTC", serverTime: now(), rateLimits: [], symbols: [] }),
     "GET /fapi/v2/ticker/price": (p) => tickers(state, p, (s, price) => ({ symbol: s, price: price.toFixed(8), time: now() })),
+    // The same candles as spot: seedKlines seeds both.
+    "GET /fapi/v1/klines": (p) => klines.query(state.market(p.get("symbol")).symbol, p),
   };
 
   const signedRoutes: Record<string, Handler> = {

@@ -143,6 +143,30 @@ describe("the candle fetcher", () => {
   });
 });
 
+describe("the candle fetcher on a perpetual", () => {
+  let x: TestExchange;
+  let t: TestApp;
+  afterAll(async () => {
+    await t?.close();
+    await x?.close();
+  });
+
+  it("fetches a swap symbol's candles from the exchange's futures market", async () => {
+    const base = lastClosedOpenTime(Date.now(), "1h") - 499 * HOUR;
+    x = await startTestExchange({ apiKey: "fetcher-key", secret: "fetcher-secret" });
+    const rows = ROWS.slice(0, 500).map((r, i) => ({ openTime: base + i * HOUR, open: r[1] as string, high: r[2] as string, low: r[3] as string, close: r[4] as string, volume: r[5] as string }));
+    x.seedKlines("BTCUSDT", "1h", rows);
+    t = await startTestApp({ MARKET_DATA_EXCHANGE: "binance", MARKET_DATA_API_URL: x.url, CANDLE_FEED_POLL_MS: "0", PAPER_PRICE_POLL_MS: "0", EXCHANGE_TIMEOUT_MS: "2000" });
+    await createStrategy(t, { candleFeed: { strategy: { type: "rsi" }, timeframe: "1h", symbols: ["BTC/USDT:USDT"] } });
+    const pass = await t.services.candleFetcher.runOnce();
+    expect(pass).toMatchObject({ series: 1, failed: 0 });
+    expect(pass.stored).toBeGreaterThanOrEqual(200);
+    expect(x.requests().some((r) => r.path === "/fapi/v1/klines")).toBe(true);
+    const stored = await listAll<{ openTime: string; close: string }>(t, "/v1/candles", { symbol: "BTC/USDT:USDT", timeframe: "1h" });
+    expect(stored.at(-1)).toMatchObject({ openTime: new Date(base + 499 * HOUR).toISOString(), close: String(Number(ROWS[499]?.[4])) });
+  }, 30_000);
+});
+
 describe("without MARKET_DATA_EXCHANGE", () => {
   let t: TestApp;
   beforeAll(async () => {
