@@ -22,8 +22,7 @@ import { NO_LIVE_VENUES, type LiveVenues } from "./execution/live/live-venues-po
 import { createLimitFallbackSweeper, type LimitFallbackSweeper } from "./execution/limit-fallback/sweeper.js";
 import { ensurePaperAccount } from "./execution/paper/paper-account.js";
 import { createPaperPriceFeed, type PaperPriceFeed } from "./execution/paper/price-feed.js";
-import { createPeriodicPass, type PeriodicPass } from "./lib/periodic-pass.js";
-import type { CandleFetchPass } from "./market-data/candle-fetcher.js";
+import { createCandleFetcher, type CandleFetcher } from "./market-data/candle-fetcher-pass.js";
 import { createLiveAccounts, type LiveAccounts } from "./execution/live-status.js";
 import { registerExchangeAccounts } from "./trading/register-exchange-accounts.js";
 import { handleSignal, PAPER_ACCOUNT_ID } from "./strategy/signal-handler.js";
@@ -55,7 +54,7 @@ export type Services = {
   /** Moves paper marks and fills from an exchange's public prices (MARKET_DATA_EXCHANGE); its timer runs with processing. */
   readonly paperPrices: PaperPriceFeed;
   /** Fetches what closed for the candle feeds from MARKET_DATA_EXCHANGE; its timer runs with processing. */
-  readonly candleFetcher: PeriodicPass<CandleFetchPass>;
+  readonly candleFetcher: CandleFetcher;
   /** Configured exchange accounts (credential variable names only), their venue status, and credential lookup. */
   readonly liveAccounts: LiveAccounts;
   /** The exchange accounts' venues (none unless exchange accounts are configured). */
@@ -189,16 +188,11 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     metrics: metrics.marketData,
   });
   const marketData: MarketDataContext = { db: database.db, feeds: { clock, ids, logger, wakeWorkers: () => processing.wake() } };
-  const candleFetcher = createPeriodicPass({
-    what: "candle fetcher",
-    intervalMs: source ? config.CANDLE_FEED_POLL_MS : 0,
-    logger,
-    run: async () => {
-      if (!source) return { series: 0, stored: 0, failed: 0 };
-      const pass = await source.fetchFeedCandles({ marketData, clock, logger, pollMs: config.CANDLE_FEED_POLL_MS });
-      metrics.marketData.candlePass(pass);
-      return pass;
-    },
+  const candleFetcher = createCandleFetcher({
+    source,
+    ctx: { marketData, clock, logger, notifier, metrics: metrics.marketData },
+    intervalMs: config.CANDLE_FEED_POLL_MS,
+    pollMs: config.CANDLE_FEED_POLL_MS,
   });
   const backtestJobs = createBacktestJobs({
     database,

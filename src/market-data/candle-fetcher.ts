@@ -11,6 +11,12 @@ import { alignUp, timeframeMs, type Timeframe } from "./timeframes.js";
 /** What one pass did: series (symbol and timeframe) it looked at, candles it stored, series whose fetch failed. */
 export type CandleFetchPass = { series: number; stored: number; failed: number };
 
+/** A series whose fetch failed in a pass, and why (a VENUE_… reason code and the exchange's text). */
+export type CandleFetchFailure = { symbol: string; timeframe: string; reason: string; detail: string };
+
+/** Called once per series a pass fetched: its failure, or undefined when it went through. */
+export type CandleFetchReport = (series: { symbol: string; timeframe: string }, failure: CandleFetchFailure | undefined) => void;
+
 type Watched = { symbol: string; timeframe: Timeframe; strategyIds: string[]; warmup: number };
 
 /**
@@ -44,7 +50,7 @@ export function freshWindowMs(timeframe: Timeframe, pollMs: number): number {
  * failure, and the next pass resumes after it.
  */
 export async function fetchFeedCandles(
-  ctx: { marketData: MarketDataContext; clock: Clock; logger: Logger; pollMs: number },
+  ctx: { marketData: MarketDataContext; clock: Clock; logger: Logger; pollMs: number; report?: CandleFetchReport },
   clientFor: (symbol: string) => Exchange,
 ): Promise<CandleFetchPass> {
   const db = ctx.marketData.db;
@@ -64,6 +70,8 @@ export async function fetchFeedCandles(
       input: { exchange: clientFor(series.symbol), symbol: series.symbol, timeframe: series.timeframe, from, to: last, now: () => ctx.clock.now().getTime() },
     });
     pass.stored += done.report.imported;
+    const key = { symbol: series.symbol, timeframe: series.timeframe };
+    ctx.report?.(key, done.error ? { ...key, reason: done.error.failure.reason, detail: done.error.failure.detail } : undefined);
     if (done.error) {
       pass.failed++;
       ctx.logger.warn({ symbol: series.symbol, timeframe: series.timeframe, reason: done.error.failure.reason, stored: done.report.imported }, "candle fetch failed; the next pass resumes after what was stored");

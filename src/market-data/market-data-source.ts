@@ -1,4 +1,4 @@
-import { fetchFeedCandles, type CandleFetchPass } from "./candle-fetcher.js";
+import { fetchFeedCandles, type CandleFetchPass, type CandleFetchReport } from "./candle-fetcher.js";
 import type { MarketDataContext } from "./context.js";
 import { publicClients } from "./exchange-client.js";
 import { exchangeLastPrices, type LastPriceSource } from "./last-prices.js";
@@ -9,7 +9,7 @@ import type { Logger } from "../lib/logger.js";
 export type MarketDataSource = {
   readonly exchange: string;
   readonly lastPrices: LastPriceSource;
-  fetchFeedCandles(ctx: { marketData: MarketDataContext; clock: Clock; logger: Logger; pollMs: number }): Promise<CandleFetchPass>;
+  fetchFeedCandles(ctx: { marketData: MarketDataContext; clock: Clock; logger: Logger; pollMs: number; report?: CandleFetchReport }): Promise<CandleFetchPass>;
 };
 
 /**

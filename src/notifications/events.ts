@@ -15,6 +15,7 @@ export const NOTIFICATION_EVENT_TYPES = [
   "trading_state.changed",
   "venue.unhealthy",
   "price_feed.unhealthy",
+  "candle_feed.unhealthy",
   "reconciliation.mismatch",
   "backtest.finished",
 ] as const;
@@ -195,6 +196,15 @@ export function priceFeedUnhealthyEvent(input: { exchange: string; health: strin
     type: "price_feed.unhealthy",
     occurredAt: input.at,
     data: { exchange: input.exchange, health: input.health, previousHealth: input.previousHealth, detail: input.detail, at: iso(input.at) },
+  };
+}
+
+/** The candle fetcher could not fetch a series that enabled strategies' candle feeds watch: they get no new candles. */
+export function candleFeedUnhealthyEvent(input: { exchange: string; symbol: string; timeframe: string; reason: string; detail: string; at: Date }): NotificationEvent {
+  return {
+    type: "candle_feed.unhealthy",
+    occurredAt: input.at,
+    data: { exchange: input.exchange, symbol: input.symbol, timeframe: input.timeframe, reason: input.reason, detail: input.detail, at: iso(input.at) },
   };
 }
 

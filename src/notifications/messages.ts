@@ -30,6 +30,8 @@ const RENDER: Record<OutboxEventType, Render> = {
     `Venue unhealthy: account ${text(d.accountId)} is ${text(d.health)} (was ${text(d.previousHealth)})${d.detail ? `: ${text(d.detail)}` : ""}.`,
   "price_feed.unhealthy": (d) =>
     `Paper price feed (${text(d.exchange)}) is ${text(d.health)} (was ${text(d.previousHealth)}): paper stops and marks wait for prices${d.detail ? `. ${text(d.detail)}` : ""}.`,
+  "candle_feed.unhealthy": (d) =>
+    `Candle fetch from ${text(d.exchange)} failed for ${text(d.symbol)} ${text(d.timeframe)} (${text(d.reason)}): the candle feeds watching it get no new candles until it recovers.`,
   "reconciliation.mismatch": (d) => `Reconciliation mismatch on account ${text(d.accountId)}${d.detail ? `: ${text(d.detail)}` : ""}.`,
   "backtest.finished": (d) => {
     const m = d.metrics as { trades?: number; totalReturn?: number; maxDrawdown?: number } | null;

@@ -5,6 +5,7 @@ import { startTestApp, type TestApp } from "../helpers/harness.js";
 import { startTestExchange, type TestExchange } from "../exchange/server.js";
 import { createStrategy, type CreatedStrategy } from "../helpers/strategies.js";
 import { parseExposition } from "../helpers/prometheus-text.js";
+import { startReceiver, type Receiver } from "./notifications-receivers.js";
 import { listAll, OffsetClock, waitProcessed } from "../helpers/trading.js";
 import type { CanonicalSignal } from "../../src/domain/signal.js";
 import { lastClosedOpenTime } from "../../src/market-data/candle-fetcher.js";
@@ -34,6 +35,7 @@ describe("the candle fetcher", () => {
   const clock = new OffsetClock();
   let x: TestExchange;
   let t: TestApp;
+  let hook: Receiver;
   let feed: CreatedStrategy;
   let base: number;
   let said: Array<{ index: number; signal: CanonicalSignal }>;
@@ -59,12 +61,28 @@ describe("the candle fetcher", () => {
       "1h",
       ROWS.slice(0, SPLIT + 21).map((r, i) => ({ openTime: openTime(i), open: r[1] as string, high: r[2] as string, low: r[3] as string, close: r[4] as string, volume: r[5] as string })),
     );
-    t = await startTestApp({ MARKET_DATA_EXCHANGE: "binance", MARKET_DATA_API_URL: x.url, CANDLE_FEED_POLL_MS: "0", PAPER_PRICE_POLL_MS: "0", EXCHANGE_TIMEOUT_MS: "2000" }, { clock });
+    hook = await startReceiver();
+    const sinks = [{ name: "feed-watch", type: "webhook", urlEnv: "FEED_WATCH_URL", secretEnv: "FEED_WATCH_SECRET", events: ["candle_feed.unhealthy"] }];
+    t = await startTestApp(
+      {
+        MARKET_DATA_EXCHANGE: "binance",
+        MARKET_DATA_API_URL: x.url,
+        CANDLE_FEED_POLL_MS: "0",
+        PAPER_PRICE_POLL_MS: "0",
+        EXCHANGE_TIMEOUT_MS: "2000",
+        NOTIFICATION_DISPATCH_MS: "0",
+        NOTIFICATION_SINKS: JSON.stringify(sinks),
+        FEED_WATCH_URL: `${hook.url}/feed`,
+        FEED_WATCH_SECRET: `whsec_${Buffer.alloc(32, 7).toString("base64")}`,
+      },
+      { clock },
+    );
     feed = await createStrategy(t, { candleFeed: { strategy: { type: "rsi" }, timeframe: "1h", symbols: ["BTC/USDT"] }, riskLimits: { maxOpenPositions: null } });
   }, 30_000);
   afterAll(async () => {
     await t?.close();
     await x?.close();
+    await hook?.close();
   });
 
   // What every pass of this block did, summed: GET /metrics must say the same.
@@ -125,12 +143,18 @@ describe("the candle fetcher", () => {
 
   it("keeps what it has when the exchange fails, and the next pass resumes", async () => {
     const before = (await ledger()).length;
-    // Four attempts per page (a 503 is retried with backoff), all refused.
-    x.faults.inject({ kind: "status", status: 503 }, { match: { path: "/api/v3/klines" }, times: 4 });
+    // Four attempts per page (a 503 is retried with backoff), all refused, on two passes.
+    x.faults.inject({ kind: "status", status: 503 }, { match: { path: "/api/v3/klines" }, times: 8 });
     clock.advance(2 * HOUR);
+    expect(await fetchPass()).toEqual({ series: 1, stored: 0, failed: 1 });
     expect(await fetchPass()).toEqual({ series: 1, stored: 0, failed: 1 });
     expect(t.logs.lines().some((l) => l.msg === "candle fetch failed; the next pass resumes after what was stored" && l.reason === "VENUE_UNAVAILABLE")).toBe(true);
     expect((await ledger()).length).toBe(before);
+    // One notification for the failure, not one per pass.
+    await t.services.notifications.dispatcher.runOnce();
+    expect(hook.json<{ type: string; data: Record<string, unknown> }>().map((e) => [e.type, e.data.exchange, e.data.symbol, e.data.timeframe, e.data.reason])).toEqual([
+      ["candle_feed.unhealthy", "binance", "BTC/USDT", "1h", "VENUE_UNAVAILABLE"],
+    ]);
     // The two hours that closed meanwhile come with the next pass.
     expect(await fetchPass()).toEqual({ series: 1, stored: 2, failed: 0 });
   });
@@ -139,7 +163,7 @@ describe("the candle fetcher", () => {
     const samples = parseExposition((await t.http.get("/metrics")).text);
     const value = (name: string) => samples.find((m) => m.name === name)?.value;
     expect({ stored: value("signal_gateway_market_candles_stored_total"), failed: value("signal_gateway_market_candle_fetch_failures_total") }).toEqual(tally);
-    expect(tally.failed).toBe(1);
+    expect(tally.failed).toBe(2);
   });
 });
 
