@@ -11,7 +11,7 @@
  */
 import { Decimal } from "decimal.js";
 import postgres from "postgres";
-import { postgresConnection, serverAddress } from "../src/db/postgres-url.js";
+import { postgresConnection } from "../src/db/postgres-url.js";
 
 const DECIMAL_OPS = 300_000;
 const ROUND_TRIPS = 2_000;
@@ -29,7 +29,8 @@ function decimalNsPerOp(): number {
 }
 
 async function roundTrip(url: string): Promise<{ p50Us: number; cpuUs: number } | string> {
-  const sql = postgres(postgresConnection(url).url, { ...serverAddress(postgresConnection(url)), max: 1, connect_timeout: 3, onnotice: () => {} });
+  const { url: plainUrl, ...address } = postgresConnection(url);
+  const sql = postgres(plainUrl, { ...address, max: 1, connect_timeout: 3, onnotice: () => {} });
   try {
     for (let i = 0; i < 200; i++) await sql.unsafe("select $1::int as x", [i], { prepare: true });
     const times: number[] = [];

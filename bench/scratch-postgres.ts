@@ -4,7 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import postgres from "postgres";
-import { postgresConnection, serverAddress } from "../src/db/postgres-url.js";
+import { postgresConnection } from "../src/db/postgres-url.js";
 import { describePostgresUrl } from "../src/db/client.js";
 
 export const DEFAULT_PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres";
@@ -20,7 +20,8 @@ export async function createScratchDatabase(adminUrl: string): Promise<ScratchOu
   }
   const where = describePostgresUrl(adminUrl);
   // A short timeout: a machine without PostgreSQL should skip the scenario, not stall the run.
-  const admin = postgres(postgresConnection(adminUrl).url, { ...serverAddress(postgresConnection(adminUrl)), max: 1, connect_timeout: 3, onnotice: () => {} });
+  const { url: plainUrl, ...address } = postgresConnection(adminUrl);
+  const admin = postgres(plainUrl, { ...address, max: 1, connect_timeout: 3, onnotice: () => {} });
   const name = `sg_bench_${process.pid}_${randomBytes(4).toString("hex")}`;
   try {
     await admin.unsafe(`create database "${name}"`);

@@ -7,7 +7,7 @@
  */
 import { Agent, request } from "node:http";
 import postgres from "postgres";
-import { postgresConnection, serverAddress } from "../src/db/postgres-url.js";
+import { postgresConnection } from "../src/db/postgres-url.js";
 import { percentile } from "./load.js";
 import type { Target } from "./spawn-target.js";
 
@@ -179,7 +179,8 @@ export async function runSignalLatency(target: Target, databaseUrl: string, sett
   const measuredCount = Math.max(1, Math.round((settings.rate * settings.durationMs) / 1000));
   const { sends, lastSentAt } = await sendOpenLoop(target.port, webhook.path, settings.rate, warmupCount + measuredCount);
 
-  const sql = postgres(postgresConnection(databaseUrl).url, { ...serverAddress(postgresConnection(databaseUrl)), max: 1, onnotice: () => {} });
+  const { url: plainUrl, ...address } = postgresConnection(databaseUrl);
+  const sql = postgres(plainUrl, { ...address, max: 1, onnotice: () => {} });
   try {
     const drainStarted = performance.now();
     const openAtStart = await openSignals(sql);

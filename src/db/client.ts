@@ -7,7 +7,7 @@ import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { lockDataDir } from "./data-dir-lock.js";
-import { describePostgresUrl, parseablePostgresUrl, postgresConnection, serverAddress } from "./postgres-url.js";
+import { describePostgresUrl, parseablePostgresUrl, postgresConnection } from "./postgres-url.js";
 import * as schema from "./schema/index.js";
 
 export type Schema = typeof schema;
@@ -94,9 +94,9 @@ async function openPglite(dir: string): Promise<Database> {
 async function openPostgres(url: string, options: DatabaseOptions): Promise<Database> {
   const target = describePostgresUrl(url);
   const password = decodeURIComponent(new URL(parseablePostgresUrl(url)).password);
-  const conn = postgresConnection(url);
-  const client = postgres(conn.url, {
-    ...serverAddress(conn),
+  const { url: plainUrl, ...address } = postgresConnection(url);
+  const client = postgres(plainUrl, {
+    ...address,
     max: options.poolMax ?? 10,
     connect_timeout: options.connectTimeoutSeconds ?? 10,
     // postgres.js waits longer before each reconnect (up to 20 s by default), and a query waits with

@@ -8,6 +8,7 @@
 export type PostgresConnection = {
   /** The URL without `host` and `port` query parameters. */
   readonly url: string;
+  // The rest are postgres.js options as they are: `const { url, ...address } = postgresConnection(raw)`.
   /** The socket file when the host is a directory: `<dir>/.s.PGSQL.<port>`. */
   readonly path?: string;
   /** A host or port given as query parameters (they win over the URL's own, as in libpq). */
@@ -37,11 +38,6 @@ export function postgresConnection(raw: string): PostgresConnection {
   const withPort = portParam !== undefined ? { port } : {};
   if (hostParam?.startsWith("/")) return { ...rest, path: `${hostParam.replace(/\/+$/, "")}/.s.PGSQL.${port}` };
   return { ...rest, ...(hostParam ? { host: hostParam } : {}), ...withPort };
-}
-
-/** postgres.js's options for what postgresConnection took out of the URL. */
-export function serverAddress(conn: PostgresConnection): { path?: string; host?: string; port?: number } {
-  return { ...(conn.path ? { path: conn.path } : {}), ...(conn.host ? { host: conn.host } : {}), ...(conn.port ? { port: conn.port } : {}) };
 }
 
 /** Where a PostgreSQL URL points, safe to log (no user, no password): `postgres://host:port/db`, the socket directory as host. */

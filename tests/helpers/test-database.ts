@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { PGlite } from "@electric-sql/pglite";
 import postgres from "postgres";
-import { postgresConnection, serverAddress } from "../../src/db/postgres-url.js";
+import { postgresConnection } from "../../src/db/postgres-url.js";
 import { inject } from "vitest";
 import { fromPglite, openDatabase, type Database } from "../../src/db/client.js";
 import { migrate } from "../../src/db/migrate.js";
@@ -36,7 +36,8 @@ export async function openTestDatabase(): Promise<TestDatabase> {
 
 export async function createScratchPostgresDatabase(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `sg_test_${process.pid}_${randomBytes(4).toString("hex")}`;
-  const admin = postgres(postgresConnection(adminUrl).url, { ...serverAddress(postgresConnection(adminUrl)), max: 1, onnotice: () => {} });
+  const { url: plainUrl, ...address } = postgresConnection(adminUrl);
+  const admin = postgres(plainUrl, { ...address, max: 1, onnotice: () => {} });
   await admin.unsafe(`create database "${name}"`);
   return {
     url: withDatabaseName(adminUrl, name),

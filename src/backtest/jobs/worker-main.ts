@@ -2,7 +2,7 @@ import { parentPort, workerData, type MessagePort } from "node:worker_threads";
 import { downsampleCurve } from "../downsample.js";
 import type { runBacktest } from "../engine/run-backtest.js";
 import { searchParameters } from "../research/search-parameters.js";
-import { postgresConnection, serverAddress } from "../../db/postgres-url.js";
+import { postgresConnection } from "../../db/postgres-url.js";
 import { lowerThreadPriority } from "../../lib/thread-priority.js";
 import { loadSpecSeries } from "./load-candles.js";
 import { CANCEL_SLOT, type BacktestWorkerInput, type CandleSource, type SearchWorkerInput, type SeriesArrays, type WorkerInput, type WorkerMessage } from "./worker-protocol.js";
@@ -89,8 +89,8 @@ function serveSearch(port: MessagePort, input: SearchWorkerInput, search: Search
 /** The candles, read in this thread over a connection of its own; a cancel stops it between pages. */
 async function loadFromSource(source: CandleSource, flag: Int32Array): Promise<SeriesArrays[]> {
   const { default: postgres } = await import("postgres");
-  const conn = postgresConnection(source.url);
-  const client = postgres(conn.url, { ...serverAddress(conn), max: 1, onnotice: () => {} });
+  const { url, ...address } = postgresConnection(source.url);
+  const client = postgres(url, { ...address, max: 1, onnotice: () => {} });
   const database = {
     query: async <T extends Record<string, unknown>>(text: string, params: readonly unknown[]) =>
       (await client.unsafe(text, params as never[], { prepare: true })) as unknown as T[],
