@@ -1,5 +1,5 @@
 import { dec, plain } from "../domain/decimal.js";
-import type { Fill } from "../domain/order.js";
+import type { Fill, Order } from "../domain/order.js";
 import type { Position } from "../domain/position.js";
 
 /**
@@ -110,18 +110,7 @@ export function riskDeniedEvent(decision: DeniedDecision, order: { side: string;
 }
 
 /** The order fields an order.rejected names: what was asked of the exchange. */
-export type RejectedOrder = {
-  id: string;
-  signalId: string | null;
-  accountId: string;
-  strategyId: string;
-  symbol: string;
-  side: string;
-  kind: string;
-  role: string;
-  quantity: string;
-  limitPrice: string | null;
-};
+export type RejectedOrder = Pick<Order, "id" | "signalId" | "accountId" | "strategyId" | "symbol" | "side" | "kind" | "role" | "quantity" | "limitPrice">;
 
 /**
  * An exchange account's order the risk engine approved that did not become an order there: the
