@@ -5,7 +5,8 @@ import { startTestApp, type TestApp } from "../helpers/harness.js";
 import { startTestExchange, type TestExchange } from "../exchange/server.js";
 import { createStrategy, type CreatedStrategy } from "../helpers/strategies.js";
 import { parseExposition } from "../helpers/prometheus-text.js";
-import { startReceiver, type Receiver } from "./notifications-receivers.js";
+import { startMarketDataApp, type MarketDataApp } from "../helpers/market-data-app.js";
+import type { Receiver } from "./notifications-receivers.js";
 import { listAll, OffsetClock, waitProcessed } from "../helpers/trading.js";
 import type { CanonicalSignal } from "../../src/domain/signal.js";
 import { lastClosedOpenTime } from "../../src/market-data/candle-fetcher.js";
@@ -36,6 +37,7 @@ describe("the candle fetcher", () => {
   let x: TestExchange;
   let t: TestApp;
   let hook: Receiver;
+  let app: MarketDataApp;
   let feed: CreatedStrategy;
   let base: number;
   let said: Array<{ index: number; signal: CanonicalSignal }>;
@@ -61,28 +63,14 @@ describe("the candle fetcher", () => {
       "1h",
       ROWS.slice(0, SPLIT + 21).map((r, i) => ({ openTime: openTime(i), open: r[1] as string, high: r[2] as string, low: r[3] as string, close: r[4] as string, volume: r[5] as string })),
     );
-    hook = await startReceiver();
-    const sinks = [{ name: "feed-watch", type: "webhook", urlEnv: "FEED_WATCH_URL", secretEnv: "FEED_WATCH_SECRET", events: ["candle_feed.unhealthy"] }];
-    t = await startTestApp(
-      {
-        MARKET_DATA_EXCHANGE: "binance",
-        MARKET_DATA_API_URL: x.url,
-        CANDLE_FEED_POLL_MS: "0",
-        PAPER_PRICE_POLL_MS: "0",
-        EXCHANGE_TIMEOUT_MS: "2000",
-        NOTIFICATION_DISPATCH_MS: "0",
-        NOTIFICATION_SINKS: JSON.stringify(sinks),
-        FEED_WATCH_URL: `${hook.url}/feed`,
-        FEED_WATCH_SECRET: `whsec_${Buffer.alloc(32, 7).toString("base64")}`,
-      },
-      { clock },
-    );
+    app = await startMarketDataApp({ x, events: ["candle_feed.unhealthy"], clock });
+    t = app.t;
+    hook = app.hook;
     feed = await createStrategy(t, { candleFeed: { strategy: { type: "rsi" }, timeframe: "1h", symbols: ["BTC/USDT"] }, riskLimits: { maxOpenPositions: null } });
   }, 30_000);
   afterAll(async () => {
-    await t?.close();
+    await app?.close();
     await x?.close();
-    await hook?.close();
   });
 
   // What every pass of this block did, summed: GET /metrics must say the same.
@@ -169,9 +157,9 @@ describe("the candle fetcher", () => {
 
 describe("the candle fetcher on a perpetual", () => {
   let x: TestExchange;
-  let t: TestApp;
+  let app: MarketDataApp;
   afterAll(async () => {
-    await t?.close();
+    await app?.close();
     await x?.close();
   });
 
@@ -180,7 +168,8 @@ describe("the candle fetcher on a perpetual", () => {
     x = await startTestExchange({ apiKey: "fetcher-key", secret: "fetcher-secret" });
     const rows = ROWS.slice(0, 500).map((r, i) => ({ openTime: base + i * HOUR, open: r[1] as string, high: r[2] as string, low: r[3] as string, close: r[4] as string, volume: r[5] as string }));
     x.seedKlines("BTCUSDT", "1h", rows);
-    t = await startTestApp({ MARKET_DATA_EXCHANGE: "binance", MARKET_DATA_API_URL: x.url, CANDLE_FEED_POLL_MS: "0", PAPER_PRICE_POLL_MS: "0", EXCHANGE_TIMEOUT_MS: "2000" });
+    app = await startMarketDataApp({ x, events: ["candle_feed.unhealthy"] });
+    const t = app.t;
     await createStrategy(t, { candleFeed: { strategy: { type: "rsi" }, timeframe: "1h", symbols: ["BTC/USDT:USDT"] } });
     const pass = await t.services.candleFetcher.runOnce();
     expect(pass).toMatchObject({ series: 1, failed: 0 });

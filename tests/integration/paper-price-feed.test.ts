@@ -5,7 +5,8 @@ import { startTestExchange, type TestExchange } from "../exchange/server.js";
 import { createStrategy } from "../helpers/strategies.js";
 import { OffsetClock, sendAlert, type ProcessedSignal } from "../helpers/trading.js";
 import { parseExposition } from "../helpers/prometheus-text.js";
-import { startReceiver, type Receiver } from "./notifications-receivers.js";
+import { startMarketDataApp, type MarketDataApp } from "../helpers/market-data-app.js";
+import type { Receiver } from "./notifications-receivers.js";
 
 /**
  * The paper price feed (MARKET_DATA_EXCHANGE) against a local exchange speaking Binance's API,
@@ -22,29 +23,16 @@ describe("paper price feed", () => {
   let x: TestExchange;
   let t: TestApp;
   let hook: Receiver;
+  let app: MarketDataApp;
   beforeAll(async () => {
     x = await startTestExchange({ apiKey: "feed-test-key", secret: "feed-test-secret", prices: { BTCUSDT: "50000", ETHUSDT: "3000" } });
-    hook = await startReceiver();
-    const sinks = [{ name: "feed-watch", type: "webhook", urlEnv: "FEED_WATCH_URL", secretEnv: "FEED_WATCH_SECRET", events: ["price_feed.unhealthy"] }];
-    t = await startTestApp(
-      {
-        MARKET_DATA_EXCHANGE: "binance",
-        MARKET_DATA_API_URL: x.url,
-        PAPER_PRICE_POLL_MS: "0",
-        EXCHANGE_TIMEOUT_MS: "2000",
-        PAPER_SLIPPAGE_BPS: "0",
-        NOTIFICATION_DISPATCH_MS: "0",
-        NOTIFICATION_SINKS: JSON.stringify(sinks),
-        FEED_WATCH_URL: `${hook.url}/feed`,
-        FEED_WATCH_SECRET: `whsec_${Buffer.from("feed-watch-secret-32-bytes-long!").toString("base64")}`,
-      },
-      { clock },
-    );
+    app = await startMarketDataApp({ x, events: ["price_feed.unhealthy"], clock, env: { PAPER_SLIPPAGE_BPS: "0" } });
+    t = app.t;
+    hook = app.hook;
   });
   afterAll(async () => {
-    await t?.close();
+    await app?.close();
     await x?.close();
-    await hook?.close();
   });
 
   // What every pass of this block did, summed: GET /metrics must say the same.
