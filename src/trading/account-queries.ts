@@ -6,7 +6,8 @@ import type { PositionRow } from "../db/schema/positions.js";
 import { equity, missingMarks } from "../domain/account.js";
 import { dec, plain } from "../domain/decimal.js";
 import type { MarketType } from "../config/exchange-accounts.js";
-import { VENUE_HEALTH, type LiveAccounts, type LiveAccountStatus, type StatusReport, type VenueHealth } from "../execution/live-status.js";
+import { VENUE_HEALTH, type LiveAccounts, type LiveAccountStatus, type VenueHealth } from "../execution/live-status.js";
+import type { PriceFeedStatus } from "../execution/paper/price-feed.js";
 import { ApiError } from "../http/errors.js";
 import type { TradingContext } from "./context.js";
 import { marksFor, pricesOf, valuePosition, type Mark } from "./valuation.js";
@@ -44,8 +45,6 @@ export type AccountSummary = {
   /** Paper accounts, when the paper price feed is configured: its exchange and how its last pass went. */
   readonly priceFeed?: PriceFeedStatus;
 };
-
-export type PriceFeedStatus = StatusReport<VenueHealth> & { exchange: string };
 
 /** The paper venue runs in this process: it is ok, unless the feed its stops and marks wait on cannot price them. */
 const paperHealth = (feed: PriceFeedStatus | undefined): VenueHealth => (feed && (feed.status === "degraded" || feed.status === "unavailable") ? feed.status : "ok");

@@ -8,9 +8,12 @@ import type { StatusReport, VenueHealth } from "../live-status.js";
 import { applyMarketPrices, type MarketPricePass } from "./market-price-pass.js";
 import type { PaperVenueContext } from "./paper-venue.js";
 
+/** The feed's exchange and how its last pass went. */
+export type PriceFeedStatus = StatusReport<VenueHealth> & { exchange: string };
+
 export type PaperPriceFeed = PeriodicPass<MarketPricePass> & {
-  /** The feed's exchange and how its last pass went; undefined when no feed is configured. */
-  status(): (StatusReport<VenueHealth> & { exchange: string }) | undefined;
+  /** Undefined when no feed is configured. */
+  status(): PriceFeedStatus | undefined;
 };
 
 const NOTHING: MarketPricePass = { symbols: 0, marked: 0, fills: 0, missing: 0, unpriced: [] };
