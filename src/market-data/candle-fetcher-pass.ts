@@ -33,6 +33,8 @@ export function createCandleFetcher(options: {
     logger: ctx.logger,
     run: async () => {
       if (!source) return NOTHING;
+      // Awaited at the end: a pass is over once its notifications are in the outbox.
+      const published: Promise<void>[] = [];
       const pass = await source.fetchFeedCandles({
         marketData: ctx.marketData,
         clock: ctx.clock,
@@ -43,9 +45,10 @@ export function createCandleFetcher(options: {
           if (!failure) return void failing.delete(key);
           if (failing.has(key)) return;
           failing.add(key);
-          void ctx.notifier?.publish([candleFeedUnhealthyEvent({ exchange: source.exchange, ...failure, at: ctx.clock.now() })]);
+          if (ctx.notifier) published.push(ctx.notifier.publish([candleFeedUnhealthyEvent({ exchange: source.exchange, ...failure, at: ctx.clock.now() })]));
         },
       });
+      await Promise.all(published);
       ctx.metrics.candlePass(pass);
       return pass;
     },

@@ -57,11 +57,12 @@ export function createPaperPriceFeed(options: {
     for (const symbol of unpriced.keys()) if (!now.has(symbol)) ctx.logger.info({ symbol }, "market prices for a paper symbol again");
     unpriced = now;
   };
-  const record = (health: VenueHealth, detail: string | null) => {
+  // Awaited: a pass is over once its notification is in the outbox (a shutdown waits for the pass).
+  const record = async (health: VenueHealth, detail: string | null) => {
     const before = report.status;
     report = { status: health, checkedAt: ctx.clock.now(), detail };
     if (exchange && UNHEALTHY.has(health) && health !== before) {
-      void ctx.notifier?.publish([priceFeedUnhealthyEvent({ exchange, health, previousHealth: before, detail, at: report.checkedAt as Date })]);
+      await ctx.notifier?.publish([priceFeedUnhealthyEvent({ exchange, health, previousHealth: before, detail, at: report.checkedAt as Date })]);
     }
   };
   const pass = createPeriodicPass({
@@ -75,11 +76,11 @@ export function createPaperPriceFeed(options: {
         options.metrics?.pricePass({ marked: done.marked, unchanged: done.symbols - done.marked - done.missing, missing: done.missing });
         logChanges(done);
         const { health, detail } = healthOf(done);
-        record(health, detail);
+        await record(health, detail);
         return done;
       } catch (err) {
         // The error itself goes to the log (as the periodic pass's warning); this text is shown and sent.
-        record("unavailable", "the pass failed (see the gateway's log)");
+        await record("unavailable", "the pass failed (see the gateway's log)");
         throw err;
       }
     },
